@@ -1,0 +1,42 @@
+/**
+ * @cdc/protocol — the pure WAMP core: messages, validation, URIs and matching,
+ * serializers, RawSocket framing and the error catalogue. No I/O.
+ * @module
+ */
+export { MessageType, messageName, ERROR_REQUEST_TYPES } from './codes.js';
+export {
+  WampErrors,
+  CloseReasons,
+  CrossbarErrors,
+  ERROR_CATALOGUE,
+  WampError,
+  ProtocolError,
+} from './errors.js';
+export type { Args, Kwargs, WampErrorUri, CloseReasonUri } from './errors.js';
+export type * from './messages/types.js';
+export { encodeMessage } from './messages/encode.js';
+export { decodeMessage } from './messages/decode.js';
+export {
+  MAX_ID,
+  isDict,
+  isId,
+  MATCH_POLICIES,
+  INVOKE_POLICIES,
+  CANCEL_MODES,
+} from './messages/fields.js';
+export {
+  isValidUri,
+  isValidPattern,
+  isValidRealmName,
+  isReservedUri,
+  wildcardMatches,
+  compareWildcards,
+  convertStarredUri,
+} from './uri.js';
+export type { MatchPolicy, UriCheck } from './uri.js';
+export { UriIndex } from './matching.js';
+export * from './serializers/index.js';
+export type * from './transport.js';
+export { PayloadSizeError, serializedLength } from './transport.js';
+export { randomId, IdSequence } from './ids.js';
+export { ROUTER_ROLES, CLIENT_ROLES, hasFeature } from './features.js';
