@@ -23,7 +23,6 @@ export const ROUTER_ROLES = {
       event_history: true,
       session_meta_api: true,
       subscription_meta_api: true,
-      x_acknowledged_event_delivery: true,
     },
   },
   dealer: {

@@ -36,6 +36,7 @@ export {
 export type { MatchPolicy, UriCheck } from './uri.js';
 export { UriIndex } from './matching.js';
 export * from './serializers/index.js';
+export * from './rawsocket/index.js';
 export type * from './transport.js';
 export { PayloadSizeError, serializedLength } from './transport.js';
 export { randomId, IdSequence } from './ids.js';

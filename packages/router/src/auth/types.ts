@@ -1,0 +1,114 @@
+/**
+ * The authentication contract: per transport, a set of method handlers chosen by the
+ * HELLO's `authmethods` in the client's order of preference.
+ * @module
+ */
+import type { Authenticate, Dict, TransportInfo } from '@cdc/protocol';
+import type { Principal } from '../types.js';
+
+export interface HelloContext {
+  /** The realm asked for; `null` when the client lets the router assign one. */
+  realm: string | null;
+  authid: string | undefined;
+  authrole: string | undefined;
+  authextra: Dict;
+  /** The session ID the session will have if it is welcomed (WAMP-CRA signs it). */
+  sessionId: number;
+  transport: TransportInfo;
+}
+
+export type AuthResult =
+  | { kind: 'welcome'; principal: Principal }
+  | {
+      kind: 'challenge';
+      authmethod: string;
+      extra: Dict;
+      verify(message: Authenticate): Promise<AuthResult> | AuthResult;
+    }
+  | { kind: 'deny'; uri: string; message: string };
+
+export interface AuthMethodHandler {
+  readonly method: string;
+  hello(ctx: HelloContext): Promise<AuthResult> | AuthResult;
+}
+
+/**
+ * What a dynamic authenticator (a WAMP procedure, or an in-process function) returns:
+ * a role name, or a principal dict [Crossbar.io Dynamic Authenticators].
+ */
+export type AuthenticatorResult =
+  | string
+  | {
+      role?: string;
+      authid?: string;
+      realm?: string;
+      extra?: Dict;
+      /** cryptosign: the public key the signature is checked against. */
+      pubkey?: string;
+      /** wampcra: the secret and optional key derivation parameters. */
+      secret?: string;
+      salt?: string;
+      iterations?: number;
+      keylen?: number;
+      [key: string]: unknown;
+    };
+
+/** An in-process authenticator: `(realm, authid, details) => result`; throw a WampError to deny. */
+export type AuthenticatorFunction = (
+  realm: string | null,
+  authid: string | undefined,
+  details: Dict,
+) => Promise<AuthenticatorResult> | AuthenticatorResult;
+
+interface DynamicConfig {
+  type: 'dynamic';
+  authenticator: string;
+  'authenticator-realm'?: string;
+}
+
+interface FunctionConfig {
+  type: 'function';
+  authenticate: AuthenticatorFunction;
+}
+
+export interface AnonymousConfig {
+  type: 'static';
+  role?: string;
+  authid?: string;
+}
+
+export interface TicketConfig {
+  type: 'static';
+  principals: Record<string, { ticket: string; role: string; realm?: string }>;
+}
+
+export interface WampCraConfig {
+  type: 'static';
+  users: Record<
+    string,
+    {
+      secret: string;
+      role: string;
+      realm?: string;
+      salt?: string;
+      iterations?: number;
+      keylen?: number;
+    }
+  >;
+}
+
+export interface CryptosignConfig {
+  type: 'static';
+  principals: Record<string, { role: string; realm?: string; authorized_keys: string[] }>;
+}
+
+/** A transport's `auth` block in Crossbar.io's format (plus in-process `function` authenticators). */
+export interface AuthConfig {
+  anonymous?: AnonymousConfig | DynamicConfig | FunctionConfig;
+  ticket?: TicketConfig | DynamicConfig | FunctionConfig;
+  wampcra?: WampCraConfig | DynamicConfig | FunctionConfig;
+  cryptosign?: CryptosignConfig | DynamicConfig | FunctionConfig;
+}
+
+export type AuthMethodConfig = NonNullable<AuthConfig[keyof AuthConfig]>;
+export type DynamicAuthConfig = DynamicConfig | FunctionConfig;

@@ -1,0 +1,112 @@
+/**
+ * Session establishment [WAMP basic §Session Establishment]: pick the first of the
+ * client's `authmethods` this transport accepts, run it (with CHALLENGE/AUTHENTICATE
+ * rounds as needed) and admit the principal with WELCOME, or refuse with ABORT.
+ * @module
+ */
+import { MessageType, ROUTER_ROLES, WampErrors } from '@cdc/protocol';
+import type { Authenticate, Dict, Hello } from '@cdc/protocol';
+import type { AuthMethodHandler, AuthResult, HelloContext } from './auth/types.js';
+import type { RouterSession } from './session.js';
+
+type Pending = Extract<AuthResult, { kind: 'challenge' }>;
+
+export class Handshake {
+  private ctx: HelloContext | undefined;
+  private pending: Pending | undefined;
+
+  constructor(
+    private readonly session: RouterSession,
+    private readonly methods: Map<string, AuthMethodHandler>,
+  ) {}
+
+  async hello(msg: Hello): Promise<void> {
+    const d = msg.details;
+    const offered =
+      d.authmethods !== undefined && d.authmethods.length > 0 ? d.authmethods : ['anonymous'];
+    // autobahn-cpp sends authid "" for "none".
+    const authid = d.authid === undefined || d.authid === '' ? undefined : d.authid;
+    const ctx: HelloContext = {
+      realm: msg.realm,
+      authid,
+      authrole: d.authrole,
+      authextra: d.authextra ?? {},
+      sessionId: this.session.router.newSessionId(),
+      transport: this.session.transport.info,
+    };
+    this.ctx = ctx;
+    for (const method of offered) {
+      const handler = this.methods.get(method);
+      if (handler === undefined) continue;
+      this.apply(await this.guard(() => handler.hello(ctx)));
+      return;
+    }
+    this.session.abort(
+      WampErrors.NO_AUTH_METHOD,
+      `none of the offered authentication methods (${offered.join(', ')}) is accepted here; ` +
+        `this transport accepts: ${[...this.methods.keys()].join(', ') || 'none'}`,
+    );
+  }
+
+  async authenticate(msg: Authenticate): Promise<void> {
+    const pending = this.pending;
+    if (pending === undefined) {
+      this.session.protocolViolation('AUTHENTICATE without a CHALLENGE');
+      return;
+    }
+    this.pending = undefined;
+    this.apply(await this.guard(() => pending.verify(msg)));
+  }
+
+  private async guard(f: () => Promise<AuthResult> | AuthResult): Promise<AuthResult> {
+    try {
+      return await f();
+    } catch (e) {
+      this.session.router.logger.error({ err: e }, 'authentication failed with an internal error');
+      return {
+        kind: 'deny',
+        uri: WampErrors.AUTHENTICATION_FAILED,
+        message: 'authentication failed',
+      };
+    }
+  }
+
+  private apply(res: AuthResult): void {
+    const s = this.session;
+    if (s.state !== 'authenticating' || this.ctx === undefined) return; // dropped meanwhile
+    switch (res.kind) {
+      case 'deny':
+        s.abort(res.uri, res.message);
+        return;
+      case 'challenge':
+        this.pending = res;
+        s.send([MessageType.CHALLENGE, res.authmethod, res.extra]);
+        return;
+      case 'welcome': {
+        const p = res.principal;
+        const realm = s.router.getRealm(p.realm);
+        if (realm === undefined) {
+          s.abort(WampErrors.NO_SUCH_REALM, `no realm "${p.realm}" on this router`);
+          return;
+        }
+        s.authid = p.authid;
+        s.authrole = p.authrole;
+        s.authmethod = p.authmethod;
+        s.authprovider = p.authprovider;
+        s.authextra = p.authextra ?? {};
+        const details: Dict = {
+          realm: p.realm,
+          authid: p.authid,
+          authrole: p.authrole,
+          authmethod: p.authmethod,
+          authprovider: p.authprovider,
+          authextra: s.authextra,
+          roles: ROUTER_ROLES,
+          agent: s.router.options.agent,
+        };
+        s.welcome(realm, this.ctx.sessionId, details);
+        return;
+      }
+    }
+  }
+}

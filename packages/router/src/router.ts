@@ -1,0 +1,137 @@
+/**
+ * The router: realms, and the sessions arriving on transports. Listeners hand every new
+ * transport to {@link Router.accept} with the transport's authentication config.
+ * @module
+ */
+import { CloseReasons, WampError, WampErrors, isValidRealmName, randomId } from '@cdc/protocol';
+import type { Transport } from '@cdc/protocol';
+import { buildAuthMethods } from './auth/index.js';
+import type { AuthConfig, AuthMethodHandler } from './auth/types.js';
+import { Realm } from './realm.js';
+import { RouterSession } from './session.js';
+import { silentLogger } from './types.js';
+import type { Logger, RealmConfig } from './types.js';
+
+export interface RouterOptions {
+  logger?: Logger;
+  /** How long a connection may take to send HELLO and finish authentication. */
+  helloTimeoutMs?: number;
+  /** How long to wait for a GOODBYE echo after closing a session. */
+  goodbyeTimeoutMs?: number;
+  /** `agent` sent in WELCOME. */
+  agent?: string;
+}
+
+export interface AcceptOptions {
+  /** The transport's `auth` block (Crossbar.io format); none means anonymous only. */
+  auth?: AuthConfig | undefined;
+}
+
+const DEFAULT_AUTH: AuthConfig = { anonymous: { type: 'static', role: 'anonymous' } };
+
+export class Router {
+  readonly options: Required<Omit<RouterOptions, 'logger'>>;
+  readonly logger: Logger;
+  private readonly realms = new Map<string, Realm>();
+  private readonly sessions = new Set<RouterSession>();
+  private readonly sessionIds = new Set<number>();
+  /** Auth handlers per config object: built once per listener, not per connection. */
+  private readonly authCache = new WeakMap<AuthConfig, Map<string, AuthMethodHandler>>();
+
+  constructor(options: RouterOptions = {}) {
+    this.logger = options.logger ?? silentLogger;
+    this.options = {
+      helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
+      goodbyeTimeoutMs: options.goodbyeTimeoutMs ?? 2_000,
+      agent: options.agent ?? 'cdc-router',
+    };
+  }
+
+  // --- realms -----------------------------------------------------------------------
+
+  addRealm(config: RealmConfig): Realm {
+    if (!isValidRealmName(config.name)) {
+      throw WampError.of(WampErrors.INVALID_ARGUMENT, `invalid realm name "${config.name}"`);
+    }
+    if (this.realms.has(config.name)) {
+      throw WampError.of(WampErrors.INVALID_ARGUMENT, `realm "${config.name}" already exists`);
+    }
+    const realm = new Realm(this, config);
+    this.realms.set(config.name, realm);
+    return realm;
+  }
+
+  /** Remove a realm, closing its sessions with `wamp.close.close_realm`. */
+  removeRealm(name: string, message?: string): boolean {
+    const realm = this.realms.get(name);
+    if (realm === undefined) return false;
+    this.realms.delete(name);
+    realm.close(CloseReasons.CLOSE_REALM, message);
+    return true;
+  }
+
+  getRealm(name: string): Realm | undefined {
+    return this.realms.get(name);
+  }
+
+  realmNames(): string[] {
+    return [...this.realms.keys()];
+  }
+
+  hasRealm(name: string): boolean {
+    return this.realms.has(name);
+  }
+
+  hasRole(realm: string, role: string): boolean {
+    return this.realms.get(realm)?.authorizer.hasRole(role) === true;
+  }
+
+  // --- sessions ---------------------------------------------------------------------
+
+  /** Take a new transport: a session is established on it when the client says HELLO. */
+  accept(transport: Transport, options: AcceptOptions = {}): RouterSession {
+    const auth = options.auth ?? DEFAULT_AUTH;
+    let methods = this.authCache.get(auth);
+    if (methods === undefined) {
+      methods = buildAuthMethods(auth, this, this);
+      this.authCache.set(auth, methods);
+    }
+    const session = new RouterSession(this, transport, methods);
+    this.sessions.add(session);
+    return session;
+  }
+
+  /** A session ID unique on this router. */
+  newSessionId(): number {
+    let id = randomId();
+    while (this.sessionIds.has(id)) id = randomId();
+    this.sessionIds.add(id);
+    return id;
+  }
+
+  onSessionClosed(session: RouterSession): void {
+    this.sessions.delete(session);
+    this.sessionIds.delete(session.id);
+  }
+
+  /** Number of connections (established or not). */
+  get connectionCount(): number {
+    return this.sessions.size;
+  }
+
+  callInternal(realm: string, procedure: string, args: unknown[]): Promise<unknown[]> {
+    const r = this.realms.get(realm);
+    if (r === undefined) {
+      return Promise.reject(
+        WampError.of(WampErrors.NO_SUCH_REALM, `no realm "${realm}" on this router`),
+      );
+    }
+    return r.callInternal(procedure, args).then((res) => res.args);
+  }
+
+  /** Close every session (`wamp.close.system_shutdown`) and drop every connection. */
+  close(): void {
+    for (const realm of this.realms.values()) realm.close(CloseReasons.SYSTEM_SHUTDOWN);
+    for (const s of [...this.sessions]) s.transport.close();
+  }
+}
