@@ -64,6 +64,20 @@ export const CloseReasons = {
 export const CrossbarErrors = {
   MAX_CONCURRENCY_REACHED: 'crossbar.error.max_concurrency_reached',
   INVALID_CONFIGURATION: 'crossbar.error.invalid_configuration',
+  NO_SUCH_OBJECT: 'crossbar.error.no_such_object',
+  ALREADY_EXISTS: 'crossbar.error.already_exists',
+  ALREADY_RUNNING: 'crossbar.error.already_running',
+  NOT_RUNNING: 'crossbar.error.not_running',
+  CANNOT_LISTEN: 'crossbar.error.cannot_listen',
+  CANNOT_START: 'crossbar.error.cannot_start',
+  CANNOT_STOP: 'crossbar.error.cannot_stop',
+  NO_SUCH_WORKER: 'crossbar.error.no_such_worker',
+  WORKER_ALREADY_RUNNING: 'crossbar.error.worker_already_running',
+  WORKER_NOT_RUNNING: 'crossbar.error.worker_not_running',
+  FEATURE_UNAVAILABLE: 'crossbar.error.feature_unavailable',
+  CLASS_IMPORT_FAILED: 'crossbar.error.class_import_failed',
+  CANNOT_CONNECT: 'crossbar.error.cannot_connect',
+  RUNTIME_ERROR: 'crossbar.error.runtime_error',
 } as const;
 
 export type WampErrorUri = (typeof WampErrors)[keyof typeof WampErrors];
@@ -119,7 +133,21 @@ export const ERROR_CATALOGUE: Readonly<Record<string, string>> = {
   [CloseReasons.AUTH_CHANGED]: 'The credentials of the session were revoked or changed.',
   [CloseReasons.TRANSPORT_LOST]: 'The transport closed without a GOODBYE.',
   [CrossbarErrors.MAX_CONCURRENCY_REACHED]: 'The callee has reached its concurrency limit.',
-  [CrossbarErrors.INVALID_CONFIGURATION]: 'A configuration failed validation.',
+  [CrossbarErrors.INVALID_CONFIGURATION]: 'A configuration failed validation; the message names the path.',
+  [CrossbarErrors.NO_SUCH_OBJECT]: 'No realm, role, transport, service or component with that ID.',
+  [CrossbarErrors.ALREADY_EXISTS]: 'An object with that ID or name exists already.',
+  [CrossbarErrors.ALREADY_RUNNING]: 'The object is running already.',
+  [CrossbarErrors.NOT_RUNNING]: 'The object is not running.',
+  [CrossbarErrors.CANNOT_LISTEN]: 'The transport could not listen (e.g. the port is in use).',
+  [CrossbarErrors.CANNOT_START]: 'The object could not be started.',
+  [CrossbarErrors.CANNOT_STOP]: 'The object could not be stopped.',
+  [CrossbarErrors.NO_SUCH_WORKER]: 'No worker with that ID runs on the node.',
+  [CrossbarErrors.WORKER_ALREADY_RUNNING]: 'A worker with that ID runs already.',
+  [CrossbarErrors.WORKER_NOT_RUNNING]: 'The worker is not running.',
+  [CrossbarErrors.FEATURE_UNAVAILABLE]: 'The feature is not available on this node or worker.',
+  [CrossbarErrors.CLASS_IMPORT_FAILED]: 'A component module could not be loaded.',
+  [CrossbarErrors.CANNOT_CONNECT]: 'A component could not connect to its router.',
+  [CrossbarErrors.RUNTIME_ERROR]: 'An unexpected failure in the node or a worker.',
 };
 
 export type Args = unknown[];

@@ -1,0 +1,79 @@
+/**
+ * `cdc router start --config FILE`: a standalone router from a Crossbar.io router worker
+ * entry or a whole node config (SPEC §1).
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError, routerWorkersFromConfig } from '@cdc/config';
+import { RouterHost } from '@cdc/router-host';
+import { createLogger } from '../log.js';
+import { CliError } from '../errors.js';
+
+export function readJsonFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function registerRouterCommands(program: Command): void {
+  const router = program.command('router').description('run a standalone WAMP router');
+  router
+    .command('start')
+    .description('run a router from a Crossbar.io router worker or node config file')
+    .requiredOption('-c, --config <file>', 'config file (router worker entry or node config.json)')
+    .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
+    .action(async (opts: { config: string; logLevel: string }) => {
+      const file = resolve(opts.config);
+      let workers;
+      try {
+        workers = routerWorkersFromConfig(readJsonFile(file), file);
+      } catch (e) {
+        if (e instanceof ConfigError) throw new CliError(e.message, e.uri);
+        throw e;
+      }
+      const log = createLogger({ level: opts.logLevel, name: 'router' });
+      const hosts: RouterHost[] = [];
+      const stop = async (signal: string): Promise<void> => {
+        log.info({ signal }, 'shutting down');
+        await Promise.all(hosts.map((h) => h.stop()));
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+      for (const w of workers) {
+        const host = new RouterHost({
+          logger: log.child({ worker: w.id }),
+          baseDir: dirname(file),
+        });
+        try {
+          await host.start(w);
+        } catch (e) {
+          await Promise.all(hosts.map((h) => h.stop()));
+          throw e;
+        }
+        hosts.push(host);
+        for (const r of w.realms ?? []) log.info({ realm: r.name }, 'realm ready');
+        for (const id of host.getTransports()) {
+          const t = host.getTransport(id);
+          const urls =
+            t.type === 'rawsocket'
+              ? [host.transportUrl(id)]
+              : t.type === 'universal'
+                ? [host.transportUrl(id, '/ws'), host.transportUrl(id)]
+                : [host.transportUrl(id, '/ws')];
+          log.info({ transport: id, type: t.type, url: urls.join(' ') }, 'listening');
+        }
+      }
+      log.info({ workers: workers.length }, 'router running; Ctrl-C to stop');
+    });
+}

@@ -1,0 +1,19 @@
+/**
+ * The `cdc` command line.
+ * @module
+ */
+import { Command } from 'commander';
+import { registerRouterCommands } from './commands/router.js';
+import { reportError } from './errors.js';
+
+const program = new Command();
+program
+  .name('cdc')
+  .description('CDC: the DevOps Center for fleets of WAMP routers')
+  .version('0.1.0');
+program.showHelpAfterError();
+registerRouterCommands(program);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.exitCode = reportError(e);
+});

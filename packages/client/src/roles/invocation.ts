@@ -1,0 +1,158 @@
+/**
+ * One running INVOCATION on the callee side: builds the handler's details, turns the
+ * handler's outcome into YIELD or ERROR, sends progressive results, and reacts to INTERRUPT.
+ * Exactly one final YIELD/ERROR is sent, and none after an interrupt or once the session
+ * has ended.
+ * @module
+ */
+import { MessageType, WampError, WampErrors } from '@cdc/protocol';
+import type { Args, Invocation as InvocationMessage, Kwargs } from '@cdc/protocol';
+import { CanceledError } from '../errors.js';
+import { CallResult } from '../result.js';
+import type { Dict, InvocationDetails, InvocationHandler, PassthruOptions } from '../types.js';
+import { baseOptions, checkPayload, num, str } from '../validate.js';
+import { ChunkQueue } from './chunks.js';
+import type { RoleContext } from './context.js';
+
+/** Keys of a returned CallResult's details that go into YIELD options. */
+const PASSTHRU_KEY = /^(ppt|enc)_/;
+
+export class Invocation {
+  private readonly controller = new AbortController();
+  private finished = false;
+  /** The caller's further chunks, for a progressive call invocation. */
+  readonly input: ChunkQueue | undefined;
+
+  constructor(
+    private readonly ctx: RoleContext,
+    private readonly message: InvocationMessage,
+    private readonly onDone: (inv: Invocation) => void,
+  ) {
+    this.input = message.details['progress'] === true ? new ChunkQueue() : undefined;
+  }
+
+  get requestId(): number {
+    return this.message.requestId;
+  }
+
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Runs `handler` and answers with its outcome. */
+  run(handler: InvocationHandler, registeredUri: string): void {
+    const m = this.message;
+    const d = m.details;
+    const details: InvocationDetails = {
+      procedure: str(d, 'procedure') ?? registeredUri,
+      caller: num(d, 'caller'),
+      callerAuthid: str(d, 'caller_authid'),
+      callerAuthrole: str(d, 'caller_authrole'),
+      timeout: num(d, 'timeout'),
+      progress: d['receive_progress'] === true ? this.progress.bind(this) : undefined,
+      signal: this.controller.signal,
+      input: this.input,
+      payload: m.payload,
+      raw: d,
+    };
+    void (async () => {
+      try {
+        const value: unknown = await handler(m.args ?? [], m.kwargs ?? {}, details);
+        this.yieldFinal(value);
+      } catch (e) {
+        this.fail(e);
+      }
+    })();
+  }
+
+  /** INTERRUPT [WAMP advanced §Call Canceling]: abort the handler's signal. */
+  interrupt(mode: unknown): void {
+    if (this.finished) return;
+    const reason = new CanceledError(['the call was interrupted']);
+    this.end();
+    this.input?.fail(reason);
+    this.controller.abort(reason);
+    // killnowait: the dealer has already answered the caller and drops what we send.
+    if (mode === 'killnowait') return;
+    // kill: the caller waits for us; answer now rather than trust the handler to stop.
+    this.sendError(reason.uri, reason.args, {});
+  }
+
+  /** The session ended: stop the handler, send nothing. */
+  close(error: WampError): void {
+    if (this.finished) return;
+    this.end();
+    this.input?.fail(error);
+    this.controller.abort(error);
+  }
+
+  private progress(args?: Args, kwargs?: Kwargs, options: PassthruOptions = {}): void {
+    if (this.finished) return;
+    const payload = checkPayload(args, kwargs, options);
+    if (payload instanceof WampError) throw payload;
+    const yieldOptions = baseOptions(options);
+    yieldOptions['progress'] = true;
+    const error = this.ctx.send({
+      type: MessageType.YIELD,
+      requestId: this.requestId,
+      options: yieldOptions,
+      ...payload,
+    });
+    if (error !== undefined) throw error;
+  }
+
+  private yieldFinal(value: unknown): void {
+    if (this.finished) return;
+    this.end();
+    let args: Args = [];
+    let kwargs: Kwargs = {};
+    const options: Dict = {};
+    let bytes: Uint8Array | undefined;
+    if (value instanceof CallResult) {
+      ({ args, kwargs } = value);
+      bytes = value.payload;
+      for (const [k, v] of Object.entries(value.details)) if (PASSTHRU_KEY.test(k)) options[k] = v;
+    } else if (value !== undefined) {
+      args = [value];
+    }
+    const error = this.ctx.send({
+      type: MessageType.YIELD,
+      requestId: this.requestId,
+      options,
+      args,
+      kwargs,
+      ...(bytes !== undefined ? { payload: bytes } : {}),
+    });
+    // Too large (or otherwise unsendable): tell the caller instead of leaving it hanging.
+    if (error !== undefined) this.sendError(error.uri, error.args, {});
+  }
+
+  private fail(e: unknown): void {
+    if (this.finished) return;
+    this.end();
+    if (e instanceof WampError) return this.sendError(e.uri, e.args, e.kwargs);
+    const message = e instanceof Error ? e.message : String(e);
+    this.sendError(WampErrors.RUNTIME_ERROR, [message], {});
+  }
+
+  private sendError(uri: string, args: Args, kwargs: Kwargs, retry = true): void {
+    const error = this.ctx.send({
+      type: MessageType.ERROR,
+      requestType: MessageType.INVOCATION,
+      requestId: this.requestId,
+      details: {},
+      error: uri,
+      args,
+      kwargs,
+    });
+    // An error payload too large for the peer: send the bare URI once instead.
+    if (error?.uri === WampErrors.PAYLOAD_SIZE_EXCEEDED && retry) {
+      this.sendError(WampErrors.PAYLOAD_SIZE_EXCEEDED, [], {}, false);
+    }
+  }
+
+  private end(): void {
+    this.finished = true;
+    this.onDone(this);
+  }
+}

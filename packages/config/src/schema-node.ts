@@ -1,0 +1,140 @@
+/**
+ * JSON Schema for a Crossbar.io node config, version 2: controller and workers of type
+ * `router`, `container` and `guest`.
+ * @module
+ */
+import { ID_PATTERN } from './patterns.js';
+import { component, routerBody } from './schema-router.js';
+
+type Schema = Record<string, unknown>;
+
+const id = { type: 'string', pattern: ID_PATTERN };
+const str = { type: 'string' };
+const bool = { type: 'boolean' };
+
+const env = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    inherit: { anyOf: [bool, { type: 'array', items: str }] },
+    vars: { type: 'object', additionalProperties: str },
+  },
+};
+
+const restart = { enum: ['never', 'always', 'on-failure'] };
+
+const nativeOptions = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    title: str,
+    cpu_affinity: { type: 'array', items: { type: 'integer', minimum: 0 }, uniqueItems: true },
+    env,
+    pythonpath: { type: 'array', items: str },
+    restart,
+    expose_controller: bool,
+    expose_shared: bool,
+    shutdown: { enum: ['shutdown_manual', 'shutdown_on_last_component_stopped'] },
+  },
+};
+
+export const routerWorker: Schema = {
+  type: 'object',
+  required: ['type'],
+  additionalProperties: false,
+  properties: { type: { const: 'router' }, id, options: nativeOptions, ...routerBody },
+};
+
+const containerWorker = {
+  type: 'object',
+  required: ['type'],
+  additionalProperties: false,
+  properties: {
+    type: { const: 'container' },
+    id,
+    options: nativeOptions,
+    components: { type: 'array', items: component },
+  },
+};
+
+const guestOutput = { enum: ['close', 'log', 'drop'] };
+
+const guestWorker = {
+  type: 'object',
+  required: ['type', 'executable'],
+  additionalProperties: false,
+  properties: {
+    type: { const: 'guest' },
+    id,
+    executable: { type: 'string', minLength: 1 },
+    arguments: { type: 'array', items: str },
+    options: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        title: str,
+        workdir: str,
+        env,
+        stdin: { anyOf: [{ enum: ['close'] }, { type: 'object' }] },
+        stdout: guestOutput,
+        stderr: guestOutput,
+        watch: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['directories'],
+          properties: { directories: { type: 'array', items: str }, action: { enum: ['restart'] } },
+        },
+        restart,
+        cpu_affinity: { type: 'array', items: { type: 'integer', minimum: 0 } },
+      },
+    },
+  },
+};
+
+export const worker: Schema = {
+  type: 'object',
+  required: ['type'],
+  discriminator: { propertyName: 'type' },
+  oneOf: [routerWorker, containerWorker, guestWorker],
+};
+
+const uplink = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    url: str,
+    realm: str,
+    transport: { anyOf: [{ type: 'null' }, { type: 'object' }] },
+    heartbeat: {
+      type: 'object',
+      additionalProperties: true,
+      properties: {
+        startup_delay: { type: 'number', minimum: 0 },
+        heartbeat_period: { type: 'number', exclusiveMinimum: 0 },
+        include_system_stats: bool,
+      },
+    },
+  },
+};
+
+export const nodeConfig: Schema = {
+  type: 'object',
+  required: ['version'],
+  additionalProperties: false,
+  properties: {
+    $schema: str,
+    version: { const: 2 },
+    controller: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        id,
+        options: { type: 'object', additionalProperties: true, properties: { title: str } },
+        cdc: uplink,
+        fabric: uplink,
+        manhole: { type: 'object' },
+      },
+    },
+    workers: { type: 'array', items: worker },
+  },
+};

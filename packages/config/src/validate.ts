@@ -1,0 +1,199 @@
+/**
+ * Validation of node and router configs: JSON Schema first (every error with its path),
+ * then the checks a schema cannot express (unique IDs and names).
+ * @module
+ */
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { ConfigError, pointerToPath } from './errors.js';
+import type { ConfigIssue } from './errors.js';
+import { nodeConfig, routerWorker, worker } from './schema-node.js';
+import { component, realm, role, transport, webPath } from './schema-router.js';
+import type { NodeConfig, RouterWorkerConfig, WorkerConfig } from './types.js';
+
+const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false });
+
+const compiled = {
+  node: ajv.compile(nodeConfig),
+  routerWorker: ajv.compile(routerWorker),
+  worker: ajv.compile(worker),
+  realm: ajv.compile(realm),
+  role: ajv.compile(role),
+  transport: ajv.compile(transport),
+  component: ajv.compile(component),
+  webPath: ajv.compile(webPath),
+};
+
+export type ConfigKind = keyof typeof compiled;
+
+function describe(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return `missing required field "${String(p['missingProperty'])}"`;
+    case 'additionalProperties':
+      return `unknown field "${String(p['additionalProperty'])}"`;
+    case 'enum':
+      return `must be one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify(p['allowedValue'])}`;
+    case 'pattern':
+      return `does not match ${String(p['pattern'])}`;
+    case 'discriminator':
+      return p['error'] === 'mapping'
+        ? `"${String(p['tag'])}" has an unknown value`
+        : `"${String(p['tag'])}" is missing or not a string`;
+    case 'not':
+      return 'has fields that exclude each other (e.g. "permissions" and "authorizer")';
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+function issuesOf(errors: ErrorObject[] | null | undefined, base: string): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const seen = new Set<string>();
+  for (const e of errors ?? []) {
+    // Inside a discriminated oneOf, ajv also reports the oneOf itself; the branch errors say more.
+    if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    let path = pointerToPath(e.instancePath);
+    if (e.keyword === 'discriminator') {
+      const tag = (e.params as { tag: string }).tag;
+      path = path === '' ? tag : `${path}.${tag}`;
+    }
+    const full =
+      base === ''
+        ? path
+        : path === ''
+          ? base
+          : path.startsWith('[')
+            ? `${base}${path}`
+            : `${base}.${path}`;
+    const message = describe(e);
+    const key = `${full}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ path: full, message });
+  }
+  return out;
+}
+
+/** Validate `value` against one of the config schemas; throws ConfigError naming every bad path. */
+export function check(
+  kind: ConfigKind,
+  value: unknown,
+  opts: { base?: string; source?: string } = {},
+): void {
+  const v: ValidateFunction = compiled[kind];
+  if (!v(value)) throw new ConfigError(issuesOf(v.errors, opts.base ?? ''), opts.source);
+}
+
+function duplicates(values: (string | undefined)[]): Set<string> {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const v of values) {
+    if (v === undefined) continue;
+    if (seen.has(v)) dup.add(v);
+    seen.add(v);
+  }
+  return dup;
+}
+
+function checkRouterSemantics(w: RouterWorkerConfig, base: string, issues: ConfigIssue[]): void {
+  const pre = base === '' ? '' : `${base}.`;
+  for (const name of duplicates((w.realms ?? []).map((r) => r.name))) {
+    issues.push({ path: `${pre}realms`, message: `realm "${name}" is defined twice` });
+  }
+  for (const rid of duplicates((w.realms ?? []).map((r) => r.id))) {
+    issues.push({ path: `${pre}realms`, message: `realm ID "${rid}" is used twice` });
+  }
+  (w.realms ?? []).forEach((r, i) => {
+    for (const name of duplicates((r.roles ?? []).map((x) => x.name))) {
+      issues.push({ path: `${pre}realms[${i}].roles`, message: `role "${name}" is defined twice` });
+    }
+  });
+  for (const tid of duplicates((w.transports ?? []).map((t) => t.id))) {
+    issues.push({ path: `${pre}transports`, message: `transport ID "${tid}" is used twice` });
+  }
+  for (const cid of duplicates((w.components ?? []).map((c) => c.id))) {
+    issues.push({ path: `${pre}components`, message: `component ID "${cid}" is used twice` });
+  }
+}
+
+/** Give every worker, realm, transport and component an ID where the config has none. */
+export function assignIds(workers: WorkerConfig[]): void {
+  const counters = new Map<string, number>();
+  const taken = new Set(workers.map((w) => w.id).filter((x) => x !== undefined));
+  const next = (prefix: string, used: Set<string | undefined>): string => {
+    let n = counters.get(prefix) ?? 0;
+    let candidate: string;
+    do candidate = `${prefix}${String(++n).padStart(3, '0')}`;
+    while (used.has(candidate));
+    counters.set(prefix, n);
+    used.add(candidate);
+    return candidate;
+  };
+  for (const w of workers) {
+    w.id ??= next('worker', taken);
+    if (w.type === 'router') {
+      const realmIds = new Set((w.realms ?? []).map((r) => r.id));
+      for (const r of w.realms ?? []) r.id ??= next(`${w.id}-realm`, realmIds);
+      const tIds = new Set((w.transports ?? []).map((t) => t.id));
+      for (const t of w.transports ?? []) t.id ??= next('transport', tIds);
+      const cIds = new Set((w.components ?? []).map((c) => c.id));
+      for (const c of w.components ?? []) c.id ??= next('component', cIds);
+    } else if (w.type === 'container') {
+      const cIds = new Set((w.components ?? []).map((c) => c.id));
+      for (const c of w.components ?? []) c.id ??= next('component', cIds);
+    }
+  }
+}
+
+/** Validate a whole node `config.json`; returns it with IDs assigned. */
+export function validateNodeConfig(value: unknown, source?: string): NodeConfig {
+  check('node', value, source !== undefined ? { source } : {});
+  const cfg = structuredClone(value) as NodeConfig;
+  const issues: ConfigIssue[] = [];
+  const workers = cfg.workers ?? [];
+  for (const wid of duplicates(workers.map((w) => w.id))) {
+    issues.push({ path: 'workers', message: `worker ID "${wid}" is used twice` });
+  }
+  workers.forEach((w, i) => {
+    if (w.type === 'router') checkRouterSemantics(w, `workers[${i}]`, issues);
+  });
+  if (issues.length > 0) throw new ConfigError(issues, source);
+  assignIds(workers);
+  cfg.workers = workers;
+  return cfg;
+}
+
+/** Validate one router worker entry (as in a node config's `workers`). */
+export function validateRouterWorker(value: unknown, source?: string): RouterWorkerConfig {
+  check('routerWorker', value, source !== undefined ? { source } : {});
+  const w = structuredClone(value) as RouterWorkerConfig;
+  const issues: ConfigIssue[] = [];
+  checkRouterSemantics(w, '', issues);
+  if (issues.length > 0) throw new ConfigError(issues, source);
+  assignIds([w]);
+  return w;
+}
+
+/**
+ * What `cdc router start --config FILE` accepts: one router worker entry, or a whole node
+ * config whose router workers are run (SPEC §1).
+ */
+export function routerWorkersFromConfig(value: unknown, source?: string): RouterWorkerConfig[] {
+  if (typeof value === 'object' && value !== null && 'version' in value) {
+    const node = validateNodeConfig(value, source);
+    const routers = (node.workers ?? []).filter(
+      (w): w is RouterWorkerConfig => w.type === 'router',
+    );
+    if (routers.length === 0)
+      throw new ConfigError(
+        [{ path: 'workers', message: 'no router worker in this node config' }],
+        source,
+      );
+    return routers;
+  }
+  return [validateRouterWorker(value, source)];
+}
