@@ -10,7 +10,7 @@ import type { Args, Kwargs } from '@cdc/protocol';
  * Sent in ABORT when the client cannot answer a CHALLENGE (no credentials for the method,
  * or the signer failed). autobahn uses the same URI.
  */
-export const CANNOT_AUTHENTICATE = 'wamp.error.cannot_authenticate';
+export const CANNOT_AUTHENTICATE = WampErrors.CANNOT_AUTHENTICATE;
 
 /**
  * The router refused the session with ABORT (during the handshake), or the client gave up

@@ -47,6 +47,8 @@ export const WampErrors = {
   TESTAMENT_ERROR: 'wamp.error.testament_error',
   UNREGISTERED: 'wamp.error.unregistered',
   RUNTIME_ERROR: 'wamp.error.runtime_error',
+  /** Sent by a client that cannot answer a CHALLENGE (no credentials for the method). */
+  CANNOT_AUTHENTICATE: 'wamp.error.cannot_authenticate',
 } as const;
 
 export const CloseReasons = {
@@ -124,6 +126,7 @@ export const ERROR_CATALOGUE: Readonly<Record<string, string>> = {
   [WampErrors.TESTAMENT_ERROR]: 'A testament could not be added or flushed.',
   [WampErrors.UNREGISTERED]: 'The registration was removed by the router.',
   [WampErrors.RUNTIME_ERROR]: 'The callee failed with an error that had no URI of its own.',
+  [WampErrors.CANNOT_AUTHENTICATE]: 'The client has no credentials to answer the router\'s challenge.',
   [CloseReasons.NORMAL]: 'Normal close.',
   [CloseReasons.SYSTEM_SHUTDOWN]: 'The router is shutting down.',
   [CloseReasons.CLOSE_REALM]: 'The realm is being closed.',

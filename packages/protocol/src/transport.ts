@@ -22,6 +22,12 @@ export interface TransportInfo {
    * message of the TLS handshake, 32 bytes; absent when not on TLS.
    */
   channelId?: Uint8Array | undefined;
+  /**
+   * Channel IDs other peers compute for the same TLS channel: autobahn-python's Twisted
+   * flavour (and so Crossbar.io) hashes the server's Finished message rather than the
+   * first one. The router accepts a signature bound to any of them.
+   */
+  channelIdAlternates?: Uint8Array[] | undefined;
   /** HTTP headers of the WebSocket opening handshake (lower-case names). */
   httpHeaders?: Record<string, string> | undefined;
 }

@@ -170,8 +170,10 @@ export function checkDict(
   if (!isDict(dict)) throw new ProtocolError(`${where} must be a dict`);
   for (const key in dict) {
     const check = schema[key];
-    if (check !== undefined && !check(dict[key])) {
-      throw new ProtocolError(`${where}.${key} has an invalid value: ${describe(dict[key])}`);
+    const value = dict[key];
+    // msgpack and cbor can carry `undefined` (wampy sends `{match: undefined}`): absent.
+    if (check !== undefined && value !== undefined && !check(value)) {
+      throw new ProtocolError(`${where}.${key} has an invalid value: ${describe(value)}`);
     }
   }
 }

@@ -69,11 +69,14 @@ export class FrameDecoder {
       if (this.headerFill === 0 && end - pos >= FRAME_HEADER_LENGTH) {
         // Fast path: the whole header is here.
         length = this.parseHeader(
-          (chunk[pos]! << 24) | (chunk[pos + 1]! << 16) | (chunk[pos + 2]! << 8) | chunk[pos + 3]!,
+          ((chunk[pos] ?? 0) << 24) |
+            ((chunk[pos + 1] ?? 0) << 16) |
+            ((chunk[pos + 2] ?? 0) << 8) |
+            (chunk[pos + 3] ?? 0),
         );
         pos += FRAME_HEADER_LENGTH;
       } else {
-        this.header = (this.header << 8) | chunk[pos++]!;
+        this.header = (this.header << 8) | (chunk[pos++] ?? 0);
         if (++this.headerFill < FRAME_HEADER_LENGTH) continue;
         this.headerFill = 0;
         length = this.parseHeader(this.header);
