@@ -11,7 +11,8 @@ for (const [uri, meaning] of Object.entries(ERROR_CATALOGUE)) {
   groups.get(prefix).push([uri, meaning]);
 }
 let out = '# Error and close URIs\n\n';
-out += 'Every error CDC raises carries one of these URIs and a human-readable message as its first\n';
+out +=
+  'Every error CDC raises carries one of these URIs and a human-readable message as its first\n';
 out += 'argument. Generated from `ERROR_CATALOGUE` in `packages/protocol/src/errors.ts` by\n';
 out += '`node scripts/gen-errors-doc.mjs`; a test keeps this file and the code in step.\n';
 for (const [prefix, rows] of groups) {

@@ -27,7 +27,8 @@ for (const group of ['packages', 'apps']) {
     if (existsSync(testDir)) walk(testDir, files);
   }
 }
-if (existsSync(join(root, 'conformance', 'dist', 'test'))) walk(join(root, 'conformance', 'dist', 'test'), files);
+if (existsSync(join(root, 'conformance', 'dist', 'test')))
+  walk(join(root, 'conformance', 'dist', 'test'), files);
 const selected = files
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))

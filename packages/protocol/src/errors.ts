@@ -126,7 +126,8 @@ export const ERROR_CATALOGUE: Readonly<Record<string, string>> = {
   [WampErrors.TESTAMENT_ERROR]: 'A testament could not be added or flushed.',
   [WampErrors.UNREGISTERED]: 'The registration was removed by the router.',
   [WampErrors.RUNTIME_ERROR]: 'The callee failed with an error that had no URI of its own.',
-  [WampErrors.CANNOT_AUTHENTICATE]: 'The client has no credentials to answer the router\'s challenge.',
+  [WampErrors.CANNOT_AUTHENTICATE]:
+    "The client has no credentials to answer the router's challenge.",
   [CloseReasons.NORMAL]: 'Normal close.',
   [CloseReasons.SYSTEM_SHUTDOWN]: 'The router is shutting down.',
   [CloseReasons.CLOSE_REALM]: 'The realm is being closed.',
@@ -136,7 +137,8 @@ export const ERROR_CATALOGUE: Readonly<Record<string, string>> = {
   [CloseReasons.AUTH_CHANGED]: 'The credentials of the session were revoked or changed.',
   [CloseReasons.TRANSPORT_LOST]: 'The transport closed without a GOODBYE.',
   [CrossbarErrors.MAX_CONCURRENCY_REACHED]: 'The callee has reached its concurrency limit.',
-  [CrossbarErrors.INVALID_CONFIGURATION]: 'A configuration failed validation; the message names the path.',
+  [CrossbarErrors.INVALID_CONFIGURATION]:
+    'A configuration failed validation; the message names the path.',
   [CrossbarErrors.NO_SUCH_OBJECT]: 'No realm, role, transport, service or component with that ID.',
   [CrossbarErrors.ALREADY_EXISTS]: 'An object with that ID or name exists already.',
   [CrossbarErrors.ALREADY_RUNNING]: 'The object is running already.',

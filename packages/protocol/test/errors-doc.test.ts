@@ -6,7 +6,11 @@ import { CloseReasons, CrossbarErrors, ERROR_CATALOGUE, WampErrors } from '../sr
 import { repoRoot } from './shared.js';
 
 test('errors - every URI constant is in the catalogue with a meaning', () => {
-  for (const uri of [...Object.values(WampErrors), ...Object.values(CloseReasons), ...Object.values(CrossbarErrors)]) {
+  for (const uri of [
+    ...Object.values(WampErrors),
+    ...Object.values(CloseReasons),
+    ...Object.values(CrossbarErrors),
+  ]) {
     assert.ok((ERROR_CATALOGUE[uri] ?? '').length > 0, `${uri} has no entry in ERROR_CATALOGUE`);
   }
 });
@@ -16,5 +20,6 @@ test('errors - docs/errors.md lists exactly the catalogue (run scripts/gen-error
   const rows = new Map<string, string>();
   for (const m of doc.matchAll(/^\| `([^`]+)` \| (.*) \|$/gm)) rows.set(m[1]!, m[2]!);
   assert.deepEqual([...rows.keys()].sort(), Object.keys(ERROR_CATALOGUE).sort());
-  for (const [uri, meaning] of Object.entries(ERROR_CATALOGUE)) assert.equal(rows.get(uri), meaning, uri);
+  for (const [uri, meaning] of Object.entries(ERROR_CATALOGUE))
+    assert.equal(rows.get(uri), meaning, uri);
 });

@@ -178,15 +178,31 @@ test('auth - cryptosign honours tls-unique channel binding on TLS transports', a
 test('auth - channel binding accepts the alternate convention (autobahn-python Twisted)', async () => {
   const r = router();
   const auth: AuthConfig = {
-    cryptosign: { type: 'static', principals: { alice: { role: 'user', authorized_keys: [alice.publicKeyHex] } } },
+    cryptosign: {
+      type: 'static',
+      principals: { alice: { role: 'user', authorized_keys: [alice.publicKeyHex] } },
+    },
   };
   const standard = new Uint8Array(32).fill(1);
   const twisted = new Uint8Array(32).fill(2);
-  for (const [id, ok] of [[twisted, true], [new Uint8Array(32).fill(3), false]] as const) {
-    const p = new Peer(r, { auth, info: { tls: true, channelId: standard, channelIdAlternates: [twisted] } });
-    hello(p, 'realm1', { authmethods: ['cryptosign'], authextra: { pubkey: alice.publicKeyHex, channel_binding: 'tls-unique' } });
+  for (const [id, ok] of [
+    [twisted, true],
+    [new Uint8Array(32).fill(3), false],
+  ] as const) {
+    const p = new Peer(r, {
+      auth,
+      info: { tls: true, channelId: standard, channelIdAlternates: [twisted] },
+    });
+    hello(p, 'realm1', {
+      authmethods: ['cryptosign'],
+      authextra: { pubkey: alice.publicKeyHex, channel_binding: 'tls-unique' },
+    });
     const ch = await p.expect(M.CHALLENGE);
-    p.send([M.AUTHENTICATE, signChallenge(alice, (ch[2] as Record<string, string>)['challenge']!, id), {}]);
+    p.send([
+      M.AUTHENTICATE,
+      signChallenge(alice, (ch[2] as Record<string, string>)['challenge']!, id),
+      {},
+    ]);
     const m = await p.next();
     assert.equal(m[0], ok ? M.WELCOME : M.ABORT);
   }

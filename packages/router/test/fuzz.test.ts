@@ -27,7 +27,14 @@ const CORPUS: unknown[][] = [
   [M.HELLO, 'realm1', { roles: CLIENT_ROLES, authmethods: ['ticket'], authid: 'x' }],
   [M.SUBSCRIBE, 1, {}, 'com.example.topic'],
   [M.SUBSCRIBE, 2, { match: 'wildcard' }, 'com..topic'],
-  [M.PUBLISH, 3, { acknowledge: true, exclude_me: false }, 'com.example.topic', [1, 'two'], { three: 3 }],
+  [
+    M.PUBLISH,
+    3,
+    { acknowledge: true, exclude_me: false },
+    'com.example.topic',
+    [1, 'two'],
+    { three: 3 },
+  ],
   [M.REGISTER, 4, { invoke: 'roundrobin' }, 'com.example.proc'],
   [M.CALL, 5, { receive_progress: true, timeout: 100 }, 'com.example.proc', [1], { a: [1, 2] }],
   [M.CANCEL, 5, { mode: 'kill' }],
@@ -78,7 +85,12 @@ function deliver(p: Peer, ser: SerializerId, bytes: Uint8Array): void {
 for (const ser of ['json', 'msgpack', 'cbor'] as const) {
   test(`fuzz - ${ser}: thousands of random and mutated frames, no crash, no leaked sessions`, async () => {
     const internalErrors: unknown[] = [];
-    const logger = { debug() {}, info() {}, warn() {}, error: (o: object) => internalErrors.push(o) };
+    const logger = {
+      debug() {},
+      info() {},
+      warn() {},
+      error: (o: object) => internalErrors.push(o),
+    };
     const router = new Router({ helloTimeoutMs: 5000, goodbyeTimeoutMs: 20, logger });
     router.addRealm(openRealm('realm1'));
     const bystander = new Peer(router, { serializer: ser });
@@ -116,10 +128,16 @@ for (const ser of ['json', 'msgpack', 'cbor'] as const) {
     for (const p of peers) if (!p.closed) p.drop();
     await new Promise((res) => setTimeout(res, 50));
     const realm = router.getRealm('realm1')!;
-    assert.deepEqual([...realm.sessions.keys()].sort(), [bystander.sessionId, caller.sessionId].sort());
+    assert.deepEqual(
+      [...realm.sessions.keys()].sort(),
+      [bystander.sessionId, caller.sessionId].sort(),
+    );
     assert.equal(router.connectionCount, 2);
     assert.equal(realm.broker.byId.size, 0);
-    assert.deepEqual([...realm.dealer.byId.values()].map((r) => r.uri), ['com.example.alive']);
+    assert.deepEqual(
+      [...realm.dealer.byId.values()].map((r) => r.uri),
+      ['com.example.alive'],
+    );
     assert.deepEqual(internalErrors, [], 'bad input must never reach an internal error path');
   });
 }

@@ -77,7 +77,10 @@ export function cryptosignHandler(
       }
       // The binding only applies where there is a TLS channel to bind to (as Crossbar.io).
       const channelId = binding === 'tls-unique' ? ctx.transport.channelId : undefined;
-      const channelIds = channelId === undefined ? [null] : [channelId, ...(ctx.transport.channelIdAlternates ?? [])];
+      const channelIds =
+        channelId === undefined
+          ? [null]
+          : [channelId, ...(ctx.transport.channelIdAlternates ?? [])];
       let found: AuthenticatorResult | AuthResult;
       const provider = isDynamic(cfg) ? 'dynamic' : 'static';
       if (isDynamic(cfg)) {
@@ -103,7 +106,9 @@ export function cryptosignHandler(
         authmethod: 'cryptosign',
         extra,
         verify(msg): AuthResult {
-          if (!channelIds.some((id) => verifyChallengeSignature(pubkey, challenge, msg.signature, id))) {
+          if (
+            !channelIds.some((id) => verifyChallengeSignature(pubkey, challenge, msg.signature, id))
+          ) {
             return deny(WampErrors.AUTHENTICATION_FAILED, 'the cryptosign signature is invalid');
           }
           const res = assignPrincipal(dir, ctx, principal, 'cryptosign', provider);
