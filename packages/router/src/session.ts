@@ -9,6 +9,7 @@
 import {
   CloseReasons,
   MessageType,
+  PayloadSizeError,
   ProtocolError,
   WampErrors,
   decodeMessage,
@@ -250,7 +251,16 @@ export class RouterSession implements TransportHandler {
           hasFeature(roles, r, 'payload_transparency'),
       ),
     };
-    this.send([MessageType.WELCOME, sessionId, welcomeDetails]);
+    try {
+      this.send([MessageType.WELCOME, sessionId, welcomeDetails]);
+    } catch (e) {
+      if (!(e instanceof PayloadSizeError)) throw e;
+      this.abort(
+        WampErrors.PAYLOAD_SIZE_EXCEEDED,
+        'WELCOME exceeds the largest message the client accepts',
+      );
+      return;
+    }
     realm.attach(this);
   }
 

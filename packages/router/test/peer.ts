@@ -3,7 +3,14 @@
  * arrays and reads what the router sends, one message at a time. Every message goes
  * through a real serializer round trip, so what the router sends must be serializable.
  */
-import { CLIENT_ROLES, MessageType, SERIALIZERS, messageName } from '@cdc/protocol';
+import {
+  CLIENT_ROLES,
+  MessageType,
+  PayloadSizeError,
+  SERIALIZERS,
+  messageName,
+  serializedLength,
+} from '@cdc/protocol';
 import type {
   CloseDetails,
   Serializer,
@@ -21,12 +28,16 @@ class RouterSide implements Transport {
     readonly info: TransportInfo,
     readonly serializer: Serializer,
     private readonly peer: Peer,
+    private readonly limit = Infinity,
   ) {}
   attach(h: TransportHandler): void {
     this.handler = h;
   }
   send(message: unknown[]): void {
-    this.sendSerialized(this.serializer.serialize(message));
+    const data = this.serializer.serialize(message);
+    const size = serializedLength(data);
+    if (size > this.limit) throw new PayloadSizeError(size, this.limit);
+    this.sendSerialized(data);
   }
   sendSerialized(data: Uint8Array | string): void {
     if (!this.isOpen) return;
@@ -45,6 +56,8 @@ class RouterSide implements Transport {
 
 export interface PeerOptions extends AcceptOptions {
   serializer?: SerializerId;
+  /** The largest message this peer accepts (as a RawSocket peer announces one). */
+  maxMessageSize?: number;
   info?: Partial<TransportInfo>;
 }
 
@@ -65,7 +78,7 @@ export class Peer {
       tls: false,
       ...options.info,
     };
-    this.transport = new RouterSide(info, ser, this);
+    this.transport = new RouterSide(info, ser, this, options.maxMessageSize);
     router.accept(this.transport, options);
   }
 

@@ -353,3 +353,39 @@ test('rpc - payload passthru is relayed untouched in both directions', async () 
   assert.deepEqual(r[2], { enc_algo: 'cryptobox', enc_serializer: 'msgpack' });
   assert.deepEqual(new Uint8Array(r[3] as Uint8Array), blob);
 });
+
+test('rpc - messages too large for a peer become wamp.error.payload_size_exceeded', async () => {
+  const router = new Router();
+  router.addRealm(openRealm());
+  const callee = new Peer(router, { maxMessageSize: 2048 });
+  await callee.join('realm1');
+  await callee.register('com.example.small');
+  const caller = new Peer(router, { maxMessageSize: 2048 });
+  await caller.join('realm1');
+  // The INVOCATION would not fit the callee.
+  caller.send([M.CALL, 1, {}, 'com.example.small', ['x'.repeat(3000)]]);
+  const e1 = await caller.expect(M.ERROR);
+  assert.equal(e1[4], 'wamp.error.payload_size_exceeded');
+  await callee.nothing();
+  // The RESULT would not fit the caller; the caller still gets an answer.
+  caller.send([M.CALL, 2, {}, 'com.example.small', ['hi']]);
+  const inv = await callee.expect(M.INVOCATION);
+  callee.send([M.YIELD, inv[1], {}, ['y'.repeat(3000)]]);
+  const e2 = await caller.expect(M.ERROR);
+  assert.equal(e2[4], 'wamp.error.payload_size_exceeded');
+  // Both sessions keep working.
+  caller.send([M.CALL, 3, {}, 'com.example.small', ['ok']]);
+  const inv3 = await callee.expect(M.INVOCATION);
+  callee.send([M.YIELD, inv3[1], {}, ['fine']]);
+  assert.deepEqual((await caller.expect(M.RESULT))[3], ['fine']);
+});
+
+test('rpc - a client that cannot even take WELCOME is refused cleanly', async () => {
+  const router = new Router();
+  router.addRealm(openRealm());
+  const tiny = new Peer(router, { maxMessageSize: 64 });
+  tiny.send([M.HELLO, 'realm1', { roles: { caller: {} } }]);
+  await tiny.waitClosed();
+  assert.equal(router.getRealm('realm1')!.sessions.size, 0);
+  assert.equal(router.connectionCount, 0);
+});

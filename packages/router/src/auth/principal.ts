@@ -54,7 +54,8 @@ export function assignPrincipal(
   if (typeof role !== 'string' || role === '') {
     return deny(WampErrors.NO_SUCH_ROLE, `no role assigned to "${authid}"`);
   }
-  if (!dir.hasRole(realm, role)) {
+  // As in Crossbar.io, `anonymous` needs no role definition: it joins, with no permissions.
+  if (role !== 'anonymous' && !dir.hasRole(realm, role)) {
     return deny(WampErrors.NO_SUCH_ROLE, `no role "${role}" on realm "${realm}"`);
   }
   return {

@@ -1,0 +1,103 @@
+// The router under test, in its own process: a RouterHost (what `cdc router start` runs)
+// with one realm, a WebSocket transport and a RawSocket transport on ephemeral ports, both
+// accepting anonymous and cryptosign. Answers the orchestrator's requests for its CPU time,
+// its memory (after GC) and CPU profiles of a measurement window.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { RouterHost } from '@cdc/router-host';
+import { serve } from './ipc.mjs';
+
+let host;
+let inspector;
+
+const allowAll = (name) => ({
+  name,
+  permissions: [
+    {
+      uri: '',
+      match: 'prefix',
+      allow: { call: true, register: true, publish: true, subscribe: true },
+      disclose: { caller: false, publisher: false },
+      cache: true,
+    },
+  ],
+});
+
+function post(method, params) {
+  return new Promise((resolve, reject) =>
+    inspector.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
+  );
+}
+
+serve({
+  async start({ pubkeys = [] }) {
+    const principals = {};
+    pubkeys.forEach((k, i) => (principals[`bench-${i}`] = { role: 'user', authorized_keys: [k] }));
+    const auth = {
+      anonymous: { type: 'static', role: 'anonymous' },
+      cryptosign: { type: 'static', principals },
+    };
+    host = new RouterHost();
+    await host.start({
+      type: 'router',
+      realms: [{ name: 'realm1', roles: [allowAll('anonymous'), allowAll('user')] }],
+      transports: [
+        {
+          type: 'websocket',
+          id: 'ws',
+          endpoint: { type: 'tcp', interface: '127.0.0.1', port: 0, backlog: 4096 },
+          serializers: ['json', 'msgpack'],
+          auth,
+        },
+        {
+          type: 'rawsocket',
+          id: 'rs',
+          endpoint: { type: 'tcp', interface: '127.0.0.1', port: 0, backlog: 4096 },
+          serializers: ['json', 'msgpack'],
+          auth,
+        },
+      ],
+    });
+    return { ws: host.transportUrl('ws', '/ws'), rs: host.transportUrl('rs') };
+  },
+
+  cpu() {
+    const u = process.cpuUsage();
+    return { us: u.user + u.system, user: u.user, system: u.system };
+  },
+
+  mem() {
+    for (let i = 0; i < 4; i++) globalThis.gc?.();
+    const m = process.memoryUsage();
+    return {
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+      connections: host.router.connectionCount,
+      sessions: host.router.getRealm('realm1')?.sessions.size ?? 0,
+      gc: globalThis.gc !== undefined,
+    };
+  },
+
+  async profileStart({ intervalUs = 200 }) {
+    inspector = new Session();
+    inspector.connect();
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: intervalUs });
+    await post('Profiler.start');
+  },
+
+  async profileStop({ file }) {
+    const { profile } = await post('Profiler.stop');
+    inspector.disconnect();
+    inspector = undefined;
+    writeFileSync(file, JSON.stringify(profile));
+    return file;
+  },
+
+  async stop() {
+    await host?.stop();
+    setImmediate(() => process.exit(0));
+  },
+});
