@@ -23,6 +23,8 @@ const sessions = [];
 /** Work in flight that `stop` waits for. */
 let outstanding = 0;
 let drained;
+/** What `start` sets going, set up by the scenario's command. */
+let starter;
 
 function cpuUs() {
   const u = process.cpuUsage();
@@ -153,7 +155,7 @@ serve({
   async callers({ url, serializer, n, inflight }) {
     const opened = await openMany(n, n, url, serializer);
     for (const { session } of opened) sessions.push(session);
-    this.start = () => {
+    starter = () => {
       for (const s of sessions) for (let i = 0; i < inflight; i++) fireCall(s);
     };
     return {};
@@ -183,13 +185,13 @@ serve({
     const { session } = await open(url, serializer);
     sessions.push(session);
     publisher = session;
-    this.start = () => schedulePump();
+    starter = () => schedulePump();
     return {};
   },
 
   async handshakes({ url, serializer, method, seeds = [], mode, concurrency }) {
     const signers = seeds.map((s) => new KeySigner(SigningKey.fromSeed(s)));
-    this.start = () => {
+    starter = () => {
       for (let i = 0; i < concurrency; i++)
         void handshakeLoop(url, serializer, method, signers, mode, i);
     };
@@ -204,7 +206,7 @@ serve({
 
   start() {
     running = true;
-    this.start?.();
+    starter?.();
     return {};
   },
 

@@ -29,8 +29,8 @@ function run(args: string[]): {
   children.push(child);
   let out = '';
   let err = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exit = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
   return { child, out: () => out, err: () => err, exit };
 }
