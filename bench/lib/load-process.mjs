@@ -7,6 +7,7 @@ import { SigningKey, KeySigner } from '@cdc/cryptosign';
 import { connect } from '@cdc/transport';
 import { Histogram, nowUs } from './hist.mjs';
 import { emit, serve } from './ipc.mjs';
+import { profileStart, profileStop } from './profiler.mjs';
 
 const REALM = 'realm1';
 const PROCEDURE = 'bench.echo';
@@ -145,6 +146,9 @@ async function handshakeLoop(url, serializer, method, signers, mode, index) {
 }
 
 serve({
+  profileStart,
+  profileStop,
+
   async callee({ url, serializer }) {
     const { session } = await open(url, serializer);
     sessions.push(session);

@@ -2,13 +2,11 @@
 // with one realm, a WebSocket transport and a RawSocket transport on ephemeral ports, both
 // accepting anonymous and cryptosign. Answers the orchestrator's requests for its CPU time,
 // its memory (after GC) and CPU profiles of a measurement window.
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import { RouterHost } from '@cdc/router-host';
 import { serve } from './ipc.mjs';
+import { profileStart, profileStop } from './profiler.mjs';
 
 let host;
-let inspector;
 
 const allowAll = (name) => ({
   name,
@@ -22,12 +20,6 @@ const allowAll = (name) => ({
     },
   ],
 });
-
-function post(method, params) {
-  return new Promise((resolve, reject) =>
-    inspector.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
-  );
-}
 
 serve({
   async start({ pubkeys = [] }) {
@@ -80,21 +72,8 @@ serve({
     };
   },
 
-  async profileStart({ intervalUs = 200 }) {
-    inspector = new Session();
-    inspector.connect();
-    await post('Profiler.enable');
-    await post('Profiler.setSamplingInterval', { interval: intervalUs });
-    await post('Profiler.start');
-  },
-
-  async profileStop({ file }) {
-    const { profile } = await post('Profiler.stop');
-    inspector.disconnect();
-    inspector = undefined;
-    writeFileSync(file, JSON.stringify(profile));
-    return file;
-  },
+  profileStart,
+  profileStop,
 
   async stop() {
     await host?.stop();

@@ -3,6 +3,7 @@
  * @module
  */
 import { Command } from 'commander';
+import { registerNodeCommands } from './commands/node.js';
 import { registerRouterCommands } from './commands/router.js';
 import { reportError } from './errors.js';
 
@@ -13,6 +14,7 @@ program
   .version('0.1.0');
 program.showHelpAfterError();
 registerRouterCommands(program);
+registerNodeCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.exitCode = reportError(e);

@@ -342,10 +342,14 @@ export class Session {
     this.state = 'closed';
     this.closeInfo = info;
     if (this.goodbyeTimer !== undefined) clearTimeout(this.goodbyeTimer);
-    const error =
-      info.reason === CloseReasons.TRANSPORT_LOST
-        ? new TransportLostError()
-        : new SessionClosedError(info.reason, info.message);
+    // Made only if something is pending: an Error (with its stack) is costly, and most
+    // sessions end with nothing pending.
+    let made: WampError | undefined;
+    const error = (): WampError =>
+      (made ??=
+        info.reason === CloseReasons.TRANSPORT_LOST
+          ? new TransportLostError()
+          : new SessionClosedError(info.reason, info.message));
     this.caller.close(error);
     this.callee.close(error);
     this.publisher.close(error);

@@ -11,14 +11,20 @@ import type { Dict, MatchPolicy, PassthruOptions, WireOptions } from './types.js
 
 const MATCHES: readonly string[] = ['exact', 'prefix', 'wildcard'];
 
+/** The URI `checkUri` last accepted. */
+let lastValidUri: string | undefined;
+
 /**
  * A procedure or topic URI as used in CALL/PUBLISH: loose rules [WAMP basic §URIs], since
  * routers accept loose URIs by default. Returns the error, or undefined when fine.
  */
 export function checkUri(uri: unknown, what: string): WampError | undefined {
+  // Applications call and publish the same URI over and over: remember the last good one.
+  if (uri === lastValidUri) return undefined;
   if (typeof uri !== 'string' || !isValidUri(uri)) {
     return WampError.of(WampErrors.INVALID_URI, `invalid ${what} URI: ${JSON.stringify(uri)}`);
   }
+  lastValidUri = uri;
   return undefined;
 }
 

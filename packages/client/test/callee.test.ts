@@ -213,6 +213,46 @@ test('callee - INTERRUPT (killnowait) aborts the signal and sends nothing', asyn
   await expectNothing(peer);
 });
 
+test('callee - a signal first read after INTERRUPT is already aborted', async () => {
+  const { session, peer } = await establish();
+  let details: InvocationDetails | undefined;
+  let release!: () => void;
+  await registered(session, peer, async (_a, _k, d) => {
+    details = d;
+    await new Promise<void>((r) => (release = r));
+    return 'too late';
+  });
+  peer.send([MessageType.INVOCATION, 9, 100, {}]);
+  await flush();
+  peer.send([MessageType.INTERRUPT, 9, { mode: 'killnowait' }]);
+  await flush();
+  assert.ok(details !== undefined);
+  assert.equal(details.signal.aborted, true);
+  assert.equal((details.signal.reason as WampError).uri, WampErrors.CANCELED);
+  assert.equal(details.signal, details.signal);
+  release();
+  await expectNothing(peer);
+});
+
+test('callee - a synchronous handler is answered before the next message is read', async () => {
+  const { session, peer } = await establish();
+  const seen: number[] = [];
+  await registered(session, peer, (args) => {
+    seen.push(args[0] as number);
+    if (args[0] === 2) throw new WampError('com.example.error.two', ['no']);
+    return args[0];
+  });
+  peer.send([MessageType.INVOCATION, 11, 100, {}, [1]]);
+  peer.send([MessageType.INVOCATION, 12, 100, {}, [2]]);
+  const y = await expectMessage(peer, MessageType.YIELD);
+  assert.equal(y.requestId, 11);
+  assert.deepEqual(y.args, [1]);
+  const e = await expectMessage(peer, MessageType.ERROR);
+  assert.equal(e.requestId, 12);
+  assert.equal(e.error, 'com.example.error.two');
+  assert.deepEqual(seen, [1, 2]);
+});
+
 test('callee - progressive call invocations arrive as details.input chunks', async () => {
   const { session, peer } = await establish();
   await registered(session, peer, async (args, _k, d) => {

@@ -3,28 +3,42 @@
  * then the checks a schema cannot express (unique IDs and names).
  * @module
  */
+import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ConfigError, pointerToPath } from './errors.js';
 import type { ConfigIssue } from './errors.js';
-import { nodeConfig, routerWorker, worker } from './schema-node.js';
-import { component, realm, role, transport, webPath } from './schema-router.js';
+import { AJV_OPTIONS, SCHEMAS } from './schemas.js';
+import { isValidId } from './patterns.js';
+import type { ConfigKind } from './schemas.js';
 import type { NodeConfig, RouterWorkerConfig, WorkerConfig } from './types.js';
 
-const ajv = new Ajv({ allErrors: true, discriminator: true, strict: false });
+export type { ConfigKind } from './schemas.js';
 
-const compiled = {
-  node: ajv.compile(nodeConfig),
-  routerWorker: ajv.compile(routerWorker),
-  worker: ajv.compile(worker),
-  realm: ajv.compile(realm),
-  role: ajv.compile(role),
-  transport: ajv.compile(transport),
-  component: ajv.compile(component),
-  webPath: ajv.compile(webPath),
-};
+const require = createRequire(import.meta.url);
+let ajv: Ajv | undefined;
+const validators = new Map<ConfigKind, ValidateFunction>();
 
-export type ConfigKind = keyof typeof compiled;
+/**
+ * The validator for a kind: precompiled at build time (`scripts/gen-validators.mjs`), since
+ * compiling the schemas costs about a second, too much for every worker process start;
+ * compiled on demand when the build step has not run.
+ */
+function validator(kind: ConfigKind): ValidateFunction {
+  let v = validators.get(kind);
+  if (v !== undefined) return v;
+  try {
+    const mod = require(`./validator-${kind}.generated.cjs`) as {
+      default?: ValidateFunction;
+    } & ValidateFunction;
+    v = mod.default ?? mod;
+  } catch {
+    ajv ??= new Ajv(AJV_OPTIONS);
+    v = ajv.compile(SCHEMAS[kind]);
+  }
+  validators.set(kind, v);
+  return v;
+}
 
 function describe(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
@@ -84,7 +98,7 @@ export function check(
   value: unknown,
   opts: { base?: string; source?: string } = {},
 ): void {
-  const v: ValidateFunction = compiled[kind];
+  const v = validator(kind);
   if (!v(value)) throw new ConfigError(issuesOf(v.errors, opts.base ?? ''), opts.source);
 }
 
@@ -137,7 +151,14 @@ export function assignIds(workers: WorkerConfig[]): void {
     w.id ??= next('worker', taken);
     if (w.type === 'router') {
       const realmIds = new Set((w.realms ?? []).map((r) => r.id));
-      for (const r of w.realms ?? []) r.id ??= next(`${w.id}-realm`, realmIds);
+      // A realm name that is a valid ID serves as its ID (e.g. `realm1`).
+      for (const r of w.realms ?? []) {
+        if (r.id === undefined && isValidId(r.name) && !realmIds.has(r.name)) {
+          r.id = r.name;
+          realmIds.add(r.name);
+        }
+        r.id ??= next('realm', realmIds);
+      }
       const tIds = new Set((w.transports ?? []).map((t) => t.id));
       for (const t of w.transports ?? []) t.id ??= next('transport', tIds);
       const cIds = new Set((w.components ?? []).map((c) => c.id));

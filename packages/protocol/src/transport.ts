@@ -6,7 +6,7 @@
  */
 import type { Serializer, SerializerId } from './serializers/types.js';
 
-export type TransportType = 'websocket' | 'rawsocket' | 'memory';
+export type TransportType = 'websocket' | 'rawsocket' | 'memory' | 'ipc';
 
 export interface TransportInfo {
   type: TransportType;

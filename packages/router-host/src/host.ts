@@ -266,8 +266,14 @@ export class RouterHost {
         'WebSocket paths are set when the transport starts',
       );
     }
-    tree.set(path, createWebService(config, this.web));
+    tree.set(path, createWebService(config, this.web), config);
     return { transport_id: transportId, path, config };
+  }
+
+  getWebService(transportId: string, path: string): { transport_id: string; path: string; config: WebPathConfig } {
+    const tree = this.webTree(transportId);
+    if (tree.get(path) === undefined) throw noSuchObject('web service', path);
+    return { transport_id: transportId, path, config: tree.config(path) as WebPathConfig };
   }
 
   stopWebService(transportId: string, path: string): { transport_id: string; path: string } {

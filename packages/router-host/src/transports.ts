@@ -71,7 +71,7 @@ export async function startTransport(
     const tree = web;
     opts.websocket ??= {};
     for (const [path, p] of Object.entries(paths)) {
-      tree.set(path, createWebService(p, ctx));
+      tree.set(path, createWebService(p, ctx), p);
       if (p.type === 'websocket') {
         opts.websocket[mount(path)] = webSocketOptions(p);
         wsAuth.set(mount(path), p.auth);

@@ -20,7 +20,13 @@ export class Handshake {
     private readonly methods: Map<string, AuthMethodHandler>,
   ) {}
 
-  async hello(msg: Hello): Promise<void> {
+  /**
+   * Answer HELLO. Static methods decide synchronously and are applied at once; only
+   * authenticators that must wait (dynamic ones) return a promise, which holds the
+   * session's later messages until it settles. (The all-async version cost a chain of
+   * promises per handshake, visible in handshake profiles: docs/PERFORMANCE.md.)
+   */
+  hello(msg: Hello): Promise<void> | undefined {
     const d = msg.details;
     const offered =
       d.authmethods !== undefined && d.authmethods.length > 0 ? d.authmethods : ['anonymous'];
@@ -38,37 +44,52 @@ export class Handshake {
     for (const method of offered) {
       const handler = this.methods.get(method);
       if (handler === undefined) continue;
-      this.apply(await this.guard(() => handler.hello(ctx)));
-      return;
+      return this.step(() => handler.hello(ctx));
     }
     this.session.abort(
       WampErrors.NO_AUTH_METHOD,
       `none of the offered authentication methods (${offered.join(', ')}) is accepted here; ` +
         `this transport accepts: ${[...this.methods.keys()].join(', ') || 'none'}`,
     );
+    return undefined;
   }
 
-  async authenticate(msg: Authenticate): Promise<void> {
+  authenticate(msg: Authenticate): Promise<void> | undefined {
     const pending = this.pending;
     if (pending === undefined) {
       this.session.protocolViolation('AUTHENTICATE without a CHALLENGE');
-      return;
+      return undefined;
     }
     this.pending = undefined;
-    this.apply(await this.guard(() => pending.verify(msg)));
+    return this.step(() => pending.verify(msg));
   }
 
-  private async guard(f: () => Promise<AuthResult> | AuthResult): Promise<AuthResult> {
+  /** Run one authentication step and apply its result: now if it is ready, else when it is. */
+  private step(f: () => Promise<AuthResult> | AuthResult): Promise<void> | undefined {
+    let res: Promise<AuthResult> | AuthResult;
     try {
-      return await f();
+      res = f();
     } catch (e) {
-      this.session.router.logger.error({ err: e }, 'authentication failed with an internal error');
-      return {
-        kind: 'deny',
-        uri: WampErrors.AUTHENTICATION_FAILED,
-        message: 'authentication failed',
-      };
+      this.apply(this.failed(e));
+      return undefined;
     }
+    if (!(res instanceof Promise)) {
+      this.apply(res);
+      return undefined;
+    }
+    return res.then(
+      (r) => this.apply(r),
+      (e: unknown) => this.apply(this.failed(e)),
+    );
+  }
+
+  private failed(e: unknown): AuthResult {
+    this.session.router.logger.error({ err: e }, 'authentication failed with an internal error');
+    return {
+      kind: 'deny',
+      uri: WampErrors.AUTHENTICATION_FAILED,
+      message: 'authentication failed',
+    };
   }
 
   private apply(res: AuthResult): void {

@@ -56,7 +56,8 @@ export class RouterSession implements TransportHandler {
     subscriberRevocation: false,
     passthru: false,
   };
-  joinedAt = '';
+  /** When the session was welcomed (ms since the epoch; 0 before). */
+  private joinedMs = 0;
 
   /** Broker state: the subscriptions this session holds. */
   readonly subscriptions = new Set<Subscription>();
@@ -89,6 +90,11 @@ export class RouterSession implements TransportHandler {
     }, router.options.helloTimeoutMs);
     this.helloTimer.unref();
     transport.attach(this);
+  }
+
+  /** When the session was welcomed, as an ISO 8601 string ('' before). */
+  get joinedAt(): string {
+    return this.joinedMs === 0 ? '' : new Date(this.joinedMs).toISOString();
   }
 
   // --- TransportHandler -------------------------------------------------------------
@@ -237,7 +243,7 @@ export class RouterSession implements TransportHandler {
     this.id = sessionId;
     this.realm = realm;
     this.state = 'established';
-    this.joinedAt = new Date().toISOString();
+    this.joinedMs = Date.now();
     const roles = this.clientRoles;
     this.features = {
       calleeCanCancel: hasFeature(roles, 'callee', 'call_canceling'),

@@ -200,14 +200,14 @@ export class Callee {
   }
 
   /** The session ended: every registration is gone and running handlers are aborted. */
-  close(error: WampError): void {
-    for (const p of this.registering.values()) p.reject(error);
-    for (const p of this.unregistering.values()) p.reject(error);
+  close(error: () => WampError): void {
+    for (const p of this.registering.values()) p.reject(error());
+    for (const p of this.unregistering.values()) p.reject(error());
     this.registering.clear();
     this.unregistering.clear();
     for (const reg of this.registrations.values()) reg.active = false;
     this.registrations.clear();
-    for (const inv of [...this.invocations.values()]) inv.close(error);
+    for (const inv of [...this.invocations.values()]) inv.close(error());
     this.invocations.clear();
   }
 

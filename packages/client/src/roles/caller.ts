@@ -9,19 +9,40 @@ import { CanceledError, errorFromWire, invalidArgument } from '../errors.js';
 import { CallResult } from '../result.js';
 import type { CallOptions, CancelMode, Dict } from '../types.js';
 import { baseOptions, checkPayload, checkUint, checkUri, put } from '../validate.js';
-import { deferred } from './context.js';
 import type { Deferred, RoleContext } from './context.js';
 
 const CANCEL_MODES: readonly string[] = ['skip', 'kill', 'killnowait'];
 /** Bound on remembered abandoned calls (crossbar may never answer a skip). */
 const ABANDONED_LIMIT = 10_000;
 
-interface PendingCall extends Deferred<CallResult> {
-  onProgress: ((result: CallResult) => void) | undefined;
+/**
+ * A call waiting for its result. A class rather than a spread of a deferred plus closures:
+ * one object per call, and no abort listener unless the call has a signal (profiled as
+ * the caller's largest cost per call, `npm run bench`).
+ */
+class PendingCall implements Deferred<CallResult> {
   /** Whether the (first) CALL went on the wire. */
-  started: boolean;
+  started = false;
+  readonly promise: Promise<CallResult>;
+  resolve!: (value: CallResult) => void;
+  reject!: (error: unknown) => void;
+  /** The abort listener, when the call has a signal. */
+  onAbort: (() => void) | undefined;
+
+  constructor(
+    readonly onProgress: ((result: CallResult) => void) | undefined,
+    readonly signal: AbortSignal | undefined,
+  ) {
+    this.promise = new Promise<CallResult>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
   /** Removes the abort listener. */
-  detach(): void;
+  detach(): void {
+    if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort);
+  }
 }
 
 /** A checked call, ready to send. */
@@ -54,7 +75,8 @@ export class Caller {
       requestId,
       options: prepared.options,
       procedure,
-      ...payload,
+      args: payload.args,
+      kwargs: payload.kwargs,
     });
     return prepared.result;
   }
@@ -83,18 +105,15 @@ export class Caller {
     put(wire, 'disclose_me', options.discloseMe);
 
     const requestId = this.ctx.nextId();
-    const d = deferred<CallResult>();
     const signal = options.signal;
-    const mode = options.cancelMode ?? 'killnowait';
-    const onAbort = (): void => this.cancel(requestId, mode);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    this.calls.set(requestId, {
-      ...d,
-      onProgress: options.onProgress,
-      started: false,
-      detach: () => signal?.removeEventListener('abort', onAbort),
-    });
-    return { requestId, options: wire, result: d.promise };
+    const pending = new PendingCall(options.onProgress, signal);
+    if (signal !== undefined) {
+      const mode = options.cancelMode ?? 'killnowait';
+      pending.onAbort = (): void => this.cancel(requestId, mode);
+      signal.addEventListener('abort', pending.onAbort, { once: true });
+    }
+    this.calls.set(requestId, pending);
+    return { requestId, options: wire, result: pending.promise };
   }
 
   /** Sends a CALL (the first, or a progressive continuation) for a pending call. */
@@ -142,9 +161,9 @@ export class Caller {
     this.settle(m.requestId)?.reject(errorFromWire(m.error, m.args ?? [], m.kwargs ?? {}));
   }
 
-  /** Rejects every pending call: the session ended. */
-  close(error: WampError): void {
-    for (const id of [...this.calls.keys()]) this.settle(id)?.reject(error);
+  /** Rejects every pending call with `error()`: the session ended. */
+  close(error: () => WampError): void {
+    for (const id of [...this.calls.keys()]) this.settle(id)?.reject(error());
     this.abandoned.clear();
   }
 

@@ -17,8 +17,23 @@ import type { RoleContext } from './context.js';
 /** Keys of a returned CallResult's details that go into YIELD options. */
 const PASSTHRU_KEY = /^(ppt|enc)_/;
 
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (
+    (typeof v === 'object' || typeof v === 'function') &&
+    v !== null &&
+    typeof (v as { then?: unknown }).then === 'function'
+  );
+}
+
 export class Invocation {
-  private readonly controller = new AbortController();
+  /**
+   * Made when the handler first reads `details.signal`. Most handlers never do, and an
+   * AbortController (with its GC cost) was the largest single cost of an invocation in
+   * callee profiles (`npm run bench`, docs/PERFORMANCE.md).
+   */
+  private controller: AbortController | undefined;
+  private aborted = false;
+  private abortReason: unknown;
   private finished = false;
   /** The caller's further chunks, for a progressive call invocation. */
   readonly input: ChunkQueue | undefined;
@@ -43,6 +58,8 @@ export class Invocation {
   run(handler: InvocationHandler, registeredUri: string): void {
     const m = this.message;
     const d = m.details;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
     const details: InvocationDetails = {
       procedure: str(d, 'procedure') ?? registeredUri,
       caller: num(d, 'caller'),
@@ -50,19 +67,27 @@ export class Invocation {
       callerAuthrole: str(d, 'caller_authrole'),
       timeout: num(d, 'timeout'),
       progress: d['receive_progress'] === true ? this.progress.bind(this) : undefined,
-      signal: this.controller.signal,
+      get signal(): AbortSignal {
+        return self.signal();
+      },
       input: this.input,
       payload: m.payload,
       raw: d,
     };
-    void (async () => {
-      try {
-        const value: unknown = await handler(m.args ?? [], m.kwargs ?? {}, details);
-        this.yieldFinal(value);
-      } catch (e) {
-        this.fail(e);
-      }
-    })();
+    let value: unknown;
+    try {
+      value = handler(m.args ?? [], m.kwargs ?? {}, details);
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    // A plain value is answered at once; a promise (or any thenable) when it settles.
+    if (isThenable(value)) {
+      Promise.resolve(value).then(
+        (v) => this.yieldFinal(v),
+        (e: unknown) => this.fail(e),
+      );
+    } else this.yieldFinal(value);
   }
 
   /** INTERRUPT [WAMP advanced §Call Canceling]: abort the handler's signal. */
@@ -71,7 +96,7 @@ export class Invocation {
     const reason = new CanceledError(['the call was interrupted']);
     this.end();
     this.input?.fail(reason);
-    this.controller.abort(reason);
+    this.abort(reason);
     // killnowait: the dealer has already answered the caller and drops what we send.
     if (mode === 'killnowait') return;
     // kill: the caller waits for us; answer now rather than trust the handler to stop.
@@ -83,7 +108,22 @@ export class Invocation {
     if (this.finished) return;
     this.end();
     this.input?.fail(error);
-    this.controller.abort(error);
+    this.abort(error);
+  }
+
+  private signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  private abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
   }
 
   private progress(args?: Args, kwargs?: Kwargs, options: PassthruOptions = {}): void {

@@ -87,8 +87,8 @@ export class Publisher {
     ack.reject(errorFromWire(m.error, m.args ?? [], m.kwargs ?? {}));
   }
 
-  close(error: WampError): void {
-    for (const ack of this.acks.values()) ack.reject(error);
+  close(error: () => WampError): void {
+    for (const ack of this.acks.values()) ack.reject(error());
     this.acks.clear();
   }
 

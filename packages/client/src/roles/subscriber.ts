@@ -199,8 +199,8 @@ export class Subscriber {
   }
 
   /** The session ended: every subscription is gone. */
-  close(error: WampError): void {
-    for (const p of this.subscribing.values()) p.reject(error);
+  close(error: () => WampError): void {
+    for (const p of this.subscribing.values()) p.reject(error());
     this.subscribing.clear();
     // An UNSUBSCRIBE that cannot complete has still achieved its aim.
     for (const p of this.unsubscribing.values()) p.resolve(undefined);

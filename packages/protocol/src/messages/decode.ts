@@ -44,31 +44,41 @@ function length(m: unknown[], name: string, min: number, max: number): void {
   }
 }
 
-/** Reads `(Arguments|list | payload bytes, ArgumentsKw|dict)` starting at index `i`. */
-function payload(m: unknown[], i: number, name: string, meta: Dict): Payload {
-  const out: Payload = {};
-  if (m.length <= i) return out;
+/**
+ * Reads `(Arguments|list | payload bytes, ArgumentsKw|dict)` starting at index `i` into
+ * `out` (the message being built: no intermediate object to spread, which showed in
+ * router and client profiles).
+ */
+function payload<T extends object>(
+  out: T,
+  m: unknown[],
+  i: number,
+  name: string,
+  meta: Dict,
+): T & Payload {
+  const p = out as T & Payload;
+  if (m.length <= i) return p;
   const a = m[i];
   if (a instanceof Uint8Array) {
     if (typeof meta['enc_algo'] !== 'string') {
       throw new ProtocolError(`${name} carries a binary payload without enc_algo`);
     }
     if (m.length > i + 1) throw new ProtocolError(`${name} with enc_algo payload takes no kwargs`);
-    out.payload = a;
-    return out;
+    p.payload = a;
+    return p;
   }
   if (!Array.isArray(a)) {
     throw new ProtocolError(`${name}.Arguments must be a list, got ${F.describe(a)}`);
   }
-  out.args = a;
+  p.args = a;
   if (m.length > i + 1) {
     const kw = m[i + 1];
     if (!F.isDict(kw)) {
       throw new ProtocolError(`${name}.ArgumentsKw must be a dict, got ${F.describe(kw)}`);
     }
-    out.kwargs = kw;
+    p.kwargs = kw;
   }
-  return out;
+  return p;
 }
 
 const DECODERS: Record<number, Decoder> = {
@@ -100,12 +110,17 @@ const DECODERS: Record<number, Decoder> = {
   [MessageType.ABORT]: (m, n) => {
     length(m, n, 3, 5);
     const details = dict(m, 1, n, 'Details', F.GOODBYE_DETAILS);
-    return {
-      type: MessageType.ABORT,
-      details,
-      reason: uri(m, 2, n, 'Reason'),
-      ...payload(m, 3, n, {}),
-    };
+    return payload(
+      {
+        type: MessageType.ABORT,
+        details,
+        reason: uri(m, 2, n, 'Reason'),
+      },
+      m,
+      3,
+      n,
+      {},
+    );
   },
   [MessageType.CHALLENGE]: (m, n) => {
     length(m, n, 3, 3);
@@ -139,21 +154,26 @@ const DECODERS: Record<number, Decoder> = {
     const requestId = id(m, 2, n, 'Request');
     const details = dict(m, 3, n, 'Details', F.ERROR_DETAILS);
     const error = uri(m, 4, n, 'Error');
-    return {
-      type: MessageType.ERROR,
-      requestType,
-      requestId,
+    return payload(
+      {
+        type: MessageType.ERROR,
+        requestType,
+        requestId,
+        details,
+        error,
+      },
+      m,
+      5,
+      n,
       details,
-      error,
-      ...payload(m, 5, n, details),
-    };
+    );
   },
   [MessageType.PUBLISH]: (m, n) => {
     length(m, n, 4, 6);
     const requestId = id(m, 1, n, 'Request');
     const options = dict(m, 2, n, 'Options', F.PUBLISH_OPTIONS);
     const topic = uri(m, 3, n, 'Topic');
-    return { type: MessageType.PUBLISH, requestId, options, topic, ...payload(m, 4, n, options) };
+    return payload({ type: MessageType.PUBLISH, requestId, options, topic }, m, 4, n, options);
   },
   [MessageType.PUBLISHED]: (m, n) => {
     length(m, n, 3, 3);
@@ -197,27 +217,32 @@ const DECODERS: Record<number, Decoder> = {
     const subscription = id(m, 1, n, 'Subscription');
     const publication = id(m, 2, n, 'Publication');
     const details = dict(m, 3, n, 'Details', F.EVENT_DETAILS);
-    return {
-      type: MessageType.EVENT,
-      subscription,
-      publication,
+    return payload(
+      {
+        type: MessageType.EVENT,
+        subscription,
+        publication,
+        details,
+      },
+      m,
+      4,
+      n,
       details,
-      ...payload(m, 4, n, details),
-    };
+    );
   },
   [MessageType.EVENT_RECEIVED]: (m, n) => {
     length(m, n, 2, 5);
     const publication = id(m, 1, n, 'Publication');
     if (m.length === 2) return { type: MessageType.EVENT_RECEIVED, publication };
     const details = dict(m, 2, n, 'Details', {});
-    return { type: MessageType.EVENT_RECEIVED, publication, details, ...payload(m, 3, n, details) };
+    return payload({ type: MessageType.EVENT_RECEIVED, publication, details }, m, 3, n, details);
   },
   [MessageType.CALL]: (m, n) => {
     length(m, n, 4, 6);
     const requestId = id(m, 1, n, 'Request');
     const options = dict(m, 2, n, 'Options', F.CALL_OPTIONS);
     const procedure = uri(m, 3, n, 'Procedure');
-    return { type: MessageType.CALL, requestId, options, procedure, ...payload(m, 4, n, options) };
+    return payload({ type: MessageType.CALL, requestId, options, procedure }, m, 4, n, options);
   },
   [MessageType.CANCEL]: (m, n) => {
     length(m, n, 3, 3);
@@ -231,7 +256,7 @@ const DECODERS: Record<number, Decoder> = {
     length(m, n, 3, 5);
     const requestId = id(m, 1, n, 'Request');
     const details = dict(m, 2, n, 'Details', F.RESULT_DETAILS);
-    return { type: MessageType.RESULT, requestId, details, ...payload(m, 3, n, details) };
+    return payload({ type: MessageType.RESULT, requestId, details }, m, 3, n, details);
   },
   [MessageType.REGISTER]: (m, n) => {
     length(m, n, 4, 4);
@@ -267,13 +292,18 @@ const DECODERS: Record<number, Decoder> = {
     const requestId = id(m, 1, n, 'Request');
     const registration = id(m, 2, n, 'Registration');
     const details = dict(m, 3, n, 'Details', F.INVOCATION_DETAILS);
-    return {
-      type: MessageType.INVOCATION,
-      requestId,
-      registration,
+    return payload(
+      {
+        type: MessageType.INVOCATION,
+        requestId,
+        registration,
+        details,
+      },
+      m,
+      4,
+      n,
       details,
-      ...payload(m, 4, n, details),
-    };
+    );
   },
   [MessageType.INTERRUPT]: (m, n) => {
     length(m, n, 3, 3);
@@ -287,7 +317,7 @@ const DECODERS: Record<number, Decoder> = {
     length(m, n, 3, 5);
     const requestId = id(m, 1, n, 'Request');
     const options = dict(m, 2, n, 'Options', F.YIELD_OPTIONS);
-    return { type: MessageType.YIELD, requestId, options, ...payload(m, 3, n, options) };
+    return payload({ type: MessageType.YIELD, requestId, options }, m, 3, n, options);
   },
 };
 

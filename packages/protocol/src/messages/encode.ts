@@ -6,13 +6,18 @@
 import { MessageType } from '../codes.js';
 import type { Payload, WampMessage } from './types.js';
 
+/** Whether a dict has any key (without building the key list). */
+function hasKeys(d: object): boolean {
+  for (const _ in d) return true;
+  return false;
+}
+
 function withPayload(head: unknown[], m: Payload): unknown[] {
   if (m.payload !== undefined) {
     head.push(m.payload);
     return head;
   }
-  const hasKw = m.kwargs !== undefined && Object.keys(m.kwargs).length > 0;
-  if (hasKw) {
+  if (m.kwargs !== undefined && hasKeys(m.kwargs)) {
     head.push(m.args ?? [], m.kwargs);
   } else if (m.args !== undefined && m.args.length > 0) {
     head.push(m.args);

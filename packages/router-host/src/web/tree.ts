@@ -14,17 +14,25 @@ export function normalizeMount(path: string): string {
 
 export class WebTree {
   private readonly services = new Map<string, WebService>();
+  private readonly configs = new Map<string, unknown>();
 
-  set(path: string, service: WebService): void {
+  set(path: string, service: WebService, config?: unknown): void {
     this.services.set(normalizeMount(path), service);
+    if (config !== undefined) this.configs.set(normalizeMount(path), config);
   }
 
   delete(path: string): boolean {
+    this.configs.delete(normalizeMount(path));
     return this.services.delete(normalizeMount(path));
   }
 
   get(path: string): WebService | undefined {
     return this.services.get(normalizeMount(path));
+  }
+
+  /** The config a service was started with. */
+  config(path: string): unknown {
+    return this.configs.get(normalizeMount(path));
   }
 
   paths(): string[] {

@@ -16,18 +16,21 @@ export function anonymousHandler(
 ): AuthMethodHandler {
   return {
     method: 'anonymous',
-    async hello(ctx: HelloContext): Promise<AuthResult> {
+    hello(ctx: HelloContext): Promise<AuthResult> | AuthResult {
       const authid = randomSerial();
       if (isDynamic(cfg)) {
-        const res = await callAuthenticator(
+        return callAuthenticator(
           caller,
           cfg,
           { ...ctx, authid },
           authDetails(ctx, 'anonymous'),
+        ).then((res) =>
+          isAuthResult(res)
+            ? res
+            : assignPrincipal(dir, { ...ctx, authid }, res, 'anonymous', 'dynamic'),
         );
-        if (isAuthResult(res)) return res;
-        return assignPrincipal(dir, { ...ctx, authid }, res, 'anonymous', 'dynamic');
       }
+      // Static: decided synchronously, no promise.
       return assignPrincipal(
         dir,
         ctx,

@@ -59,7 +59,7 @@ export function cryptosignHandler(
 ): AuthMethodHandler {
   return {
     method: 'cryptosign',
-    async hello(ctx: HelloContext): Promise<AuthResult> {
+    hello(ctx: HelloContext): Promise<AuthResult> | AuthResult {
       const pubkeyRaw = ctx.authextra['pubkey'];
       if (typeof pubkeyRaw !== 'string' || !PUBKEY.test(pubkeyRaw)) {
         return deny(
@@ -81,43 +81,48 @@ export function cryptosignHandler(
         channelId === undefined
           ? [null]
           : [channelId, ...(ctx.transport.channelIdAlternates ?? [])];
-      let found: AuthenticatorResult | AuthResult;
       const provider = isDynamic(cfg) ? 'dynamic' : 'static';
+      const challengeFor = (found: AuthenticatorResult | AuthResult): AuthResult => {
+        if (isAuthResult(found)) return found;
+        const principal = found;
+        const challenge = randomChallenge();
+        const extra: Dict = {
+          challenge,
+          channel_binding: channelId !== undefined ? 'tls-unique' : null,
+        };
+        return {
+          kind: 'challenge',
+          authmethod: 'cryptosign',
+          extra,
+          verify(msg): AuthResult {
+            if (
+              !channelIds.some((id) =>
+                verifyChallengeSignature(pubkey, challenge, msg.signature, id),
+              )
+            ) {
+              return deny(WampErrors.AUTHENTICATION_FAILED, 'the cryptosign signature is invalid');
+            }
+            const res = assignPrincipal(dir, ctx, principal, 'cryptosign', provider);
+            if (res.kind === 'welcome') {
+              res.principal.authextra = { ...(res.principal.authextra ?? {}), pubkey };
+            }
+            return res;
+          },
+        };
+      };
       if (isDynamic(cfg)) {
-        found = await callAuthenticator(caller, cfg, ctx, authDetails(ctx, 'cryptosign'));
-        if (!isAuthResult(found)) {
-          const claimed = typeof found === 'object' ? found.pubkey : undefined;
-          if (typeof claimed === 'string' && claimed.toLowerCase() !== pubkey) {
-            return deny(WampErrors.NOT_AUTHORIZED, 'the authenticator vouched for another key');
+        return callAuthenticator(caller, cfg, ctx, authDetails(ctx, 'cryptosign')).then((found) => {
+          if (!isAuthResult(found)) {
+            const claimed = typeof found === 'object' ? found.pubkey : undefined;
+            if (typeof claimed === 'string' && claimed.toLowerCase() !== pubkey) {
+              return deny(WampErrors.NOT_AUTHORIZED, 'the authenticator vouched for another key');
+            }
           }
-        }
-      } else {
-        found = lookupStatic(cfg, ctx.authid, pubkey);
+          return challengeFor(found);
+        });
       }
-      if (isAuthResult(found)) return found;
-      const principal = found;
-      const challenge = randomChallenge();
-      const extra: Dict = {
-        challenge,
-        channel_binding: channelId !== undefined ? 'tls-unique' : null,
-      };
-      return {
-        kind: 'challenge',
-        authmethod: 'cryptosign',
-        extra,
-        verify(msg): AuthResult {
-          if (
-            !channelIds.some((id) => verifyChallengeSignature(pubkey, challenge, msg.signature, id))
-          ) {
-            return deny(WampErrors.AUTHENTICATION_FAILED, 'the cryptosign signature is invalid');
-          }
-          const res = assignPrincipal(dir, ctx, principal, 'cryptosign', provider);
-          if (res.kind === 'welcome') {
-            res.principal.authextra = { ...(res.principal.authextra ?? {}), pubkey };
-          }
-          return res;
-        },
-      };
+      // Static: decided synchronously, no promise.
+      return challengeFor(lookupStatic(cfg, ctx.authid, pubkey));
     },
   };
 }

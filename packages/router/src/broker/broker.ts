@@ -317,6 +317,11 @@ export class Broker {
     };
   }
 
+  /** Whether the realm has any subscription at all (so meta events could be received). */
+  get hasSubscriptions(): boolean {
+    return this.index.size !== 0;
+  }
+
   /** Publish a meta event, cheaply skipped when nobody listens. */
   meta(topic: string, args: unknown[]): void {
     if (this.index.size === 0) return;

@@ -1,0 +1,44 @@
+/** Running the `cdc` command as a real process in tests. */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CDC = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/cdc.js');
+
+export interface Run {
+  child: ChildProcess;
+  out(): string;
+  err(): string;
+  exit: Promise<number | null>;
+}
+
+const children: ChildProcess[] = [];
+
+export function killAll(): void {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+}
+
+export function run(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
+  const child = spawn(process.execPath, [CDC, ...args], {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  return { child, out: () => out, err: () => err, exit };
+}
+
+export async function waitFor(f: () => string, re: RegExp, ms = 15_000): Promise<RegExpMatchArray> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const m = re.exec(f());
+    if (m !== null) return m;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${re.source} in:\n${f()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,408 @@
+#!/usr/bin/env node
+// CDC router benchmarks (SPEC §8). Figures only: nothing here asserts.
+//
+//   node bench/run.mjs [filter ...] [--duration=5] [--warmup=2] [--repeat=1] [--json=FILE]
+//                      [--sessions=4000] [--profile] [--profile-load[=NAME]] [--verbose] [--list]
+//
+// A filter keeps the scenarios whose name contains it (`rpc`, `pubsub`, `handshake`,
+// `cryptosign`, `cycle`, `memory`, `json`, `-ws`, `-rs`, …). Every scenario starts a fresh
+// router process (bench/lib/router-process.mjs) and load generator processes
+// (bench/lib/load-process.mjs) running @cdc/client over real TCP sockets, warms up, then
+// counts operations over a fixed window. Router CPU per operation comes from the router
+// process's own process.cpuUsage() over that window. `--profile` also records a CPU
+// profile of the router during the window into bench/profiles/ and prints its top
+// self-time functions.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { SigningKey } from '@cdc/cryptosign';
+import { Histogram } from './lib/hist.mjs';
+import { Child } from './lib/ipc.mjs';
+import { formatSummary, summarize } from './lib/profile.mjs';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const ROUTER = here('./lib/router-process.mjs');
+const LOAD = here('./lib/load-process.mjs');
+
+// --- options ----------------------------------------------------------------------------
+
+const flags = {};
+const filters = [];
+for (const a of process.argv.slice(2)) {
+  const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
+  if (m) flags[m[1]] = m[2] ?? true;
+  else filters.push(a);
+}
+const DURATION = Number(flags.duration ?? 5) * 1000;
+const WARMUP = Number(flags.warmup ?? 2) * 1000;
+const IDLE_SESSIONS = Number(flags.sessions ?? 4000);
+const PROFILE = flags.profile === true;
+/** Run each throughput scenario this many times and report the run with the median ops/s. */
+const REPEAT = Math.max(1, Number(flags.repeat ?? 1));
+/**
+ * Also profile a load generator (client-side costs): `--profile-load` the first one that
+ * counts operations, `--profile-load=NAME` the one whose name starts with NAME.
+ */
+const PROFILE_LOAD = flags['profile-load'];
+const VERBOSE = flags.verbose === true;
+const PROFILE_DIR = here('./profiles/');
+
+// --- scenarios --------------------------------------------------------------------------
+
+const TRANSPORTS = { ws: 'WebSocket', rs: 'RawSocket' };
+/** Crossbar.io 22.6.1 on this machine kind (SPEC §8); our target is 5× (memory: ≤ 1×). */
+const CROSSBAR = {
+  'rpc-json': 6100,
+  'rpc-msgpack': 9100,
+  'pubsub-json': 60000,
+  'pubsub-msgpack': 71000,
+  'handshake-anonymous': 1200,
+  'handshake-cryptosign': 900,
+  cycle: 1000,
+  memory: 15,
+};
+
+const scenarios = [];
+for (const ser of ['json', 'msgpack'])
+  for (const tr of ['ws', 'rs'])
+    scenarios.push({ name: `rpc-${ser}-${tr}`, kind: 'rpc', ser, tr, ref: `rpc-${ser}` });
+for (const ser of ['json', 'msgpack'])
+  for (const tr of ['ws', 'rs'])
+    scenarios.push({ name: `pubsub-${ser}-${tr}`, kind: 'pubsub', ser, tr, ref: `pubsub-${ser}` });
+for (const method of ['anonymous', 'cryptosign'])
+  for (const tr of ['ws', 'rs'])
+    scenarios.push({
+      name: `handshake-${method}-${tr}`,
+      kind: 'handshake',
+      method,
+      mode: 'handshake',
+      ser: 'json',
+      tr,
+      ref: `handshake-${method}`,
+    });
+for (const tr of ['ws', 'rs'])
+  scenarios.push({
+    name: `cycle-${tr}`,
+    kind: 'handshake',
+    method: 'anonymous',
+    mode: 'cycle',
+    ser: 'json',
+    tr,
+    ref: 'cycle',
+  });
+for (const tr of ['ws', 'rs'])
+  scenarios.push({ name: `memory-${tr}`, kind: 'memory', ser: 'json', tr, ref: 'memory' });
+
+const selected = scenarios.filter(
+  (s) => filters.length === 0 || filters.some((f) => s.name.includes(f)),
+);
+if (flags.list) {
+  for (const s of scenarios) console.log(s.name);
+  process.exit(0);
+}
+if (selected.length === 0) {
+  console.error(`no scenario matches ${filters.join(' ')}; --list shows them`);
+  process.exit(1);
+}
+
+// --- running ----------------------------------------------------------------------------
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Machine-wide busy CPU time so far (µs, all cores), from /proc/stat; undefined elsewhere.
+ * Set against the bench processes' own CPU it shows how much other work shared the machine.
+ */
+function machineBusyUs() {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    const idle = v[3] + (v[4] ?? 0);
+    const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+    return ((total - idle) * 1e6) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+const loader = (name) => new Child(LOAD, { name });
+
+/** Keys for cryptosign: the router knows the public keys, the load generators the seeds. */
+const KEYS = Array.from({ length: 64 }, () => SigningKey.generate());
+const SEEDS = KEYS.map((k) => Buffer.from(k.seed).toString('hex'));
+const PUBKEYS = KEYS.map((k) => k.publicKeyHex);
+
+async function startRouter(execArgv = []) {
+  const router = new Child(ROUTER, { name: 'router', execArgv });
+  const urls = await router.request('start', { pubkeys: PUBKEYS });
+  return { router, urls };
+}
+
+/**
+ * Set up the load generators of a throughput scenario. Returns all processes and the ones
+ * whose counts are the scenario's operations.
+ */
+async function setUp(sc, url) {
+  const base = { url, serializer: sc.ser };
+  switch (sc.kind) {
+    case 'rpc': {
+      // 4 callers × 50 calls in flight → 1 callee; callers in one process, callee in another.
+      const callee = loader('callee');
+      await callee.request('callee', base);
+      const nProcs = Number(flags['caller-procs'] ?? 1);
+      const callers = Array.from({ length: nProcs }, (_, i) => loader(`callers-${i + 1}`));
+      await Promise.all(
+        callers.map((c) => c.request('callers', { ...base, n: 4 / nProcs, inflight: 50 })),
+      );
+      return { all: [callee, ...callers], counting: callers };
+    }
+    case 'pubsub': {
+      // 1 publisher → 100 subscribers in two processes; the publisher keeps at most
+      // WINDOW publications ahead of the slowest subscriber (credit over IPC).
+      const WINDOW = 200;
+      const subs = [loader('subscribers-1'), loader('subscribers-2')];
+      await Promise.all(subs.map((s) => s.request('subscribers', { ...base, n: 50 })));
+      const pub = loader('publisher');
+      await pub.request('publisher', base);
+      const seen = subs.map(() => 0);
+      subs.forEach((s, i) =>
+        s.on('progress', (minSeq) => {
+          seen[i] = minSeq;
+          pub.send('credit', Math.min(...seen) + WINDOW);
+        }),
+      );
+      pub.send('credit', WINDOW);
+      return { all: [pub, ...subs], counting: subs };
+    }
+    case 'handshake': {
+      // Two processes, each running 16 connect loops (enough to keep the router busy).
+      const nProcs = Number(flags['handshake-procs'] ?? 2);
+      const procs = Array.from({ length: nProcs }, (_, i) => loader(`handshakes-${i + 1}`));
+      await Promise.all(
+        procs.map((p) =>
+          p.request('handshakes', {
+            ...base,
+            method: sc.method,
+            mode: sc.mode,
+            seeds: sc.method === 'cryptosign' ? SEEDS : [],
+            concurrency: Number(flags.concurrency ?? 16),
+          }),
+        ),
+      );
+      return { all: procs, counting: procs };
+    }
+    default:
+      throw new Error(`unknown kind ${sc.kind}`);
+  }
+}
+
+async function runThroughput(sc) {
+  const { router, urls } = await startRouter();
+  const procs = await setUp(sc, urls[sc.tr]);
+  try {
+    await Promise.all(procs.all.map((p) => p.request('start')));
+    await sleep(WARMUP);
+    if (PROFILE) await router.request('profileStart', {});
+    const profiled =
+      typeof PROFILE_LOAD === 'string'
+        ? procs.all.find((p) => p.name.startsWith(PROFILE_LOAD))
+        : procs.counting[0];
+    if (PROFILE_LOAD) await profiled.request('profileStart', {});
+    const t0 = performance.now();
+    const cpu0 = await router.request('cpu');
+    const busy0 = machineBusyUs();
+    const self0 = process.cpuUsage();
+    await Promise.all(procs.all.map((p) => p.request('mark')));
+    await sleep(DURATION);
+    const results = await Promise.all(procs.all.map((p) => p.request('collect')));
+    const cpu1 = await router.request('cpu');
+    const windowUs = (performance.now() - t0) * 1000;
+    const busy1 = machineBusyUs();
+    const self1 = process.cpuUsage(self0);
+    let profile;
+    if (PROFILE || PROFILE_LOAD) mkdirSync(PROFILE_DIR, { recursive: true });
+    if (PROFILE) {
+      const file = `${PROFILE_DIR}${sc.name}.cpuprofile`;
+      await router.request('profileStop', { file });
+      profile = { file, summary: summarize(JSON.parse(await readText(file)), 25) };
+    }
+    let loadProfile;
+    if (PROFILE_LOAD) {
+      const file = `${PROFILE_DIR}${sc.name}.${profiled.name}.cpuprofile`;
+      await profiled.request('profileStop', { file });
+      loadProfile = { file, summary: summarize(JSON.parse(await readText(file)), 25) };
+    }
+    const hist = new Histogram();
+    let rate = 0;
+    let ops = 0;
+    procs.counting.forEach((p) => {
+      const r = results[procs.all.indexOf(p)];
+      hist.add(r.hist);
+      ops += r.count;
+      rate += r.count / (r.windowUs / 1e6);
+    });
+    const routerCpuUs = cpu1.us - cpu0.us;
+    if (VERBOSE) {
+      const each = procs.all.map((p, i) => `${p.name} ${Math.round((100 * results[i].cpuUs) / results[i].windowUs)}%`);
+      console.log(`  CPU: router ${Math.round((100 * routerCpuUs) / windowUs)}%, ${each.join(', ')}`);
+    }
+    const loadCpu = results.reduce((a, r) => a + r.cpuUs / r.windowUs, 0);
+    // CPU used by anything but the router, the load generators and this orchestrator.
+    const otherCpu =
+      busy0 === undefined || busy1 === undefined
+        ? undefined
+        : Math.max(
+            0,
+            (busy1 - busy0 - routerCpuUs - (self1.user + self1.system)) / windowUs - loadCpu,
+          );
+    return {
+      rate,
+      ops,
+      p50: hist.quantile(0.5),
+      p99: hist.quantile(0.99),
+      routerUsPerOp: routerCpuUs / windowUs / (rate / 1e6),
+      routerCpu: routerCpuUs / windowUs,
+      loadCpu,
+      otherCpu,
+      profile,
+      loadProfile,
+    };
+  } finally {
+    await Promise.allSettled(procs.all.map((p) => p.request('stop')));
+    await Promise.allSettled(procs.all.map((p) => p.kill()));
+    await router.request('stop').catch(() => undefined);
+    await router.kill();
+  }
+}
+
+async function readText(file) {
+  const { readFile } = await import('node:fs/promises');
+  return readFile(file, 'utf8');
+}
+
+async function runMemory(sc) {
+  const { router, urls } = await startRouter(['--expose-gc']);
+  const PROCS = 4;
+  const procs = Array.from({ length: PROCS }, (_, i) => loader(`idle-${i + 1}`));
+  try {
+    // A few sessions first, so that lazily built per-router state is not counted.
+    await procs[0].request('idle', { url: urls[sc.tr], serializer: sc.ser, n: 20 });
+    await sleep(200);
+    const m0 = await router.request('mem');
+    const per = Math.ceil(IDLE_SESSIONS / PROCS);
+    const opened = await Promise.all(
+      procs.map((p) => p.request('idle', { url: urls[sc.tr], serializer: sc.ser, n: per })),
+    );
+    await sleep(500);
+    const m1 = await router.request('mem');
+    const n = opened.reduce((a, o) => a + o.opened, 0);
+    const sessions = m1.sessions - m0.sessions;
+    return {
+      sessions,
+      rssKb: (m1.rss - m0.rss) / n / 1024,
+      heapKb: (m1.heapUsed - m0.heapUsed) / n / 1024,
+      externalKb: (m1.external - m0.external) / n / 1024,
+      opened: n,
+    };
+  } finally {
+    await Promise.allSettled(procs.map((p) => p.request('stop')));
+    await Promise.allSettled(procs.map((p) => p.kill()));
+    await router.request('stop').catch(() => undefined);
+    await router.kill();
+  }
+}
+
+// --- output -----------------------------------------------------------------------------
+
+const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+const fmtMs = (us) => (Number.isNaN(us) ? '-' : (us / 1000).toFixed(us < 10_000 ? 2 : 1));
+
+function row(cells, widths) {
+  return cells.map((c, i) => (i < 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+}
+
+const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
+console.log(
+  `CDC router benchmarks — ${cpus().length} × ${cpuModel}, Node ${process.version}; ` +
+    `warm-up ${WARMUP / 1000} s, window ${DURATION / 1000} s`,
+);
+
+const results = [];
+const WIDTHS = [26, 9, 10, 8, 8, 12, 7, 6, 6, 10, 9];
+const HEADER = [
+  'scenario',
+  'transport',
+  'ops/s',
+  'p50 ms',
+  'p99 ms',
+  'router µs/op',
+  'router',
+  'load',
+  'other',
+  'target',
+  'Crossbar',
+];
+let printedHeader = false;
+
+for (const sc of selected) {
+  const ref = CROSSBAR[sc.ref];
+  try {
+    if (sc.kind === 'memory') {
+      const r = await runMemory(sc);
+      results.push({ scenario: sc.name, transport: TRANSPORTS[sc.tr], ...r });
+      console.log(
+        `${sc.name.padEnd(26)} ${TRANSPORTS[sc.tr].padEnd(9)}  ${fmtInt(r.opened)} idle sessions: ` +
+          `${r.rssKb.toFixed(1)} KB RSS, ${r.heapKb.toFixed(1)} KB heap, ` +
+          `${r.externalKb.toFixed(1)} KB external per session (target ≤ ${ref} KB, Crossbar ${ref} KB)`,
+      );
+      continue;
+    }
+    const runs = [];
+    for (let i = 0; i < REPEAT; i++) runs.push(await runThroughput(sc));
+    runs.sort((a, b) => a.rate - b.rate);
+    const r = runs[Math.floor((runs.length - 1) / 2)];
+    if (runs.length > 1) r.runs = runs.map((x) => Math.round(x.rate));
+    results.push({ scenario: sc.name, transport: TRANSPORTS[sc.tr], serializer: sc.ser, ...r });
+    if (!printedHeader) {
+      console.log(row(HEADER, WIDTHS));
+      printedHeader = true;
+    }
+    console.log(
+      row(
+        [
+          sc.name,
+          TRANSPORTS[sc.tr],
+          fmtInt(r.rate),
+          fmtMs(r.p50),
+          fmtMs(r.p99),
+          r.routerUsPerOp.toFixed(1),
+          `${Math.round(r.routerCpu * 100)}%`,
+          `${Math.round(r.loadCpu * 100)}%`,
+          r.otherCpu === undefined ? '-' : `${Math.round(r.otherCpu * 100)}%`,
+          `≥ ${fmtInt(ref * 5)}`,
+          fmtInt(ref),
+        ],
+        WIDTHS,
+      ),
+    );
+    if (r.runs !== undefined) console.log(`  runs (ops/s): ${r.runs.map(fmtInt).join(', ')}`);
+    for (const p of [r.profile, r.loadProfile]) {
+      if (p === undefined) continue;
+      console.log(`  profile: ${p.file}`);
+      console.log(formatSummary(p.summary));
+      delete p.summary;
+    }
+  } catch (e) {
+    console.log(`${sc.name}: failed: ${e instanceof Error ? e.message : e}`);
+    results.push({ scenario: sc.name, error: String(e) });
+  }
+}
+
+console.log(
+  '\nops: RPC round trips, events delivered to subscribers, handshakes, connect-join-leave ' +
+    'cycles. router µs/op: router process CPU (user+system) per op; router/load/other: CPU ' +
+    'used (100% = one core) by the router, by all load generators, and by anything else on ' +
+    'the machine during the window (a busy machine makes every figure worse).',
+);
+if (typeof flags.json === 'string') {
+  writeFileSync(flags.json, JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
+}

@@ -1,0 +1,104 @@
+/**
+ * The controller's `crossbar.*` procedures (Crossbar.io's node controller API: status,
+ * system stats, workers, logs, CPU and process procedures, shutdown).
+ * @module
+ */
+import { CrossbarErrors, WampError, isDict } from '@cdc/protocol';
+import { ConfigError, check } from '@cdc/config';
+import type { WorkerConfig } from '@cdc/config';
+import { proc } from '../api/procedures.js';
+import type { ProcedureTable } from '../api/procedures.js';
+import { invalidArgument } from '../api/params.js';
+import { nativeProcessProcedures } from '../api/native.js';
+import type { SystemStats } from '../system/system-stats.js';
+import type { WorkerManager } from './workers.js';
+
+export interface ControllerApiContext {
+  workers: WorkerManager;
+  systemStats: SystemStats;
+  status(): Record<string, unknown>;
+  publicKey: string;
+  shutdown(
+    restart: boolean,
+    mode: string | null,
+    who: number | null,
+  ): Promise<Record<string, unknown>>;
+}
+
+const WORKER_TYPES = ['router', 'container', 'guest'];
+const BODY_KEYS: Record<string, string[]> = {
+  router: ['realms', 'transports', 'components'],
+  container: ['components'],
+};
+
+/** Build the worker config `start_worker(id, type, options)` describes, validated. */
+export function workerConfigFor(
+  id: string,
+  type: string,
+  options: Record<string, unknown>,
+): WorkerConfig {
+  if (!WORKER_TYPES.includes(type)) {
+    throw WampError.of(
+      CrossbarErrors.INVALID_CONFIGURATION,
+      `unknown worker type "${type}" (router, container or guest)`,
+    );
+  }
+  let cfg: Record<string, unknown>;
+  if (type === 'guest') cfg = { ...options, type, id };
+  else {
+    // Either plain worker options, or a whole worker entry (options plus realms/transports/components).
+    const body = BODY_KEYS[type] ?? [];
+    const whole = body.some((k) => k in options) || 'options' in options;
+    cfg = whole ? { ...options, type, id } : { type, id, options };
+  }
+  try {
+    check('worker', cfg);
+  } catch (e) {
+    if (e instanceof ConfigError)
+      throw new WampError(CrossbarErrors.INVALID_CONFIGURATION, [e.message], { issues: e.issues });
+    throw e;
+  }
+  return cfg as unknown as WorkerConfig;
+}
+
+export function controllerProcedures(ctx: ControllerApiContext): ProcedureTable {
+  const w = ctx.workers;
+  return {
+    ...nativeProcessProcedures(),
+    get_status: proc([], () => ctx.status()),
+    get_system_stats: proc([], () => ctx.systemStats.sample()),
+    get_public_key: proc([], () => ctx.publicKey),
+    shutdown: proc(['restart', 'mode'], (p, c) =>
+      ctx.shutdown(p.bool('restart', false), p.optString('mode') ?? null, c.caller ?? null),
+    ),
+    get_workers: proc(['filter_types'], (p) => w.list(p.stringList('filter_types', []))),
+    get_worker: proc(['worker_id', 'include_stats'], async (p) => {
+      const worker = w.get(p.id('worker_id'));
+      const info = worker.info();
+      if (p.bool('include_stats', false) && worker.pid !== undefined && worker.exit === undefined) {
+        const { processStats } = await import('../system/process-info.js');
+        info['stats'] = await processStats(worker.pid);
+      }
+      return info;
+    }),
+    start_worker: proc(['worker_id', 'worker_type', 'worker_options'], (p, c) => {
+      const id = p.id('worker_id');
+      const type = p.string('worker_type');
+      const options = p.optDict('worker_options') ?? {};
+      return w.start(workerConfigFor(id, type, options), c.caller ?? null);
+    }),
+    stop_worker: proc(['worker_id', 'kill'], (p, c) =>
+      w.stop(p.id('worker_id'), p.bool('kill', false), c.caller ?? null),
+    ),
+    get_worker_log: proc(['worker_id', 'limit'], (p) => {
+      const worker = w.get(p.id('worker_id'));
+      return worker.log.tail(p.int('limit', 100, 0, 100_000));
+    }),
+  };
+}
+
+/** Checks a value is a config dict, for procedures that take one. */
+export function configDict(v: unknown, name: string): Record<string, unknown> {
+  if (!isDict(v)) throw invalidArgument(`argument "${name}" must be a dict`);
+  return v;
+}

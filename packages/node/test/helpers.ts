@@ -1,0 +1,105 @@
+/** Test helpers: a node directory in a temp dir, a controller, and a management session. */
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { joinSession } from '@cdc/client';
+import type { Session } from '@cdc/client';
+import { connect } from '@cdc/transport';
+import type { Logger } from '@cdc/router';
+import { NodeController, openNodeDirectory, MANAGEMENT_REALM } from '../src/index.js';
+
+export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures');
+
+export interface CapturedLog extends Logger {
+  records: { level: string; obj: object; msg: string | undefined }[];
+}
+
+export function captureLogger(): CapturedLog {
+  const records: CapturedLog['records'] = [];
+  const at = (level: string) => (obj: object, msg?: string) => {
+    records.push({ level, obj, msg });
+  };
+  return { records, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+export interface TestNode {
+  dir: string;
+  controller: NodeController;
+  session: Session;
+  log: CapturedLog;
+  stop(): Promise<void>;
+}
+
+/** A node directory with `config` (or none), a started controller and a session on its socket. */
+export async function startNode(
+  config?: unknown,
+  opts: { stopGraceMs?: number } = {},
+): Promise<TestNode> {
+  const root = mkdtempSync(join(tmpdir(), 'cdc-node-'));
+  const dir = join(root, '.crossbar');
+  mkdirSync(dir);
+  if (config !== undefined) writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  const { node } = await openNodeDirectory(dir);
+  const log = captureLogger();
+  const controller = new NodeController({
+    node,
+    logger: log,
+    logLevel: 'info',
+    stopGraceMs: opts.stopGraceMs ?? 1000,
+  });
+  await controller.start();
+  const session = await joinSession(await connect(`unix:${join(dir, 'controller.sock')}`), {
+    realm: MANAGEMENT_REALM,
+  });
+  return {
+    dir,
+    controller,
+    session,
+    log,
+    async stop() {
+      await session.leave().catch(() => undefined);
+      await controller.shutdown();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function call<T = unknown>(
+  s: Session,
+  proc: string,
+  args: unknown[] = [],
+  kwargs: Record<string, unknown> = {},
+): Promise<T> {
+  return (await s.call(proc, args, kwargs)).value as T;
+}
+
+/** Wait until `f` returns something truthy (polling), or fail after `ms`. */
+export async function until<T>(
+  f: () => T | Promise<T>,
+  ms = 10_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined && v !== null && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const OPEN_ROLE = {
+  name: 'anonymous',
+  permissions: [
+    {
+      uri: '',
+      match: 'prefix',
+      allow: { call: true, register: true, publish: true, subscribe: true },
+    },
+  ],
+};
+
+export function writeFile(path: string, text: string): void {
+  writeFileSync(path, text);
+}
