@@ -8,6 +8,7 @@ export {
   WampErrors,
   CloseReasons,
   CrossbarErrors,
+  CdcErrors,
   ERROR_CATALOGUE,
   WampError,
   ProtocolError,

@@ -2,7 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloseReasons, CrossbarErrors, ERROR_CATALOGUE, WampErrors } from '../src/index.js';
+import {
+  CdcErrors,
+  CloseReasons,
+  CrossbarErrors,
+  ERROR_CATALOGUE,
+  WampErrors,
+} from '../src/index.js';
 import { repoRoot } from './shared.js';
 
 test('errors - every URI constant is in the catalogue with a meaning', () => {
@@ -10,6 +16,7 @@ test('errors - every URI constant is in the catalogue with a meaning', () => {
     ...Object.values(WampErrors),
     ...Object.values(CloseReasons),
     ...Object.values(CrossbarErrors),
+    ...Object.values(CdcErrors),
   ]) {
     assert.ok((ERROR_CATALOGUE[uri] ?? '').length > 0, `${uri} has no entry in ERROR_CATALOGUE`);
   }

@@ -1,0 +1,19 @@
+/**
+ * @cdc/api — the one contract between the center, the node, the CLI, the SDK and the web
+ * UI: realms and roles, every public procedure and event, the uplink protocol, result types.
+ * @module
+ */
+export * from './roles.js';
+export * from './uplink.js';
+export type * from './types.js';
+export { NODE_STATUSES } from './types.js';
+export {
+  PROCEDURES,
+  EVENTS,
+  registeredUris,
+  procedureByUri,
+  workerLogTopic,
+} from './procedures.js';
+export type { ProcedureDef, RemoteTarget } from './procedures.js';
+export { managementRealmRoles, userRole, nodeRole, SUBSCRIBABLE_PREFIXES } from './permissions.js';
+export type { RoleSpec, RolePermission } from './permissions.js';

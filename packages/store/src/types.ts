@@ -1,0 +1,176 @@
+/**
+ * The storage contract of the center, in domain terms. The domain store holds what spans
+ * realms (management realms, users and their keys, key grants, node pairings); each
+ * management realm has a store of its own (nodes, heartbeats, desired configs, audit), opened
+ * only by that realm's backend process. Implementations: SQLite files (default) and
+ * PostgreSQL (one schema per realm), both run one shared test suite.
+ * @module
+ */
+
+/** Roles a key can hold in a management realm (SPEC §2). */
+export type RealmRole = 'cdc-guest' | 'cdc-devop' | 'cdc-admin' | 'cdc-owner';
+
+export interface RealmRecord {
+  name: string;
+  /** The owning user's name. */
+  owner: string;
+  created: string;
+  /** Extra JSON the owner may attach. */
+  extra: Record<string, unknown>;
+}
+
+export interface UserRecord {
+  name: string;
+  email: string;
+  created: string;
+}
+
+export interface UserKeyRecord {
+  /** Ed25519 public key, 64 lower-case hex. */
+  pubkey: string;
+  user: string;
+  label: string | null;
+  created: string;
+}
+
+/** A key's access to a management realm: a user's own key or an API client's key. */
+export interface AccessRecord {
+  realm: string;
+  pubkey: string;
+  role: RealmRole;
+  /** The authid sessions with this key get: the user's name, or the client key's label. */
+  authid: string;
+  label: string | null;
+  created: string;
+}
+
+/** A node key paired with a management realm under a node ID. */
+export interface PairingRecord {
+  pubkey: string;
+  realm: string;
+  node_id: string;
+  extra: Record<string, unknown>;
+  created: string;
+}
+
+/** What a public key is, as the center's authenticator needs to know. */
+export type KeyLookup =
+  | { kind: 'node'; pairing: PairingRecord }
+  | { kind: 'user'; key: UserKeyRecord; access: AccessRecord[] }
+  | { kind: 'client'; access: AccessRecord[] }
+  | { kind: 'unknown' };
+
+export interface DomainStore {
+  /** Create the schema or migrate it; refuses a database newer than the code. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  createUser(user: { name: string; email: string }): Promise<UserRecord>;
+  getUser(name: string): Promise<UserRecord | undefined>;
+  getUserByEmail(email: string): Promise<UserRecord | undefined>;
+  addUserKey(user: string, pubkey: string, label?: string | null): Promise<UserKeyRecord>;
+  listUserKeys(user: string): Promise<UserKeyRecord[]>;
+
+  /** Create a realm and give its owner's keys `cdc-owner`, in one transaction. */
+  createRealm(realm: { name: string; owner: string; extra?: Record<string, unknown> }): Promise<RealmRecord>;
+  getRealm(name: string): Promise<RealmRecord | undefined>;
+  listRealms(): Promise<RealmRecord[]>;
+  /** Delete a realm with its grants and pairings. */
+  deleteRealm(name: string): Promise<boolean>;
+
+  /** Grant (or change) a key's role in a realm. */
+  grantAccess(grant: { realm: string; pubkey: string; role: RealmRole; authid: string; label?: string | null }): Promise<AccessRecord>;
+  revokeAccess(realm: string, pubkey: string): Promise<boolean>;
+  listAccess(realm: string): Promise<AccessRecord[]>;
+
+  /** Pair a node key with a realm; one pairing per key, one key per (realm, node_id). */
+  pairNode(pairing: { pubkey: string; realm: string; node_id: string; extra?: Record<string, unknown> }): Promise<PairingRecord>;
+  unpairNode(realm: string, nodeId: string): Promise<PairingRecord | undefined>;
+  getPairing(realm: string, nodeId: string): Promise<PairingRecord | undefined>;
+  listPairings(realm: string): Promise<PairingRecord[]>;
+
+  /** Everything the authenticator needs about a key, in one lookup. */
+  lookupKey(pubkey: string): Promise<KeyLookup>;
+}
+
+export interface NodeRecord {
+  node_id: string;
+  pubkey: string | null;
+  extra: Record<string, unknown>;
+  created: string;
+  /** When the node was last connected or heard from. */
+  last_seen: string | null;
+  /** The last heartbeat's sequence number and time. */
+  heartbeat: number | null;
+  heartbeat_time: string | null;
+  /** The last heartbeat's worker counts by type. */
+  workers: Record<string, number>;
+  /** What the node reported about itself (agent, version, type `cdc`/`crossbar`). */
+  version: string | null;
+  type: string | null;
+  /** Desired node config (Crossbar.io node config), when set through the configuration API. */
+  config: Record<string, unknown> | null;
+}
+
+export interface HeartbeatRecord {
+  node_id: string;
+  seq: number;
+  time: string;
+  received: string;
+  workers: Record<string, number>;
+  system: Record<string, unknown>;
+}
+
+export interface AuditRecord {
+  id: number;
+  time: string;
+  authid: string;
+  role: string;
+  procedure: string;
+  /** Arguments with secrets removed. */
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  outcome: 'ok' | 'error';
+  /** The error URI when the outcome is `error`. */
+  error: string | null;
+  message: string | null;
+}
+
+export interface AuditFilter {
+  since?: string;
+  until?: string;
+  authid?: string;
+  procedure?: string;
+  outcome?: 'ok' | 'error';
+  limit?: number;
+}
+
+export interface RealmStore {
+  readonly realm: string;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Create or update a node entry (pairing, `create_node`). */
+  upsertNode(node: { node_id: string; pubkey?: string | null; extra?: Record<string, unknown>; config?: Record<string, unknown> | null }): Promise<NodeRecord>;
+  getNode(nodeId: string): Promise<NodeRecord | undefined>;
+  listNodes(): Promise<NodeRecord[]>;
+  deleteNode(nodeId: string): Promise<boolean>;
+  /** The node connected: remember when and what it reported. */
+  nodeSeen(nodeId: string, info: { time: string; version?: string | null; type?: string | null }): Promise<void>;
+  /** Record a heartbeat (keeping the most recent `keep` per node) and update the node entry. */
+  recordHeartbeat(hb: HeartbeatRecord, keep?: number): Promise<void>;
+  recentHeartbeats(nodeId: string, limit?: number): Promise<HeartbeatRecord[]>;
+
+  appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord>;
+  listAudit(filter?: AuditFilter): Promise<AuditRecord[]>;
+}
+
+/** Opens the stores of one center: where its data lives is the factory's business. */
+export interface StoreFactory {
+  readonly kind: 'sqlite' | 'postgres';
+  domain(): Promise<DomainStore>;
+  realm(name: string): Promise<RealmStore>;
+  /** Drop a realm's data entirely (its file or schema). */
+  dropRealm(name: string): Promise<void>;
+  close(): Promise<void>;
+}
