@@ -14,6 +14,7 @@
 // self-time functions.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { SigningKey } from '@cdc/cryptosign';
 import { Histogram } from './lib/hist.mjs';
@@ -195,7 +196,32 @@ async function setUp(sc, url) {
   }
 }
 
+/**
+ * Wait (up to `--quiet-wait` seconds, default 30) until the rest of the machine uses less
+ * than a quarter of a core, so that other work does not distort a run.
+ */
+async function waitForQuiet() {
+  const limitMs = Number(flags['quiet-wait'] ?? 30) * 1000;
+  const start = performance.now();
+  for (;;) {
+    const b0 = machineBusyUs();
+    const t0 = performance.now();
+    await sleep(500);
+    const b1 = machineBusyUs();
+    if (b0 === undefined || b1 === undefined) return;
+    const load = (b1 - b0) / ((performance.now() - t0) * 1000);
+    if (load < 0.25) return;
+    if (performance.now() - start > limitMs) {
+      console.log(
+        `  (the machine stayed busy: ${Math.round(load * 100)}% of a core used by others)`,
+      );
+      return;
+    }
+  }
+}
+
 async function runThroughput(sc) {
+  await waitForQuiet();
   const { router, urls } = await startRouter();
   const procs = await setUp(sc, urls[sc.tr]);
   try {
@@ -242,8 +268,12 @@ async function runThroughput(sc) {
     });
     const routerCpuUs = cpu1.us - cpu0.us;
     if (VERBOSE) {
-      const each = procs.all.map((p, i) => `${p.name} ${Math.round((100 * results[i].cpuUs) / results[i].windowUs)}%`);
-      console.log(`  CPU: router ${Math.round((100 * routerCpuUs) / windowUs)}%, ${each.join(', ')}`);
+      const each = procs.all.map(
+        (p, i) => `${p.name} ${Math.round((100 * results[i].cpuUs) / results[i].windowUs)}%`,
+      );
+      console.log(
+        `  CPU: router ${Math.round((100 * routerCpuUs) / windowUs)}%, ${each.join(', ')}`,
+      );
     }
     const loadCpu = results.reduce((a, r) => a + r.cpuUs / r.windowUs, 0);
     // CPU used by anything but the router, the load generators and this orchestrator.
@@ -317,7 +347,9 @@ const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
 const fmtMs = (us) => (Number.isNaN(us) ? '-' : (us / 1000).toFixed(us < 10_000 ? 2 : 1));
 
 function row(cells, widths) {
-  return cells.map((c, i) => (i < 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  return cells
+    .map((c, i) => (i < 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i])))
+    .join('  ');
 }
 
 const cpuModel = cpus()[0]?.model ?? 'unknown CPU';

@@ -44,7 +44,8 @@ export class Histogram {
     let seen = 0;
     for (let i = 0; i < SIZE; i++) {
       seen += this.counts[i];
-      if (seen >= rank) return i < LINEAR ? (i + 0.5) / 10 : 100 * Math.exp((i - LINEAR + 0.5) * LOG_BASE);
+      if (seen >= rank)
+        return i < LINEAR ? (i + 0.5) / 10 : 100 * Math.exp((i - LINEAR + 0.5) * LOG_BASE);
     }
     return NaN;
   }

@@ -2,6 +2,7 @@
 // driven by the orchestrator (bench/run.mjs) over IPC. One process plays one part of a
 // scenario (callee, callers, publisher, subscribers, handshake loops, idle sessions) and
 // counts completed operations and their latency only between `mark` and `collect`.
+import { clearInterval, setImmediate, setInterval } from 'node:timers';
 import { joinSession } from '@cdc/client';
 import { SigningKey, KeySigner } from '@cdc/cryptosign';
 import { connect } from '@cdc/transport';
@@ -124,8 +125,7 @@ async function handshakeLoop(url, serializer, method, signers, mode, index) {
     const t0 = nowUs();
     try {
       const signer = signers[k % Math.max(1, signers.length)];
-      const auth =
-        method === 'cryptosign' ? { authid: `bench-${k % signers.length}`, signer } : {};
+      const auth = method === 'cryptosign' ? { authid: `bench-${k % signers.length}`, signer } : {};
       k += 7919;
       const { transport, session } = await open(url, serializer, auth);
       if (mode === 'handshake') {

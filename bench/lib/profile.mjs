@@ -51,8 +51,7 @@ export function formatSummary(s) {
   const lines = [
     `  busy ${s.busyMs.toFixed(0)} ms, idle ${s.idleMs.toFixed(0)} ms; self time, % of busy:`,
   ];
-  for (const r of s.rows)
-    lines.push(`  ${r.pct.toFixed(1).padStart(5)}%  ${r.name}  ${r.where}`);
+  for (const r of s.rows) lines.push(`  ${r.pct.toFixed(1).padStart(5)}%  ${r.name}  ${r.where}`);
   return lines.join('\n');
 }
 

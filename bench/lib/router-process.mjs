@@ -2,6 +2,7 @@
 // with one realm, a WebSocket transport and a RawSocket transport on ephemeral ports, both
 // accepting anonymous and cryptosign. Answers the orchestrator's requests for its CPU time,
 // its memory (after GC) and CPU profiles of a measurement window.
+import { setImmediate } from 'node:timers';
 import { RouterHost } from '@cdc/router-host';
 import { serve } from './ipc.mjs';
 import { profileStart, profileStop } from './profiler.mjs';

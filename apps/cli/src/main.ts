@@ -3,6 +3,8 @@
  * @module
  */
 import { Command } from 'commander';
+import { registerApiCommands } from './commands/api.js';
+import { registerCenterCommands } from './commands/center.js';
 import { registerNodeCommands } from './commands/node.js';
 import { registerRouterCommands } from './commands/router.js';
 import { reportError } from './errors.js';
@@ -15,6 +17,8 @@ program
 program.showHelpAfterError();
 registerRouterCommands(program);
 registerNodeCommands(program);
+registerCenterCommands(program);
+registerApiCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.exitCode = reportError(e);

@@ -48,3 +48,4 @@ export type {
   Subscription,
   WireOptions,
 } from './types.js';
+export { Params, invalidArgument } from './params.js';

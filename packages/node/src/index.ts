@@ -1,6 +1,7 @@
 /**
  * @cdc/node — a Crossbar.io-style router node: node directory and keys, the controller
- * with its management API, and worker processes (router, container, guest).
+ * with its management API, worker processes (router, container, guest), and the management
+ * uplink to a center.
  * @module
  */
 export { openNodeDirectory, loadNodeConfig, DEFAULT_CBDIR, CONFIG_FILE } from './cbdir.js';
@@ -11,7 +12,7 @@ export {
   CONTROLLER_SOCKET,
   VERSION,
 } from './controller/controller.js';
-export type { NodeControllerOptions } from './controller/controller.js';
+export type { NodeControllerOptions, UplinkOverrides } from './controller/controller.js';
 export { WorkerManager } from './controller/workers.js';
 export { WorkerProcess } from './controller/worker-process.js';
 export type { WorkerStatus, WorkerType, ExitInfo } from './controller/worker-process.js';
@@ -23,3 +24,11 @@ export { registerTable, proc } from './api/procedures.js';
 export type { ProcedureSpec, ProcedureTable, ProcedureContext } from './api/procedures.js';
 export { SystemStats } from './system/system-stats.js';
 export { summarizeProfile } from './system/profile-summary.js';
+export { ManagementUplink } from './uplink/uplink.js';
+export type { ManagementInfo, UplinkHost, UplinkOptions } from './uplink/uplink.js';
+export { ManagementBridge } from './uplink/bridge.js';
+export type { BridgeOptions } from './uplink/bridge.js';
+export { HeartbeatLoop } from './uplink/heartbeat.js';
+export type { HeartbeatOptions, HeartbeatSource } from './uplink/heartbeat.js';
+export { resolveUplink, transportUrl } from './uplink/config.js';
+export type { HeartbeatSettings, UplinkResolution, UplinkTarget } from './uplink/config.js';

@@ -8,6 +8,7 @@ import type { Session } from '@cdc/client';
 import { connect } from '@cdc/transport';
 import type { Logger } from '@cdc/router';
 import { NodeController, openNodeDirectory, MANAGEMENT_REALM } from '../src/index.js';
+import type { UplinkOverrides } from '../src/index.js';
 
 export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures');
 
@@ -34,19 +35,29 @@ export interface TestNode {
 /** A node directory with `config` (or none), a started controller and a session on its socket. */
 export async function startNode(
   config?: unknown,
-  opts: { stopGraceMs?: number } = {},
+  opts: {
+    stopGraceMs?: number;
+    uplink?: UplinkOverrides | false;
+    env?: Record<string, string>;
+    /** Called with the node directory before the controller starts (e.g. to pair its key). */
+    beforeStart?: (dir: string, pubkey: string) => void;
+  } = {},
 ): Promise<TestNode> {
   const root = mkdtempSync(join(tmpdir(), 'cdc-node-'));
   const dir = join(root, '.crossbar');
   mkdirSync(dir);
   if (config !== undefined) writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   const { node } = await openNodeDirectory(dir);
+  opts.beforeStart?.(dir, node.key.publicKeyHex);
   const log = captureLogger();
   const controller = new NodeController({
     node,
     logger: log,
     logLevel: 'info',
     stopGraceMs: opts.stopGraceMs ?? 1000,
+    // Test nodes never pick up a CDC_URL from the environment they run in.
+    env: opts.env ?? {},
+    ...(opts.uplink !== undefined ? { uplink: opts.uplink } : {}),
   });
   await controller.start();
   const session = await joinSession(await connect(`unix:${join(dir, 'controller.sock')}`), {

@@ -35,10 +35,17 @@ const PASSTHRU_KEYS = [
 
 /** Copy payload passthru / transparency options (both the spec's and autobahn's forms). */
 export function copyPassthru(from: Dict, to: Dict): void {
+  // Most CALL/YIELD/PUBLISH options are empty: skip the seven lookups then.
+  if (isEmpty(from)) return;
   for (const k of PASSTHRU_KEYS) {
     const v = from[k];
     if (v !== undefined) to[k] = v;
   }
+}
+
+function isEmpty(d: Dict): boolean {
+  for (const _ in d) return false;
+  return true;
 }
 
 /** Whether a message uses payload passthru (so the receiving peer must support it). */

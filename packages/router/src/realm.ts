@@ -2,8 +2,8 @@
  * A realm: its sessions, roles, broker, dealer and meta API. Nothing crosses realms.
  * @module
  */
-import { CloseReasons } from '@cdc/protocol';
-import type { Dict } from '@cdc/protocol';
+import { CloseReasons, isValidUri } from '@cdc/protocol';
+import type { Dict, UriCheck } from '@cdc/protocol';
 import { RealmAuthorizer } from './authorization/authorizer.js';
 import { Broker } from './broker/broker.js';
 import { Dealer } from './dealer/dealer.js';
@@ -21,6 +21,11 @@ export class Realm {
   readonly dealer: Dealer;
   readonly strictUris: boolean;
   readonly created = new Date().toISOString();
+  /** Counters for metrics: calls routed, errors returned to callers, publications, events delivered. */
+  readonly stats = { calls: 0, errors: 0, publications: 0, events: 0 };
+  private readonly uriCheck: UriCheck;
+  /** The URI `isValidUri` last accepted: traffic repeats the same few URIs. */
+  private lastValidUri: string | undefined;
 
   constructor(
     readonly router: Router,
@@ -28,11 +33,20 @@ export class Realm {
   ) {
     this.name = config.name;
     this.strictUris = config.options?.uri_check === 'strict';
+    this.uriCheck = { strict: this.strictUris };
     this.authorizer = new RealmAuthorizer(this.name, router);
     for (const role of config.roles ?? []) this.authorizer.setRole(role);
     this.broker = new Broker(this);
     this.dealer = new Dealer(this);
     installMetaApi(this);
+  }
+
+  /** Whether a concrete URI (a topic published to, a procedure called) is valid here. */
+  isValidUri(uri: string): boolean {
+    if (uri === this.lastValidUri) return true;
+    if (!isValidUri(uri, this.uriCheck)) return false;
+    this.lastValidUri = uri;
+    return true;
   }
 
   setRole(config: RoleConfig): void {

@@ -72,19 +72,34 @@ export interface DomainStore {
   listUserKeys(user: string): Promise<UserKeyRecord[]>;
 
   /** Create a realm and give its owner's keys `cdc-owner`, in one transaction. */
-  createRealm(realm: { name: string; owner: string; extra?: Record<string, unknown> }): Promise<RealmRecord>;
+  createRealm(realm: {
+    name: string;
+    owner: string;
+    extra?: Record<string, unknown>;
+  }): Promise<RealmRecord>;
   getRealm(name: string): Promise<RealmRecord | undefined>;
   listRealms(): Promise<RealmRecord[]>;
   /** Delete a realm with its grants and pairings. */
   deleteRealm(name: string): Promise<boolean>;
 
   /** Grant (or change) a key's role in a realm. */
-  grantAccess(grant: { realm: string; pubkey: string; role: RealmRole; authid: string; label?: string | null }): Promise<AccessRecord>;
+  grantAccess(grant: {
+    realm: string;
+    pubkey: string;
+    role: RealmRole;
+    authid: string;
+    label?: string | null;
+  }): Promise<AccessRecord>;
   revokeAccess(realm: string, pubkey: string): Promise<boolean>;
   listAccess(realm: string): Promise<AccessRecord[]>;
 
   /** Pair a node key with a realm; one pairing per key, one key per (realm, node_id). */
-  pairNode(pairing: { pubkey: string; realm: string; node_id: string; extra?: Record<string, unknown> }): Promise<PairingRecord>;
+  pairNode(pairing: {
+    pubkey: string;
+    realm: string;
+    node_id: string;
+    extra?: Record<string, unknown>;
+  }): Promise<PairingRecord>;
   unpairNode(realm: string, nodeId: string): Promise<PairingRecord | undefined>;
   getPairing(realm: string, nodeId: string): Promise<PairingRecord | undefined>;
   listPairings(realm: string): Promise<PairingRecord[]>;
@@ -151,12 +166,20 @@ export interface RealmStore {
   close(): Promise<void>;
 
   /** Create or update a node entry (pairing, `create_node`). */
-  upsertNode(node: { node_id: string; pubkey?: string | null; extra?: Record<string, unknown>; config?: Record<string, unknown> | null }): Promise<NodeRecord>;
+  upsertNode(node: {
+    node_id: string;
+    pubkey?: string | null;
+    extra?: Record<string, unknown>;
+    config?: Record<string, unknown> | null;
+  }): Promise<NodeRecord>;
   getNode(nodeId: string): Promise<NodeRecord | undefined>;
   listNodes(): Promise<NodeRecord[]>;
   deleteNode(nodeId: string): Promise<boolean>;
   /** The node connected: remember when and what it reported. */
-  nodeSeen(nodeId: string, info: { time: string; version?: string | null; type?: string | null }): Promise<void>;
+  nodeSeen(
+    nodeId: string,
+    info: { time: string; version?: string | null; type?: string | null },
+  ): Promise<void>;
   /** Record a heartbeat (keeping the most recent `keep` per node) and update the node entry. */
   recordHeartbeat(hb: HeartbeatRecord, keep?: number): Promise<void>;
   recentHeartbeats(nodeId: string, limit?: number): Promise<HeartbeatRecord[]>;

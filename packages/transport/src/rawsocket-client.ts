@@ -2,7 +2,7 @@
  * The client side of WAMP-over-RawSocket over TCP, TLS or a Unix socket.
  * @module
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import {
   HANDSHAKE_LENGTH,
@@ -45,6 +45,21 @@ function open(target: RawSocketTarget, tls: boolean | ConnectionOptions | undefi
   const host = target.host ?? '127.0.0.1';
   if (tls === undefined || tls === false) return netConnect({ host, port: target.port });
   return tlsConnect({ host, port: target.port, ...(tls === true ? {} : tls) });
+}
+
+/**
+ * The peer descriptor of a target given as an IP address or a socket path: what
+ * `peerOf` would read back from the socket, without its getpeername system call.
+ */
+function targetPeer(target: RawSocketTarget): string | undefined {
+  if ('path' in target) return `unix:${target.path}`;
+  const host = target.host ?? '127.0.0.1';
+  const v = isIP(host);
+  if (v === 0) return undefined;
+  // As peerOf: an IPv4-mapped IPv6 address is shown as the IPv4 peer it is.
+  const mapped = host.toLowerCase().startsWith('::ffff:') ? host.slice(7) : '';
+  if (isIP(mapped) === 4) return `tcp4:${mapped}:${target.port}`;
+  return `tcp${v}:${host}:${target.port}`;
 }
 
 /**
@@ -120,7 +135,7 @@ export function connectRawSocket(
         info: {
           type: 'rawsocket',
           serializer: serializer.id,
-          peer: peerOf(socket, 'path' in target ? target.path : undefined),
+          peer: targetPeer(target) ?? peerOf(socket),
           ...tlsDetails(socket, false),
         },
       });

@@ -23,6 +23,8 @@ import {
 import { createLogger } from '../log.js';
 import { CliError } from '../errors.js';
 import { parseValue, printResult } from '../output.js';
+import { connectionOptions, nodeStatus } from './api.js';
+import type { ConnectionFlags } from '../profile.js';
 
 interface DirOpts {
   cbdir: string;
@@ -78,7 +80,11 @@ export function registerNodeCommands(program: Command): void {
       'trace, debug, info, warn or error',
       process.env['CDC_LOG_LEVEL'] ?? 'info',
     )
-    .action(async (opts: DirOpts & { logLevel: string }) => {
+    .option(
+      '--url <url>',
+      'the center to connect to (default: config.json controller.cdc.url or controller.fabric.transport, else $CDC_URL or $CROSSBAR_FABRIC_URL)',
+    )
+    .action(async (opts: DirOpts & { logLevel: string; url?: string }) => {
       const log = createLogger({ level: opts.logLevel, name: 'controller' });
       const { node: dir, report } = await openDir(opts.cbdir);
       if (report.createdKey) log.info({ dir: dir.dir }, 'New node key pair generated!');
@@ -95,6 +101,8 @@ export function registerNodeCommands(program: Command): void {
         logger: log,
         logLevel: opts.logLevel,
         onShutdown: () => setTimeout(() => process.exit(), 50),
+        // Without --url the controller reads config.json, then CDC_URL / CROSSBAR_FABRIC_URL.
+        ...(opts.url !== undefined ? { uplink: { url: opts.url } } : {}),
       });
       const stop = (signal: string): void => {
         log.info({ signal }, 'signal received');
@@ -110,7 +118,11 @@ export function registerNodeCommands(program: Command): void {
         throw e;
       }
       log.info(
-        { management: controller.managementUrl, workers: controller.workers.list() },
+        {
+          management: controller.managementUrl,
+          center: controller.uplink?.url ?? null,
+          workers: controller.workers.list(),
+        },
         'node started',
       );
     });
@@ -148,13 +160,20 @@ export function registerNodeCommands(program: Command): void {
     }
   });
 
-  cbdirOption(node.command('status').description("a running node's status"))
-    .option('--json', 'print JSON')
-    .action((opts: DirOpts & { json?: boolean }) =>
-      withNode(opts.cbdir, async (s) =>
-        printResult((await s.call('crossbar.get_status')).value, opts.json === true),
-      ),
-    );
+  // `cdc node status ID` asks the center about a node; without an ID, the local node answers.
+  connectionOptions(
+    cbdirOption(
+      node
+        .command('status [node_id]')
+        .description("a node's status: from the center (with an ID) or the local node"),
+    ),
+  ).action((nodeId: string | undefined, opts: DirOpts & ConnectionFlags & { json?: boolean }) =>
+    nodeId !== undefined
+      ? nodeStatus(nodeId, opts)
+      : withNode(opts.cbdir, async (s) =>
+          printResult((await s.call('crossbar.get_status')).value, opts.json === true),
+        ),
+  );
 
   cbdirOption(node.command('workers').description("a running node's workers"))
     .option('--json', 'print JSON')

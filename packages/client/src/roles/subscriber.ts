@@ -187,14 +187,24 @@ export class Subscriber {
       payload: m.payload,
       raw: d,
     };
-    for (const sub of [...group.handlers]) {
-      if (!sub.active) continue;
-      try {
-        const out = sub.handler(m.args ?? [], m.kwargs ?? {}, details);
-        if (out instanceof Promise) out.catch((e: unknown) => this.ctx.reportError(e, 'event'));
-      } catch (e) {
-        this.ctx.reportError(e, 'event');
-      }
+    const handlers = group.handlers;
+    // The usual single handler without copying the set; several are copied first, since a
+    // handler may add or remove handlers of the same subscription.
+    if (handlers.size === 1) {
+      const only = handlers.values().next().value;
+      if (only !== undefined) this.deliver(only, m, details);
+      return;
+    }
+    for (const sub of [...handlers]) this.deliver(sub, m, details);
+  }
+
+  private deliver(sub: SubscriptionImpl, m: Event, details: EventDetails): void {
+    if (!sub.active) return;
+    try {
+      const out = sub.handler(m.args ?? [], m.kwargs ?? {}, details);
+      if (out instanceof Promise) out.catch((e: unknown) => this.ctx.reportError(e, 'event'));
+    } catch (e) {
+      this.ctx.reportError(e, 'event');
     }
   }
 

@@ -2,8 +2,8 @@
  * The node controller: a local management router (realm `crossbar`) on which the
  * controller registers its `crossbar.*` procedures and every native worker, joining over its
  * IPC channel, registers `crossbar.worker.<id>.*`; a Unix socket in the node directory so
- * `cdc` (and anyone with access to the directory) can drive it; and the workers of
- * `config.json`, started in order at boot.
+ * `cdc` (and anyone with access to the directory) can drive it; the management uplink to a
+ * center when one is configured; and the workers of `config.json`, started in order at boot.
  * @module
  */
 import { chmod } from 'node:fs/promises';
@@ -17,6 +17,10 @@ import type { Session } from '@cdc/client';
 import type { NodeDirectory } from '../cbdir.js';
 import { registerTable } from '../api/procedures.js';
 import { SystemStats } from '../system/system-stats.js';
+import { resolveUplink } from '../uplink/config.js';
+import type { HeartbeatSettings } from '../uplink/config.js';
+import { ManagementUplink } from '../uplink/uplink.js';
+import type { ManagementInfo, UplinkHost, UplinkOptions } from '../uplink/uplink.js';
 import { controllerProcedures } from './api.js';
 import { WorkerManager } from './workers.js';
 
@@ -34,7 +38,19 @@ export interface NodeControllerOptions {
   stopGraceMs?: number;
   /** Called once the node has shut down (after `crossbar.shutdown` or a signal). */
   onShutdown?: (info: Record<string, unknown>) => void;
+  /**
+   * The management uplink: `false` for none whatever the config says; otherwise overrides
+   * of what `config.json` and the environment give (tests use short delays).
+   */
+  uplink?: UplinkOverrides | false;
+  /** Where `CDC_URL` / `CROSSBAR_FABRIC_URL` are looked up (default `process.env`). */
+  env?: Record<string, string | undefined>;
 }
+
+export type UplinkOverrides = Omit<UplinkOptions, 'target'> & {
+  url?: string;
+  heartbeat?: Partial<HeartbeatSettings>;
+};
 
 function trusted(authid: string): AuthConfig {
   return { anonymous: { type: 'static', role: 'trusted', authid } };
@@ -45,10 +61,10 @@ export class NodeController {
   readonly workers: WorkerManager;
   readonly started = new Date();
   nodeId: string | null;
-  /** The management uplink, when the node is managed by a center. */
-  management:
-    | { realm: string; nodeId: string; sessionId: number; extra: Record<string, unknown> }
-    | undefined;
+  /** The management session, while the node is connected to a center. */
+  management: ManagementInfo | undefined;
+  /** The uplink to a center, when one is configured. */
+  uplink: ManagementUplink | undefined;
   private session: Session | undefined;
   private listener: Listener | undefined;
   private readonly systemStats = new SystemStats();
@@ -116,7 +132,49 @@ export class NodeController {
       // Whoever can reach the socket can run the node: keep it to the owner.
       await chmod(this.socketPath, 0o600);
     }
+    // Before the workers, as a Crossbar.io edge: the center sees them come up.
+    await this.startUplink();
     for (const w of this.o.node.config.workers ?? []) await this.workers.start(w);
+  }
+
+  private async startUplink(): Promise<void> {
+    const over = this.o.uplink;
+    if (over === false) return;
+    const res = resolveUplink(this.o.node.config, this.o.env, over?.url);
+    if (res.kind === 'unmanaged') {
+      this.o.logger.info({ reason: res.reason }, 'no management uplink: the node runs unmanaged');
+      return;
+    }
+    const { url: _url, heartbeat, ...rest } = over ?? {};
+    const target = { ...res.target, heartbeat: { ...res.target.heartbeat, ...heartbeat } };
+    this.uplink = new ManagementUplink(this.uplinkHost(), { ...rest, target });
+    await this.uplink.start();
+  }
+
+  private uplinkHost(): UplinkHost {
+    return {
+      logger: this.o.logger,
+      key: this.o.node.key,
+      version: VERSION,
+      openLocalSession: () => {
+        const [client, server] = createMemoryPair({ serialize: false });
+        this.router.accept(server, { auth: trusted('uplink') });
+        return joinSession(client, { realm: MANAGEMENT_REALM });
+      },
+      setManagement: (info) => {
+        this.management = info;
+        // The center's node ID is the node's ID from now on (workers started later get it too).
+        if (info !== undefined) this.nodeId = info.nodeId;
+      },
+      publishLocal: (topic, args) => this.publish(topic, args),
+      workersByType: () => this.workers.countByType(),
+      nativeWorkers: () =>
+        this.workers
+          .list()
+          .map((id) => this.workers.get(id))
+          .filter((w) => w.type !== 'guest' && w.status === 'started')
+          .map((w) => ({ id: w.id, type: w.type })),
+    };
   }
 
   /** Publish on the management realm (events for the node's own subscribers and the uplink). */
@@ -182,6 +240,7 @@ export class NodeController {
       this.o.logger.info({ who: info.who }, 'node shutting down');
       this.publish('crossbar.on_shutdown', [info]);
       await this.workers.stopAll();
+      await this.uplink?.stop();
       await this.listener?.close();
       await this.session?.leave().catch(() => undefined);
       this.router.close();

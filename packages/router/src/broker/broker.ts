@@ -8,14 +8,7 @@
  * EVENT messages.
  * @module
  */
-import {
-  MessageType,
-  WampErrors,
-  isValidPattern,
-  isValidUri,
-  randomId,
-  UriIndex,
-} from '@cdc/protocol';
+import { MessageType, WampErrors, isValidPattern, randomId, UriIndex } from '@cdc/protocol';
 import type { Dict, MatchPolicy, Publish, Serializer, Subscribe, Unsubscribe } from '@cdc/protocol';
 import type { Authorization } from '../types.js';
 import type { Realm } from '../realm.js';
@@ -144,7 +137,7 @@ export class Broker {
 
   publish(session: RouterSession, msg: Publish): Promise<void> | undefined {
     const ack = msg.options['acknowledge'] === true;
-    if (!isValidUri(msg.topic, { strict: this.realm.strictUris })) {
+    if (!this.realm.isValidUri(msg.topic)) {
       if (ack)
         this.error(
           session,
@@ -216,6 +209,7 @@ export class Broker {
     publisher: RouterSession | undefined,
   ): number {
     const publication = randomId();
+    this.realm.stats.publications++;
     copyPassthru(options, baseDetails);
     const passthru = usesPassthru(options);
     // A fresh list: delivery may close a transport, whose meta events re-enter dispatch.
@@ -278,6 +272,7 @@ export class Broker {
       }
       try {
         if (data !== undefined) t.sendSerialized(data);
+        this.realm.stats.events++;
       } catch (e) {
         this.realm.router.logger.warn({ session: s.id, err: e }, 'event not delivered');
       }

@@ -12,7 +12,6 @@ import {
   WampError,
   WampErrors,
   CrossbarErrors,
-  isValidUri,
 } from '@cdc/protocol';
 import type { Call, Cancel, Dict, ErrorMessage, Payload, Yield } from '@cdc/protocol';
 import type { Authorization } from '../types.js';
@@ -60,7 +59,7 @@ export class CallEngine {
       return undefined;
     if (msg.requestId > session.callWatermark) session.callWatermark = msg.requestId;
     const realm = this.dealer.realm;
-    if (!isValidUri(msg.procedure, { strict: realm.strictUris })) {
+    if (!realm.isValidUri(msg.procedure)) {
       this.error(
         session,
         msg.requestId,
@@ -87,6 +86,7 @@ export class CallEngine {
 
   private route(session: RouterSession, msg: Call, auth: Authorization): void {
     if (session.state !== 'established') return;
+    this.dealer.realm.stats.calls++;
     const procedure = msg.procedure;
     if (!auth.allow) {
       this.error(
@@ -396,6 +396,7 @@ export class CallEngine {
   }
 
   private deliverError(inv: Invocation, uri: string, p: Payload, details: Dict): void {
+    this.dealer.realm.stats.errors++;
     if (inv.internal !== undefined) {
       inv.internal.reject(new WampError(uri, p.args ?? [], p.kwargs ?? {}));
       return;
@@ -462,6 +463,7 @@ export class CallEngine {
   }
 
   private error(session: RouterSession, requestId: number, uri: string, message: string): void {
+    this.dealer.realm.stats.errors++;
     this.dealer.error(session, CALL, requestId, uri, message);
   }
 }

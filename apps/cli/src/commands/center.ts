@@ -1,0 +1,251 @@
+/**
+ * `cdc center …`: run the center, and provision on the center machine (SPEC §4.5): realms
+ * for owner keys, node pairings (one, or every `DIR/<node_id>/key.pub`), key grants.
+ * @module
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { Center, addRealm, grant, pairKeysDir, pairNode, readPublicKey } from '@cdc/center';
+import { createStoreFactory } from '@cdc/store';
+import type { DomainStore } from '@cdc/store';
+import { createLogger } from '../log.js';
+import { CliError } from '../errors.js';
+import { parseValue, printResult } from '../output.js';
+
+interface StoreFlags {
+  dir: string;
+  databaseUrl?: string;
+}
+
+function storeOptions(cmd: Command): Command {
+  return cmd
+    .option('--dir <dir>', 'data directory', process.env['CDC_DIR'] ?? '.cdc')
+    .option(
+      '--database-url <url>',
+      'PostgreSQL URL (default: SQLite in --dir)',
+      process.env['CDC_DATABASE_URL'],
+    );
+}
+
+async function withDomain<T>(flags: StoreFlags, f: (d: DomainStore) => Promise<T>): Promise<T> {
+  const factory = createStoreFactory({
+    dir: resolve(flags.dir),
+    ...(flags.databaseUrl !== undefined ? { url: flags.databaseUrl } : {}),
+  });
+  try {
+    const domain = await factory.domain();
+    await domain.migrate();
+    return await f(domain);
+  } finally {
+    await factory.close();
+  }
+}
+
+function parseListen(s: string): { host: string; port: number } {
+  const m = /^(.*):(\d+)$/.exec(s);
+  const host = m?.[1];
+  if (m === null || host === undefined) throw new CliError(`--listen takes HOST:PORT, got "${s}"`);
+  return { host: host === '' ? '127.0.0.1' : host.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+}
+
+interface StartFlags extends StoreFlags {
+  listen: string;
+  config?: string;
+  tlsKey?: string;
+  tlsCert?: string;
+  bootstrapOwnerKey?: string;
+  watchToPair?: string;
+  watchRealm?: string;
+  logLevel: string;
+  heartbeatPeriod: string;
+}
+
+export function registerCenterCommands(program: Command): void {
+  const center = program.command('center').description('run the DevOps Center and provision it');
+
+  storeOptions(center.command('start').description('run the center'))
+    .option(
+      '--listen <host:port>',
+      'where to listen',
+      process.env['CDC_LISTEN'] ?? '127.0.0.1:9000',
+    )
+    .option('--config <file>', 'JSON file with any of these options (flags win)')
+    .option('--tls-key <file>', 'TLS private key (PEM)', process.env['CDC_TLS_KEY'])
+    .option('--tls-cert <file>', 'TLS certificate (PEM)', process.env['CDC_TLS_CERT'])
+    .option(
+      '--bootstrap-owner-key <file>',
+      'create realm "default" owned by this key when the database is empty',
+    )
+    .option('--watch-to-pair <dir>', 'pair every <dir>/<node_id>/key.pub that appears')
+    .option('--watch-realm <name>', 'realm for --watch-to-pair', 'default')
+    .option('--heartbeat-period <s>', 'node heartbeat period', '10')
+    .option(
+      '--log-level <level>',
+      'trace, debug, info, warn or error',
+      process.env['CDC_LOG_LEVEL'] ?? 'info',
+    )
+    .action(async (raw: StartFlags) => {
+      const file: Partial<StartFlags> =
+        raw.config !== undefined && existsSync(raw.config)
+          ? (JSON.parse(readFileSync(raw.config, 'utf8')) as Partial<StartFlags>)
+          : {};
+      if (raw.config !== undefined && !existsSync(raw.config))
+        throw new CliError(`no config file ${raw.config}`);
+      const flags = {
+        ...file,
+        ...Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
+      } as StartFlags;
+      const log = createLogger({ level: flags.logLevel, name: 'center' });
+      const { host, port } = parseListen(flags.listen);
+      if ((flags.tlsKey === undefined) !== (flags.tlsCert === undefined))
+        throw new CliError('TLS needs both --tls-key and --tls-cert');
+      const c = new Center({
+        host,
+        port,
+        dir: resolve(flags.dir),
+        databaseUrl: flags.databaseUrl,
+        tls:
+          flags.tlsKey !== undefined && flags.tlsCert !== undefined
+            ? { key: flags.tlsKey, cert: flags.tlsCert }
+            : undefined,
+        logger: log,
+        logLevel: flags.logLevel,
+        heartbeatPeriodS: Number(flags.heartbeatPeriod),
+        bootstrapOwnerKey:
+          flags.bootstrapOwnerKey !== undefined
+            ? readPublicKey(flags.bootstrapOwnerKey)
+            : undefined,
+        watchToPair:
+          flags.watchToPair !== undefined
+            ? { dir: resolve(flags.watchToPair), realm: flags.watchRealm ?? 'default' }
+            : undefined,
+        onBackendLog: (realm, line) => {
+          try {
+            const rec = JSON.parse(line) as { level?: number; msg?: string } & Record<
+              string,
+              unknown
+            >;
+            const { level, msg, time: _t, pid: _p, hostname: _h, ...rest } = rec;
+            const fn =
+              (level ?? 30) >= 50
+                ? 'error'
+                : (level ?? 30) >= 40
+                  ? 'warn'
+                  : (level ?? 30) >= 30
+                    ? 'info'
+                    : 'debug';
+            log[fn]({ ...rest, realm }, msg ?? '');
+          } catch {
+            log.info({ realm }, line);
+          }
+        },
+      });
+      const stop = (signal: string): void => {
+        log.info({ signal }, 'center shutting down');
+        void c.stop().then(() => process.exit());
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      await c.start();
+      log.info(
+        {
+          url: c.url,
+          rawsocket: c.rawSocketUrl,
+          health: c.url.replace(/^ws/, 'http').replace(/\/ws$/, '/health'),
+        },
+        'listening',
+      );
+    });
+
+  storeOptions(
+    center.command('add-realm <name>').description('create a management realm owned by a key'),
+  )
+    .requiredOption(
+      '--owner-key <file>',
+      "the owner's public key (OpenSSH .pub, private key, or 64 hex)",
+    )
+    .option('--owner <name>', 'user name for a new owner (default: from the key comment)')
+    .option('--json', 'print JSON')
+    .action(
+      (name: string, flags: StoreFlags & { ownerKey: string; owner?: string; json?: boolean }) =>
+        withDomain(flags, async (d) =>
+          printResult(
+            await addRealm(d, name, readPublicKey(flags.ownerKey), flags.owner),
+            flags.json === true,
+          ),
+        ),
+    );
+
+  storeOptions(
+    center
+      .command('pair-node')
+      .description('pair a node key (or every DIR/<node_id>/key.pub) with a realm'),
+  )
+    .requiredOption('--realm <name>', 'management realm')
+    .option('--node-id <id>', 'node ID')
+    .option('--pubkey <hex|file>', "the node's public key: 64 hex, or a key.pub file")
+    .option('--keys-dir <dir>', 'pair every <dir>/<node_id>/key.pub')
+    .option('--extra <json>', 'extra returned in node_info', '{}')
+    .option('--json', 'print JSON')
+    .action(
+      (
+        flags: StoreFlags & {
+          realm: string;
+          nodeId?: string;
+          pubkey?: string;
+          keysDir?: string;
+          extra: string;
+          json?: boolean;
+        },
+      ) =>
+        withDomain(flags, async (d) => {
+          if (flags.keysDir !== undefined) {
+            printResult(
+              await pairKeysDir(d, flags.realm, resolve(flags.keysDir)),
+              flags.json === true,
+            );
+            return;
+          }
+          if (flags.nodeId === undefined || flags.pubkey === undefined)
+            throw new CliError('give --node-id and --pubkey, or --keys-dir');
+          const extra = parseValue(flags.extra);
+          if (typeof extra !== 'object' || extra === null || Array.isArray(extra))
+            throw new CliError('--extra must be a JSON object');
+          printResult(
+            await pairNode(
+              d,
+              flags.realm,
+              flags.nodeId,
+              readPublicKey(flags.pubkey),
+              extra as Record<string, unknown>,
+            ),
+            flags.json === true,
+          );
+        }),
+    );
+
+  storeOptions(center.command('grant').description('grant a key a role in a realm'))
+    .requiredOption('--realm <name>', 'management realm')
+    .requiredOption('--key <file>', 'public key (OpenSSH .pub, private key, or 64 hex)')
+    .requiredOption('--role <role>', 'cdc-guest, cdc-devop, cdc-admin or cdc-owner')
+    .option('--label <label>', 'label (the authid of an API-client key)')
+    .option('--json', 'print JSON')
+    .action(
+      (
+        flags: StoreFlags & {
+          realm: string;
+          key: string;
+          role: string;
+          label?: string;
+          json?: boolean;
+        },
+      ) =>
+        withDomain(flags, async (d) =>
+          printResult(
+            await grant(d, flags.realm, readPublicKey(flags.key), flags.role, flags.label),
+            flags.json === true,
+          ),
+        ),
+    );
+}

@@ -1,0 +1,130 @@
+/**
+ * The service of one management realm: its stores, node tracking, heartbeats and public
+ * API, on one trusted session in the realm. Runs in the realm's own backend process.
+ * @module
+ */
+import { HEARTBEAT_TOPIC, MREALM_GET_STATUS } from '@cdc/api';
+import type { Heartbeat } from '@cdc/api';
+import type { EventDetails, Session } from '@cdc/client';
+import type { Logger } from '@cdc/router';
+import type { DomainStore, RealmStore } from '@cdc/store';
+import { globalApi } from './api-global.js';
+import { managementApi } from './api-management.js';
+import { NodeTracker } from './nodes.js';
+import { registerApi } from './service.js';
+
+export interface RealmBackendOptions {
+  realm: string;
+  session: Session;
+  domain: DomainStore;
+  store: RealmStore;
+  log: Logger;
+  started: Date;
+  version: string;
+  heartbeatPeriodS: number;
+  onMetrics?: (nodes: Record<string, number>) => void;
+}
+
+function isHeartbeat(v: unknown): v is Heartbeat {
+  if (typeof v !== 'object' || v === null) return false;
+  const h = v as Record<string, unknown>;
+  return typeof h['seq'] === 'number' && typeof h['workers'] === 'object' && h['workers'] !== null;
+}
+
+export class RealmBackend {
+  readonly nodes: NodeTracker;
+  private tick = 0;
+  private syncTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly o: RealmBackendOptions) {
+    this.nodes = new NodeTracker({
+      realm: o.realm,
+      store: o.store,
+      session: o.session,
+      log: o.log,
+      heartbeatPeriodS: o.heartbeatPeriodS,
+      onChange: () => o.onMetrics?.(this.nodes.counts()),
+    });
+  }
+
+  /**
+   * Pairings live in the domain database and may be made elsewhere (the provisioning CLI, a
+   * backend that was down): make sure every paired node has its entry here.
+   */
+  async syncPairings(): Promise<void> {
+    const { realm, store, domain } = this.o;
+    for (const p of await domain.listPairings(realm)) {
+      const n = await store.getNode(p.node_id);
+      if (n === undefined || n.pubkey !== p.pubkey) {
+        await store.upsertNode({ node_id: p.node_id, pubkey: p.pubkey, extra: p.extra });
+        this.nodes.update(p.node_id);
+      }
+    }
+  }
+
+  async start(): Promise<number> {
+    const { session, realm, store, domain, log } = this.o;
+    await this.syncPairings();
+    this.syncTimer = setInterval(() => {
+      this.syncPairings().catch((e: unknown) =>
+        log.warn({ err: (e as Error).message }, 'pairing sync failed'),
+      );
+    }, 3000);
+    this.syncTimer.unref();
+    this.nodes.beforeJoin = () => this.syncPairings();
+    await this.nodes.start();
+    await session.subscribe(HEARTBEAT_TOPIC, (args, _kw, d) => this.onHeartbeat(args, d));
+    // Nodes call this before they consider themselves managed (Crossbar.io edges do).
+    await session.register(MREALM_GET_STATUS, () => ({
+      type: 'management',
+      realm,
+      now: new Date().toISOString(),
+      started: this.o.started.toISOString(),
+      uptime: `${Math.round((Date.now() - this.o.started.getTime()) / 1000)} seconds`,
+      tick: ++this.tick,
+    }));
+    const n = await registerApi(
+      session,
+      store,
+      {
+        ...globalApi({
+          realm,
+          started: this.o.started,
+          version: this.o.version,
+          store,
+          nodes: this.nodes,
+        }),
+        ...managementApi({ realm, domain, store, nodes: this.nodes, session }),
+      },
+      log,
+    );
+    this.o.onMetrics?.(this.nodes.counts());
+    return n;
+  }
+
+  stop(): void {
+    if (this.syncTimer !== undefined) clearInterval(this.syncTimer);
+    this.nodes.stop();
+  }
+
+  /** A heartbeat counts only from the node it names: a forged one is dropped and logged. */
+  private onHeartbeat(args: unknown[], d: EventDetails): void {
+    const [nodeId, hb] = args;
+    if (typeof nodeId !== 'string' || !isHeartbeat(hb)) {
+      this.o.log.warn({ publisher: d.publisherAuthid }, 'malformed heartbeat dropped');
+      return;
+    }
+    if (d.publisherAuthid !== nodeId) {
+      this.o.log.warn(
+        { claimed: nodeId, publisher: d.publisherAuthid ?? null },
+        'forged heartbeat dropped',
+      );
+      return;
+    }
+    this.nodes
+      .heartbeat(nodeId, hb)
+      .catch((e: unknown) =>
+        this.o.log.warn({ node: nodeId, err: (e as Error).message }, 'heartbeat not recorded'),
+      );
+  }
+}

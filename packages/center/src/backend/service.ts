@@ -1,0 +1,114 @@
+/**
+ * Registers a realm's public API from the contract (`@cdc/api` PROCEDURES): each
+ * implemented procedure under all its names and versions, with callers disclosed so that
+ * every mutating call is audited (SPEC §4.7) with who made it and how it ended.
+ * @module
+ */
+import { WampError } from '@cdc/protocol';
+import type { Dict } from '@cdc/protocol';
+import { PROCEDURES, registeredUris } from '@cdc/api';
+import type { ProcedureDef } from '@cdc/api';
+import { Params } from '@cdc/client';
+import type { InvocationDetails, Session } from '@cdc/client';
+import type { Logger } from '@cdc/router';
+import type { RealmStore } from '@cdc/store';
+import { storeToWamp } from './errors.js';
+
+export interface CallContext {
+  authid: string;
+  authrole: string;
+  session: number | undefined;
+  details: InvocationDetails;
+}
+
+export type Implementation = (p: Params, ctx: CallContext) => unknown;
+
+/** Implementations keyed `name@version`. */
+export type ImplementationTable = Record<string, Implementation>;
+
+const SECRET_KEYS = /secret|password|ticket|private|token|pin/i;
+
+/** Arguments as the audit log keeps them: values under secret-looking keys are masked. */
+export function redact(v: unknown, depth = 0): unknown {
+  if (depth > 8 || typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map((x) => redact(x, depth + 1));
+  const out: Dict = {};
+  for (const [k, x] of Object.entries(v))
+    out[k] = SECRET_KEYS.test(k) ? '***' : redact(x, depth + 1);
+  return out;
+}
+
+export async function registerApi(
+  session: Session,
+  store: RealmStore,
+  impl: ImplementationTable,
+  log: Logger,
+): Promise<number> {
+  const regs: Promise<unknown>[] = [];
+  for (const d of PROCEDURES) {
+    const f = impl[`${d.name}@${d.version}`];
+    if (f === undefined) continue;
+    const handler = wrap(d, f, store, log);
+    for (const uri of registeredUris(d))
+      regs.push(session.register(uri, handler, { discloseCaller: true }));
+  }
+  await Promise.all(regs);
+  return regs.length;
+}
+
+function wrap(d: ProcedureDef, f: Implementation, store: RealmStore, log: Logger) {
+  const procedure = `${d.name}@${d.version}`;
+  return async (args: unknown[], kwargs: Dict, details: InvocationDetails): Promise<unknown> => {
+    const ctx: CallContext = {
+      authid: details.callerAuthid ?? 'unknown',
+      authrole: details.callerAuthrole ?? 'unknown',
+      session: details.caller,
+      details,
+    };
+    try {
+      const result = await f(new Params(args, kwargs, d.params), ctx);
+      if (d.mutating) await audit(store, log, procedure, ctx, args, kwargs, undefined);
+      return result;
+    } catch (raw) {
+      const e = storeToWamp(raw);
+      if (d.mutating) await audit(store, log, procedure, ctx, args, kwargs, e);
+      throw e;
+    }
+  };
+}
+
+async function audit(
+  store: RealmStore,
+  log: Logger,
+  procedure: string,
+  ctx: CallContext,
+  args: unknown[],
+  kwargs: Dict,
+  error: unknown,
+): Promise<void> {
+  const failed = error !== undefined;
+  const w = error instanceof WampError ? error : undefined;
+  try {
+    await store.appendAudit({
+      time: new Date().toISOString(),
+      authid: ctx.authid,
+      role: ctx.authrole,
+      procedure,
+      args: redact(args) as unknown[],
+      kwargs: redact(kwargs) as Dict,
+      outcome: failed ? 'error' : 'ok',
+      error: failed ? (w?.uri ?? 'wamp.error.runtime_error') : null,
+      message: failed
+        ? typeof w?.args[0] === 'string'
+          ? w.args[0]
+          : (error as Error).message
+        : null,
+    });
+  } catch (e) {
+    // The call happened; a lost audit record must at least be loud.
+    log.error(
+      { procedure, authid: ctx.authid, err: (e as Error).message },
+      'audit record could not be written',
+    );
+  }
+}

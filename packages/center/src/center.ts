@@ -1,0 +1,230 @@
+/**
+ * The DevOps Center: one router with the global realm and a WAMP realm per management
+ * realm, one listener (WebSocket `/ws`, RawSocket, `/health`, `/metrics` on one port), the
+ * center's authenticator, and a backend process per management realm. A reconcile loop
+ * keeps the running realms equal to the realms in the database, so realms made on the
+ * command line (or by another center) appear without a restart.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { GLOBAL_REALM, GLOBAL_USER_ROLE, REGISTRANT_ROLE, managementRealmRoles } from '@cdc/api';
+import { Router } from '@cdc/router';
+import type { AuthConfig, Logger, RealmConfig } from '@cdc/router';
+import { createStoreFactory } from '@cdc/store';
+import type { DomainStore, StoreFactory } from '@cdc/store';
+import { listen } from '@cdc/transport';
+import type { Listener } from '@cdc/transport';
+import type { Registry } from 'prom-client';
+import { centerAuthenticator } from './auth.js';
+import type { StoreLocation } from './backend/messages.js';
+import { httpHandler } from './http.js';
+import { createMetrics } from './metrics.js';
+import { addRealm, pairKeysDir } from './provision.js';
+import type { KeyInfo } from './provision.js';
+import { BackendSupervisor } from './supervisor.js';
+
+export const CENTER_VERSION = '0.1.0';
+
+export interface CenterOptions {
+  host?: string;
+  port?: number;
+  /** Data directory (SQLite files; also used with PostgreSQL for local state). */
+  dir: string;
+  /** PostgreSQL URL (`CDC_DATABASE_URL`); SQLite in `dir` when absent. */
+  databaseUrl?: string | undefined;
+  tls?: { key: string; cert: string } | undefined;
+  logger: Logger;
+  logLevel?: string;
+  /** Heartbeat period nodes use (s); offline after missing about two and a half. */
+  heartbeatPeriodS?: number;
+  /** Create realm `default` owned by this key when the database has no realm. */
+  bootstrapOwnerKey?: KeyInfo | undefined;
+  /** Pair every `<dir>/<node_id>/key.pub` appearing here with `watchRealm`. */
+  watchToPair?: { dir: string; realm: string } | undefined;
+  reconcileIntervalMs?: number;
+  /** Forward realm backend log lines. */
+  onBackendLog?: (realm: string, line: string) => void;
+}
+
+function realmConfig(name: string): RealmConfig {
+  return { name, roles: managementRealmRoles(), options: { uri_check: 'loose' } };
+}
+
+export class Center {
+  readonly router: Router;
+  readonly supervisor: BackendSupervisor;
+  readonly metrics: Registry;
+  readonly started = new Date();
+  private factory: StoreFactory | undefined;
+  private domainStore: DomainStore | undefined;
+  private listener: Listener | undefined;
+  private reconcileTimer: ReturnType<typeof setInterval> | undefined;
+  private reconciling: Promise<void> | undefined;
+  private readonly storeLocation: StoreLocation;
+
+  constructor(private readonly o: CenterOptions) {
+    this.router = new Router({ logger: o.logger, agent: `cdc-center/${CENTER_VERSION}` });
+    this.storeLocation = {
+      dir: o.dir,
+      ...(o.databaseUrl !== undefined ? { url: o.databaseUrl } : {}),
+    };
+    this.supervisor = new BackendSupervisor({
+      router: this.router,
+      store: this.storeLocation,
+      log: o.logger,
+      version: CENTER_VERSION,
+      heartbeatPeriodS: o.heartbeatPeriodS ?? 10,
+      logLevel: o.logLevel ?? 'info',
+      ...(o.onBackendLog !== undefined ? { onLog: o.onBackendLog } : {}),
+    });
+    this.metrics = createMetrics(this.router, this.supervisor);
+  }
+
+  get domain(): DomainStore {
+    if (this.domainStore === undefined) throw new Error('the center has not started');
+    return this.domainStore;
+  }
+
+  /** The listener's WebSocket URL (`ws://host:port/ws`). */
+  get url(): string {
+    if (this.listener === undefined) throw new Error('the center has not started');
+    return this.listener.url('/ws');
+  }
+
+  get rawSocketUrl(): string {
+    if (this.listener === undefined) throw new Error('the center has not started');
+    return this.listener.url();
+  }
+
+  async start(): Promise<void> {
+    this.factory = createStoreFactory(this.storeLocation);
+    this.domainStore = await this.factory.domain();
+    await this.domainStore.migrate();
+    this.router.addRealm({
+      name: GLOBAL_REALM,
+      roles: [
+        { name: GLOBAL_USER_ROLE, permissions: [] },
+        { name: REGISTRANT_ROLE, permissions: [] },
+      ],
+    });
+    if (this.o.bootstrapOwnerKey !== undefined && (await this.domain.listRealms()).length === 0) {
+      await addRealm(this.domain, 'default', this.o.bootstrapOwnerKey);
+      this.o.logger.info(
+        { realm: 'default', owner_key: this.o.bootstrapOwnerKey.pubkey },
+        'created management realm "default"',
+      );
+    }
+    await this.reconcile();
+    const auth: AuthConfig = {
+      cryptosign: {
+        type: 'function',
+        authenticate: centerAuthenticator({
+          domain: this.domain,
+          hasRealm: (name) => this.router.hasRealm(name),
+          log: (obj, msg) => this.o.logger.warn(obj, msg),
+        }),
+      },
+    };
+    const tls =
+      this.o.tls !== undefined
+        ? { key: readFileSync(this.o.tls.key), cert: readFileSync(this.o.tls.cert) }
+        : undefined;
+    this.listener = await listen({
+      endpoint: {
+        type: 'tcp',
+        host: this.o.host ?? '127.0.0.1',
+        port: this.o.port ?? 9000,
+        ...(tls !== undefined ? { tls } : {}),
+      },
+      websocket: {
+        '/ws': { perMessageDeflate: true, autoPingInterval: 10_000, autoPingTimeout: 5_000 },
+      },
+      rawsocket: {},
+      http: httpHandler({ health: () => this.health(), metrics: this.metrics }),
+      onTransport: (t) => this.router.accept(t, { auth }),
+    });
+    this.reconcileTimer = setInterval(
+      () => void this.reconcile(),
+      this.o.reconcileIntervalMs ?? 2000,
+    );
+    this.reconcileTimer.unref();
+    this.o.logger.info({ url: this.url, realms: this.supervisor.realms() }, 'center started');
+  }
+
+  /** Bring the running realms and backends in line with the database (and watch-to-pair). */
+  reconcile(): Promise<void> {
+    this.reconciling ??= (async () => {
+      try {
+        const wanted = new Set((await this.domain.listRealms()).map((r) => r.name));
+        for (const name of wanted) {
+          if (!this.router.hasRealm(name)) {
+            this.router.addRealm(realmConfig(name));
+            this.o.logger.info({ realm: name }, 'management realm started');
+          }
+          await this.supervisor.ensure(name);
+        }
+        for (const name of this.supervisor.realms()) {
+          if (wanted.has(name)) continue;
+          await this.supervisor.stop(name);
+          this.router.removeRealm(name, 'the management realm was deleted');
+          this.o.logger.info({ realm: name }, 'management realm stopped');
+        }
+        const w = this.o.watchToPair;
+        if (w !== undefined && wanted.has(w.realm)) {
+          for (const p of await pairKeysDir(this.domain, w.realm, w.dir)) {
+            this.o.logger.info(
+              { realm: p.realm, node: p.node_id, pubkey: p.pubkey },
+              'paired node from watched directory',
+            );
+          }
+        }
+      } catch (e) {
+        this.o.logger.error({ err: (e as Error).message }, 'reconcile failed; will retry');
+      }
+    })().finally(() => {
+      this.reconciling = undefined;
+    });
+    return this.reconciling;
+  }
+
+  private async health(): Promise<{ ok: boolean; body: Record<string, unknown> }> {
+    let database = 'ok';
+    try {
+      await this.domain.listRealms();
+    } catch (e) {
+      database = `error: ${(e as Error).message}`;
+    }
+    const backends = this.supervisor.status();
+    const ok = database === 'ok';
+    return {
+      ok,
+      body: {
+        status: ok ? 'ok' : 'degraded',
+        version: CENTER_VERSION,
+        started: this.started.toISOString(),
+        uptime: (Date.now() - this.started.getTime()) / 1000,
+        database,
+        connections: this.router.connectionCount,
+        realms: Object.fromEntries(
+          Object.entries(backends).map(([r, b]) => [
+            r,
+            {
+              backend: b.status,
+              restarts: b.restarts,
+              sessions: this.router.getRealm(r)?.sessions.size ?? 0,
+            },
+          ]),
+        ),
+      },
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.reconcileTimer !== undefined) clearInterval(this.reconcileTimer);
+    await this.reconciling;
+    await this.listener?.close();
+    await this.supervisor.stopAll();
+    this.router.close();
+    await this.factory?.close();
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * @cdc/center — the DevOps Center: management realms with a backend process each, the
+ * center's authenticator, storage, provisioning, health and metrics.
+ * @module
+ */
+export { Center, CENTER_VERSION } from './center.js';
+export type { CenterOptions } from './center.js';
+export { centerAuthenticator } from './auth.js';
+export { BackendSupervisor } from './supervisor.js';
+export { addRealm, pairNode, pairKeysDir, grant, readPublicKey } from './provision.js';
+export type { KeyInfo } from './provision.js';

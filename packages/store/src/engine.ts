@@ -1,0 +1,89 @@
+/**
+ * What a store runs its queries through: one kysely instance (scoped to the store's schema
+ * on PostgreSQL), its transactions, its migrations, and the dialect's translation of driver
+ * errors into StoreErrors. The domain and realm stores are written once against this; the
+ * dialect adapters (`sqlite/`, `postgres/`) build it. Connections and transactions never
+ * leave it.
+ * @module
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { StoreError } from './errors.js';
+import type { Flavor } from './migrations/flavor.js';
+import { migrate } from './migrations/index.js';
+import type { MigrationSet } from './migrations/index.js';
+
+/** Turns a driver error into a StoreError, or returns it unchanged when it is a bug. */
+export type ErrorMapper = (error: unknown, what: string) => unknown;
+
+export interface EngineOptions<DB> {
+  db: Kysely<DB>;
+  flavor: Flavor;
+  /** PostgreSQL: the schema `db` is scoped to. */
+  schema?: string;
+  migrations: MigrationSet;
+  /** For messages: which database this is. */
+  where: string;
+  readOnly: boolean;
+  mapError: ErrorMapper;
+  /** Releases what this engine alone holds (a SQLite file; nothing for a shared pool). */
+  release: () => Promise<void>;
+}
+
+export class Engine<DB> {
+  readonly #o: EngineOptions<DB>;
+  #closed: string | undefined;
+
+  constructor(options: EngineOptions<DB>) {
+    this.#o = options;
+  }
+
+  get flavor(): Flavor {
+    return this.#o.flavor;
+  }
+
+  get where(): string {
+    return this.#o.where;
+  }
+
+  /** Run `fn` on the database; `what` says what for error messages ("create user x"). */
+  async run<T>(what: string, fn: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+    if (this.#closed !== undefined) {
+      throw new StoreError('UNAVAILABLE', `cannot ${what}: ${this.#closed}`);
+    }
+    try {
+      return await fn(this.#o.db);
+    } catch (e) {
+      throw e instanceof StoreError ? e : this.#o.mapError(e, what);
+    }
+  }
+
+  /** Run `fn` in one transaction: all of its writes or none (SQLite: `BEGIN IMMEDIATE`). */
+  tx<T>(what: string, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+    return this.run(what, (db) => db.transaction().execute(fn));
+  }
+
+  migrate(): Promise<void> {
+    const o = this.#o;
+    return this.run(`migrate ${o.where}`, (db) =>
+      migrate({
+        db: db as Kysely<unknown>,
+        flavor: o.flavor,
+        ...(o.schema !== undefined ? { schema: o.schema } : {}),
+        migrations: o.migrations,
+        where: o.where,
+        readOnly: o.readOnly,
+      }),
+    );
+  }
+
+  get closed(): boolean {
+    return this.#closed !== undefined;
+  }
+
+  /** Close; later calls fail with UNAVAILABLE saying `reason`. Idempotent. */
+  async close(reason = `the store of ${this.#o.where} is closed`): Promise<void> {
+    if (this.#closed !== undefined) return;
+    this.#closed = reason;
+    await this.#o.release();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * A realm store over kysely, for either dialect: the contract's methods, each one delegated
+ * to the module of its concern (`nodes`, `heartbeats`, `audit`).
+ * @module
+ */
+import type { Engine } from '../engine.js';
+import type { RealmDatabase } from '../schema.js';
+import type {
+  AuditFilter,
+  AuditRecord,
+  HeartbeatRecord,
+  NodeRecord,
+  RealmStore,
+} from '../types.js';
+import * as audit from './audit.js';
+import * as heartbeats from './heartbeats.js';
+import * as nodes from './nodes.js';
+
+export class KyselyRealmStore implements RealmStore {
+  readonly #e: Engine<RealmDatabase>;
+
+  constructor(
+    readonly realm: string,
+    engine: Engine<RealmDatabase>,
+  ) {
+    this.#e = engine;
+  }
+
+  migrate(): Promise<void> {
+    return this.#e.migrate();
+  }
+
+  close(): Promise<void> {
+    return this.#e.close();
+  }
+
+  upsertNode(node: {
+    node_id: string;
+    pubkey?: string | null;
+    extra?: Record<string, unknown>;
+    config?: Record<string, unknown> | null;
+  }): Promise<NodeRecord> {
+    return nodes.upsertNode(this.#e, node);
+  }
+
+  getNode(nodeId: string): Promise<NodeRecord | undefined> {
+    return nodes.getNode(this.#e, nodeId);
+  }
+
+  listNodes(): Promise<NodeRecord[]> {
+    return nodes.listNodes(this.#e);
+  }
+
+  deleteNode(nodeId: string): Promise<boolean> {
+    return nodes.deleteNode(this.#e, nodeId);
+  }
+
+  nodeSeen(
+    nodeId: string,
+    info: { time: string; version?: string | null; type?: string | null },
+  ): Promise<void> {
+    return nodes.nodeSeen(this.#e, nodeId, info);
+  }
+
+  recordHeartbeat(hb: HeartbeatRecord, keep?: number): Promise<void> {
+    return heartbeats.recordHeartbeat(this.#e, hb, keep);
+  }
+
+  recentHeartbeats(nodeId: string, limit?: number): Promise<HeartbeatRecord[]> {
+    return heartbeats.recentHeartbeats(this.#e, nodeId, limit);
+  }
+
+  appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord> {
+    return audit.appendAudit(this.#e, entry);
+  }
+
+  listAudit(filter?: AuditFilter): Promise<AuditRecord[]> {
+    return audit.listAudit(this.#e, filter);
+  }
+}

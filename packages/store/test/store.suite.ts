@@ -1,0 +1,19 @@
+/**
+ * The storage test suite both dialects run (SPEC §6): `sqlite.test.ts` and
+ * `postgres.test.ts` call `storeSuite` with a harness that makes fresh centers.
+ * @module
+ */
+import { cases } from './suite/harness.js';
+import type { SuiteHarness } from './suite/harness.js';
+import { domainCases } from './suite/domain.js';
+import { lifecycleCases } from './suite/lifecycle.js';
+import { realmCases } from './suite/realm.js';
+
+export type { Center, SuiteHarness } from './suite/harness.js';
+
+export function storeSuite(harness: SuiteHarness): void {
+  const it = cases(harness);
+  domainCases(it);
+  realmCases(it);
+  lifecycleCases(it);
+}
