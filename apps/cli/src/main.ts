@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerApiCommands } from './commands/api.js';
 import { registerCenterCommands } from './commands/center.js';
 import { registerNodeCommands } from './commands/node.js';
+import { registerQuickstartCommand } from './commands/quickstart.js';
 import { registerRouterCommands } from './commands/router.js';
 import { reportError } from './errors.js';
 
@@ -19,6 +20,7 @@ registerRouterCommands(program);
 registerNodeCommands(program);
 registerCenterCommands(program);
 registerApiCommands(program);
+registerQuickstartCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.exitCode = reportError(e);

@@ -52,15 +52,21 @@ export function readProfiles(): Record<string, Partial<Profile>> {
   }
 }
 
+/** An environment variable, with empty meaning unset. */
+function env(name: string): string | undefined {
+  const v = process.env[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
 export function resolveProfile(flags: ConnectionFlags): Profile {
-  const name = flags.profile ?? process.env['CDC_PROFILE'] ?? 'default';
+  const name = flags.profile ?? env('CDC_PROFILE') ?? 'default';
   const profiles = readProfiles();
   const p = profiles[name];
   if (p === undefined && flags.profile !== undefined)
     throw new CliError(`no profile "${name}" in ${join(cdcHome(), 'config.json')}`);
-  const url = flags.url ?? process.env['CDC_URL'] ?? p?.url ?? 'ws://127.0.0.1:9000/ws';
-  const realm = flags.realm ?? process.env['CDC_REALM'] ?? p?.realm ?? null;
-  const key = expand(flags.key ?? process.env['CDC_KEY'] ?? p?.key ?? defaultKey());
+  const url = flags.url ?? env('CDC_URL') ?? p?.url ?? 'ws://127.0.0.1:9000/ws';
+  const realm = flags.realm ?? env('CDC_REALM') ?? p?.realm ?? null;
+  const key = expand(flags.key ?? env('CDC_KEY') ?? p?.key ?? defaultKey());
   return { url, realm, key };
 }
 

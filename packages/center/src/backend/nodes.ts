@@ -18,7 +18,12 @@ interface Live {
   /** Last sign of life: join or heartbeat (ms). */
   seen: number;
   workers: Record<string, number>;
+  /** The heartbeat period the node reports (s), once it sent one. */
+  period: number | undefined;
 }
+
+/** Time a node has from joining to its first heartbeat (Crossbar.io's startup delay is 5 s). */
+const FIRST_HEARTBEAT_GRACE_MS = 15_000;
 
 export interface NodeTrackerOptions {
   realm: string;
@@ -78,7 +83,12 @@ export class NodeTracker {
     const session = Number(d['session']);
     const previous = this.live.get(nodeId);
     if (previous !== undefined) this.bySession.delete(previous.session);
-    this.live.set(nodeId, { session, seen: Date.now(), workers: previous?.workers ?? {} });
+    this.live.set(nodeId, {
+      session,
+      seen: Date.now(),
+      workers: previous?.workers ?? {},
+      period: undefined,
+    });
     this.bySession.set(session, nodeId);
     if ((await this.o.store.getNode(nodeId)) === undefined) await this.beforeJoin?.();
     await this.o.store.nodeSeen(nodeId, { time: new Date().toISOString() }).catch((e: unknown) => {
@@ -104,6 +114,7 @@ export class NodeTracker {
     if (l !== undefined) {
       l.seen = Date.now();
       l.workers = hb.workers;
+      if (typeof hb.period === 'number' && hb.period > 0) l.period = hb.period;
     }
     const ts = typeof hb.timestamp === 'number' ? new Date(hb.timestamp / 1e6) : new Date();
     await this.o.store.recordHeartbeat(
@@ -130,9 +141,14 @@ export class NodeTracker {
   }
 
   private check(): void {
-    const limit = Date.now() - 2.5 * this.periodMs;
+    const now = Date.now();
     for (const [nodeId, l] of this.live) {
-      if (l.seen >= limit) continue;
+      // Each node by its own period: silent for two and a half periods means gone.
+      const allowed =
+        l.period === undefined
+          ? Math.max(FIRST_HEARTBEAT_GRACE_MS, 2.5 * this.periodMs)
+          : 2.5 * l.period * 1000;
+      if (now - l.seen <= allowed) continue;
       this.o.log.warn({ node: nodeId }, 'node missed its heartbeats: closing its session');
       this.live.delete(nodeId);
       this.bySession.delete(l.session);

@@ -103,6 +103,11 @@ export class ManagementUplink {
     return this.current?.info;
   }
 
+  /** The upstream session while joined (for diagnostics and tests). */
+  get session(): Session | undefined {
+    return this.current?.session;
+  }
+
   /** Joined and the center's realm backend answered the probe. */
   get managed(): boolean {
     return this.current?.managed === true;

@@ -1,0 +1,170 @@
+/** Test helpers: a center on an ephemeral port with its own data dir, users, and real nodes. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { KeySigner, SigningKey } from '@cdc/cryptosign';
+import { joinSession } from '@cdc/client';
+import type { Session } from '@cdc/client';
+import type { Logger } from '@cdc/router';
+import { connect } from '@cdc/transport';
+import { NodeController, openNodeDirectory } from '@cdc/node';
+import { Center, addRealm } from '../src/index.js';
+
+export interface CapturedLog extends Logger {
+  records: { level: string; obj: Record<string, unknown>; msg: string | undefined }[];
+}
+
+export function captureLogger(): CapturedLog {
+  const records: CapturedLog['records'] = [];
+  const at = (level: string) => (obj: object, msg?: string) => {
+    records.push({ level, obj: obj as Record<string, unknown>, msg });
+  };
+  return { records, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+export interface TestCenter {
+  center: Center;
+  dir: string;
+  log: CapturedLog;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startCenter(
+  opts: {
+    databaseUrl?: string;
+    heartbeatPeriodS?: number;
+    tls?: { key: string; cert: string };
+  } = {},
+): Promise<TestCenter> {
+  const dir = mkdtempSync(joinPath(tmpdir(), 'cdc-center-'));
+  const log = captureLogger();
+  const center = new Center({
+    port: 0,
+    dir: joinPath(dir, 'data'),
+    databaseUrl: opts.databaseUrl,
+    logger: log,
+    logLevel: 'info',
+    heartbeatPeriodS: opts.heartbeatPeriodS ?? 1,
+    reconcileIntervalMs: 200,
+    tls: opts.tls,
+    // Backend processes log pino JSON lines; keep them with the center's records.
+    onBackendLog: (realm, line) => {
+      try {
+        const { msg, level, ...rest } = JSON.parse(line) as {
+          msg?: string;
+          level?: number;
+        } & Record<string, unknown>;
+        log.records.push({
+          level: (level ?? 30) >= 40 ? 'warn' : 'info',
+          obj: { ...rest, realm },
+          msg,
+        });
+      } catch {
+        log.records.push({ level: 'info', obj: { realm }, msg: line });
+      }
+    },
+  });
+  await center.start();
+  return {
+    center,
+    dir,
+    log,
+    url: center.url,
+    async stop() {
+      await center.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A user key that owns a new realm (created in the database; the center picks it up). */
+export async function ownedRealm(
+  c: TestCenter,
+  realm: string,
+  owner = 'alice',
+): Promise<SigningKey> {
+  const key = SigningKey.generate();
+  await addRealm(c.center.domain, realm, { pubkey: key.publicKeyHex, comment: null }, owner);
+  await c.center.reconcile();
+  return key;
+}
+
+export async function join(c: TestCenter, key: SigningKey, realm: string | null): Promise<Session> {
+  return joinSession(await connect(c.url), {
+    realm,
+    authmethods: ['cryptosign'],
+    signer: new KeySigner(key),
+  });
+}
+
+export interface TestNode {
+  controller: NodeController;
+  pubkey: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** A real node (its controller in this process, its router worker a real process) managed by the center. */
+export async function startNode(c: TestCenter, config?: unknown): Promise<TestNode> {
+  const root = mkdtempSync(joinPath(tmpdir(), 'cdc-center-node-'));
+  const dir = joinPath(root, '.crossbar');
+  mkdirSync(dir);
+  if (config !== undefined) writeFileSync(joinPath(dir, 'config.json'), JSON.stringify(config));
+  const { node } = await openNodeDirectory(dir);
+  const controller = new NodeController({
+    node,
+    logger: captureLogger(),
+    logLevel: 'warn',
+    stopGraceMs: 1000,
+    env: {},
+    uplink: {
+      url: c.url,
+      retry: { initialDelay: 100, maxDelay: 300 },
+      probeIntervalMs: 200,
+      heartbeat: { startupDelay: 0.2, period: 1 },
+    },
+  });
+  await controller.start();
+  return {
+    controller,
+    pubkey: node.key.publicKeyHex,
+    dir,
+    async stop() {
+      await controller.shutdown();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function until<T>(
+  f: () => T | Promise<T>,
+  ms = 10_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined && v !== null && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const ROUTER_CONFIG = {
+  version: 2,
+  workers: [
+    {
+      type: 'router',
+      id: 'router1',
+      realms: [{ name: 'realm1' }],
+      transports: [
+        {
+          type: 'websocket',
+          id: 'ws1',
+          endpoint: { type: 'tcp', port: 0, interface: '127.0.0.1' },
+        },
+      ],
+    },
+  ],
+};
