@@ -72,8 +72,9 @@ test('center - a node is paired, comes online (running with a worker), and goes 
   );
   assert.equal(info.type, 'cdc');
   assert.deepEqual(info.workers, { router: 1, container: 0, guest: 0 });
-  assert.equal(node.controller.management?.nodeId, 'edge1');
-  assert.equal(node.controller.management?.realm, 'realm-one');
+  const m = node.controller.management;
+  assert.equal(m?.nodeId, 'edge1');
+  assert.equal(m.realm, 'realm-one');
   assert.deepEqual((await s.call('com.crossbario.cdc.get_nodes@1')).value, ['edge1']);
   assert.deepEqual((await s.call('com.crossbario.cdc.management.get_nodes')).value, ['edge1']);
   const v2 = (await s.call('com.crossbario.cdc.get_nodes@2', ['running'])).value as NodeInfo[];

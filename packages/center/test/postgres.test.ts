@@ -36,38 +36,34 @@ after(async () => {
   if (skip === false) await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
 });
 
-test(
-  'postgres - realms, pairing and a node coming online, with the data in PostgreSQL',
-  { skip: skip !== false ? skip : false },
-  async (t) => {
-    if (c === undefined) return t.skip(String(skip));
-    const owner = await ownedRealm(c, 'pg-realm');
-    const s = await join(c, owner, 'pg-realm');
-    node = await startNode(c);
-    await s.call('com.crossbario.cdc.management.pair_node@1', [node.pubkey, 'pg-node']);
-    await until(
-      async () =>
-        (
-          (await s.call('com.crossbario.cdc.get_node_status@1', ['pg-node'])).value as {
-            status: string;
-          }
-        ).status === 'online',
-      15_000,
-      'online',
-    );
-    const client = new pg.Client({ connectionString: ADMIN.replace(/\/[^/]*$/, `/${DB}`) });
-    await client.connect();
-    const schemas = (
-      await client.query<{ nspname: string }>(
-        "select nspname from pg_namespace where nspname like 'cdc_%' order by 1",
-      )
-    ).rows.map((r) => r.nspname);
-    await client.end();
-    assert.ok(schemas.includes('cdc_domain'));
-    assert.ok(
-      schemas.some((n) => n.startsWith('cdc_realm_pg')),
-      schemas.join(', '),
-    );
-    await s.leave();
-  },
-);
+test('postgres - realms, pairing and a node coming online, with the data in PostgreSQL', async (t) => {
+  if (c === undefined) return t.skip(String(skip));
+  const owner = await ownedRealm(c, 'pg-realm');
+  const s = await join(c, owner, 'pg-realm');
+  node = await startNode(c);
+  await s.call('com.crossbario.cdc.management.pair_node@1', [node.pubkey, 'pg-node']);
+  await until(
+    async () =>
+      (
+        (await s.call('com.crossbario.cdc.get_node_status@1', ['pg-node'])).value as {
+          status: string;
+        }
+      ).status === 'online',
+    15_000,
+    'online',
+  );
+  const client = new pg.Client({ connectionString: ADMIN.replace(/\/[^/]*$/, `/${DB}`) });
+  await client.connect();
+  const schemas = (
+    await client.query<{ nspname: string }>(
+      "select nspname from pg_namespace where nspname like 'cdc_%' order by 1",
+    )
+  ).rows.map((r) => r.nspname);
+  await client.end();
+  assert.ok(schemas.includes('cdc_domain'));
+  assert.ok(
+    schemas.some((n) => n.startsWith('cdc_realm_pg')),
+    schemas.join(', '),
+  );
+  await s.leave();
+});
