@@ -25,8 +25,17 @@ interface Line {
   msg: unknown[];
 }
 
-const SHARED = process.env['CDC_SHARED_DIR'] ?? joinPath(process.env['CDC_REPO_ROOT'] ?? joinPath(import.meta.dirname, '../../../..'), '..', 'shared');
-const recording = readFileSync(joinPath(SHARED, 'reference', 'crossbar-wire', 'edge1-uplink.jsonl'), 'utf8')
+const SHARED =
+  process.env['CDC_SHARED_DIR'] ??
+  joinPath(
+    process.env['CDC_REPO_ROOT'] ?? joinPath(import.meta.dirname, '../../../..'),
+    '..',
+    'shared',
+  );
+const recording = readFileSync(
+  joinPath(SHARED, 'reference', 'crossbar-wire', 'edge1-uplink.jsonl'),
+  'utf8',
+)
   .split('\n')
   .filter((l) => l.trim() !== '')
   .map((l) => JSON.parse(l) as Line);
@@ -82,7 +91,11 @@ before(async () => {
 after(() => c.stop());
 
 test('crossbar edge - the recorded edge uplink session runs against our center', async () => {
-  const t = await connectWebSocket(c.url, { serializers: ['cbor', 'msgpack', 'json'], batched: true, perMessageDeflate: true });
+  const t = await connectWebSocket(c.url, {
+    serializers: ['cbor', 'msgpack', 'json'],
+    batched: true,
+    perMessageDeflate: true,
+  });
   assert.equal(t.info.protocol, 'wamp.2.cbor.batched');
   const wire = new Wire(t);
   const sent = recording.filter((l) => l.dir === 'c>s');
@@ -94,18 +107,34 @@ test('crossbar edge - the recorded edge uplink session runs against our center',
   t.send(hello);
   const ch = await wire.next();
   assert.equal(ch[0], M.CHALLENGE);
-  assert.equal((ch[2] as Record<string, unknown>)['channel_binding'], null, 'nothing to bind to on ws://');
-  t.send([M.AUTHENTICATE, signChallenge(edgeKey, (ch[2] as Record<string, string>)['challenge']!), {}]);
+  assert.equal(
+    (ch[2] as Record<string, unknown>)['channel_binding'],
+    null,
+    'nothing to bind to on ws://',
+  );
+  t.send([
+    M.AUTHENTICATE,
+    signChallenge(edgeKey, (ch[2] as Record<string, string>)['challenge']!),
+    {},
+  ]);
   const welcome = await wire.next();
   assert.equal(welcome[0], M.WELCOME, JSON.stringify(welcome));
   const wd = welcome[2] as Record<string, unknown>;
   assert.deepEqual([wd['realm'], wd['authid'], wd['authrole']], ['default', 'edge1', 'cdc-node']);
   // Everything else the edge sent, in order; INVOCATION answers (YIELD/ERROR) belong to calls the
   // recorded master made, which ours does not make, so they are left out.
-  const expected: Record<string, number> = { REGISTER: M.REGISTERED, UNREGISTER: M.UNREGISTERED, PUBLISH: M.PUBLISHED, CALL: M.RESULT, GOODBYE: M.GOODBYE };
+  const expected: Record<string, number> = {
+    REGISTER: M.REGISTERED,
+    UNREGISTER: M.UNREGISTERED,
+    PUBLISH: M.PUBLISHED,
+    CALL: M.RESULT,
+    GOODBYE: M.GOODBYE,
+  };
   // The real master's registration IDs, by REGISTER request ID, to map UNREGISTERs onto ours.
   const recordedReg = new Map<number, number>();
-  for (const l of recording) if (l.dir === 's>c' && l.type === 'REGISTERED') recordedReg.set(l.msg[1] as number, l.msg[2] as number);
+  for (const l of recording)
+    if (l.dir === 's>c' && l.type === 'REGISTERED')
+      recordedReg.set(l.msg[1] as number, l.msg[2] as number);
   const ours = new Map<number, number>();
   let replayed = 0;
   for (const line of sent) {
@@ -118,23 +147,44 @@ test('crossbar edge - the recorded edge uplink session runs against our center',
     }
     t.send(msg);
     const answer = await wire.next();
-    assert.equal(answer[0], expected[line.type], `${line.type} ${JSON.stringify(line.msg).slice(0, 120)} → ${JSON.stringify(answer).slice(0, 200)}`);
+    assert.equal(
+      answer[0],
+      expected[line.type],
+      `${line.type} ${JSON.stringify(line.msg).slice(0, 120)} → ${JSON.stringify(answer).slice(0, 200)}`,
+    );
     if (line.type !== 'GOODBYE') assert.equal(answer[1], line.msg[1], 'answers the same request');
-    if (line.type === 'REGISTER') ours.set(recordedReg.get(line.msg[1] as number)!, answer[2] as number);
+    if (line.type === 'REGISTER')
+      ours.set(recordedReg.get(line.msg[1] as number)!, answer[2] as number);
     if (line.type === 'CALL') {
       const status = (answer[3] as Record<string, unknown>[])[0]!;
-      assert.deepEqual(Object.keys(status).sort(), ['now', 'realm', 'started', 'tick', 'type', 'uptime']);
+      assert.deepEqual(Object.keys(status).sort(), [
+        'now',
+        'realm',
+        'started',
+        'tick',
+        'type',
+        'uptime',
+      ]);
       assert.equal(status['type'], 'management');
       assert.equal(status['realm'], 'default');
     }
     replayed++;
     // Look at the center's view while the edge is still connected, after its first heartbeat.
-    if (line.type === 'PUBLISH' && line.msg[3] === 'crossbarfabriccenter.node.on_heartbeat' && replayed > 0) {
+    if (
+      line.type === 'PUBLISH' &&
+      line.msg[3] === 'crossbarfabriccenter.node.on_heartbeat' &&
+      replayed > 0
+    ) {
       const s = await join(c, owner, 'default');
-      const n = await until(async () => {
-        const info = (await s.call('com.crossbario.cdc.get_node_status@1', ['edge1'])).value as NodeInfo;
-        return info.heartbeat !== null ? info : undefined;
-      }, 5000, 'the heartbeat to be recorded');
+      const n = await until(
+        async () => {
+          const info = (await s.call('com.crossbario.cdc.get_node_status@1', ['edge1']))
+            .value as NodeInfo;
+          return info.heartbeat !== null ? info : undefined;
+        },
+        5000,
+        'the heartbeat to be recorded',
+      );
       assert.equal(n.type, 'crossbar');
       assert.ok(n.status === 'running' || n.status === 'online');
       await s.leave();
@@ -142,6 +192,12 @@ test('crossbar edge - the recorded edge uplink session runs against our center',
   }
   assert.ok(replayed > 300, `${replayed} messages replayed`);
   const s = await join(c, owner, 'default');
-  await until(async () => ((await s.call('com.crossbario.cdc.get_node_status@1', ['edge1'])).value as NodeInfo).status === 'offline', 5000, 'offline after GOODBYE');
+  await until(
+    async () =>
+      ((await s.call('com.crossbario.cdc.get_node_status@1', ['edge1'])).value as NodeInfo)
+        .status === 'offline',
+    5000,
+    'offline after GOODBYE',
+  );
   await s.leave();
 });

@@ -5,22 +5,13 @@ import { join as joinPath } from 'node:path';
 import { KeySigner, SigningKey } from '@cdc/cryptosign';
 import { joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
-import type { Logger } from '@cdc/router';
+import { captureLogger } from '@cdc/testkit';
+import type { CapturedLog } from '@cdc/testkit';
+
+export { until, captureLogger } from '@cdc/testkit';
 import { connect } from '@cdc/transport';
 import { NodeController, openNodeDirectory } from '@cdc/node';
 import { Center, addRealm } from '../src/index.js';
-
-export interface CapturedLog extends Logger {
-  records: { level: string; obj: Record<string, unknown>; msg: string | undefined }[];
-}
-
-export function captureLogger(): CapturedLog {
-  const records: CapturedLog['records'] = [];
-  const at = (level: string) => (obj: object, msg?: string) => {
-    records.push({ level, obj: obj as Record<string, unknown>, msg });
-  };
-  return { records, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 export interface TestCenter {
   center: Center;
@@ -135,20 +126,6 @@ export async function startNode(c: TestCenter, config?: unknown): Promise<TestNo
       rmSync(root, { recursive: true, force: true });
     },
   };
-}
-
-export async function until<T>(
-  f: () => T | Promise<T>,
-  ms = 10_000,
-  what = 'condition',
-): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined && v !== null && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export const ROUTER_CONFIG = {

@@ -15,8 +15,30 @@ const certDir = mkdtempSync(joinPath(tmpdir(), 'cdc-tls-'));
 let c: TestCenter;
 
 before(async () => {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', joinPath(certDir, 'key.pem'), '-out', joinPath(certDir, 'cert.pem')], { stdio: 'ignore' });
-  c = await startCenter({ tls: { key: joinPath(certDir, 'key.pem'), cert: joinPath(certDir, 'cert.pem') } });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      joinPath(certDir, 'key.pem'),
+      '-out',
+      joinPath(certDir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  c = await startCenter({
+    tls: { key: joinPath(certDir, 'key.pem'), cert: joinPath(certDir, 'cert.pem') },
+  });
 });
 after(async () => {
   await c.stop();
@@ -26,19 +48,34 @@ after(async () => {
 test('tls - the center listens on wss:// and a user joins with tls-unique channel binding', async () => {
   assert.match(c.url, /^wss:\/\//);
   const key = await ownedRealm(c, 'tls-realm');
-  const transport = await connect(c.url, { tls: { ca: readFileSync(joinPath(certDir, 'cert.pem')) } });
+  const transport = await connect(c.url, {
+    tls: { ca: readFileSync(joinPath(certDir, 'cert.pem')) },
+  });
   assert.equal(transport.info.tls, true);
   assert.equal(transport.info.channelId?.length, 32);
-  const s = await joinSession(transport, { realm: 'tls-realm', authmethods: ['cryptosign'], signer: new KeySigner(key), channelBinding: 'tls-unique' });
+  const s = await joinSession(transport, {
+    realm: 'tls-realm',
+    authmethods: ['cryptosign'],
+    signer: new KeySigner(key),
+    channelBinding: 'tls-unique',
+  });
   assert.equal(s.authrole, 'cdc-owner');
   const r = (await s.call('com.crossbario.cdc.get_status@1')).value as { realm: string };
   assert.equal(r.realm, 'tls-realm');
   await s.leave();
-  const health = await until(async () => {
-    const { request } = await import('node:https');
-    return new Promise<number>((res) => {
-      request(`${c.url.replace(/^wss/, 'https').replace(/\/ws$/, '/health')}`, { ca: readFileSync(joinPath(certDir, 'cert.pem')) }, (resp) => res(resp.statusCode ?? 0)).end();
-    });
-  }, 3000, 'health over https');
+  const health = await until(
+    async () => {
+      const { request } = await import('node:https');
+      return new Promise<number>((res) => {
+        request(
+          `${c.url.replace(/^wss/, 'https').replace(/\/ws$/, '/health')}`,
+          { ca: readFileSync(joinPath(certDir, 'cert.pem')) },
+          (resp) => res(resp.statusCode ?? 0),
+        ).end();
+      });
+    },
+    3000,
+    'health over https',
+  );
   assert.equal(health, 200);
 });

@@ -13,7 +13,7 @@ import {
   signChallenge,
   verifyChallengeSignature,
 } from '../src/index.js';
-import { sharedDir } from './shared.js';
+import { sharedDir } from '@cdc/testkit';
 import { keyError } from './tools.js';
 
 interface Vector {

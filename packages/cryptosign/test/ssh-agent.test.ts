@@ -13,7 +13,7 @@ import {
   verifyEd25519,
 } from '../src/index.js';
 import { SshWriter, ed25519KeyBlob } from '../src/ssh-wire.js';
-import { sharedDir } from './shared.js';
+import { sharedDir } from '@cdc/testkit';
 import {
   NO_OPENSSH,
   buildOpenSshKey,

@@ -6,23 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
 import { connect } from '@cdc/transport';
-import type { Logger } from '@cdc/router';
+import { captureLogger } from '@cdc/testkit';
+import type { CapturedLog } from '@cdc/testkit';
+
+export { until, captureLogger } from '@cdc/testkit';
+export type { CapturedLog } from '@cdc/testkit';
 import { NodeController, openNodeDirectory, MANAGEMENT_REALM } from '../src/index.js';
 import type { UplinkOverrides } from '../src/index.js';
 
 export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures');
-
-export interface CapturedLog extends Logger {
-  records: { level: string; obj: object; msg: string | undefined }[];
-}
-
-export function captureLogger(): CapturedLog {
-  const records: CapturedLog['records'] = [];
-  const at = (level: string) => (obj: object, msg?: string) => {
-    records.push({ level, obj, msg });
-  };
-  return { records, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 export interface TestNode {
   dir: string;
@@ -83,21 +75,6 @@ export async function call<T = unknown>(
   kwargs: Record<string, unknown> = {},
 ): Promise<T> {
   return (await s.call(proc, args, kwargs)).value as T;
-}
-
-/** Wait until `f` returns something truthy (polling), or fail after `ms`. */
-export async function until<T>(
-  f: () => T | Promise<T>,
-  ms = 10_000,
-  what = 'condition',
-): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined && v !== null && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export const OPEN_ROLE = {

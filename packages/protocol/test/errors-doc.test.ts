@@ -9,7 +9,7 @@ import {
   ERROR_CATALOGUE,
   WampErrors,
 } from '../src/index.js';
-import { repoRoot } from './shared.js';
+import { repoRoot } from '@cdc/testkit';
 
 test('errors - every URI constant is in the catalogue with a meaning', () => {
   for (const uri of [

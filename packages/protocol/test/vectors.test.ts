@@ -10,7 +10,7 @@ import {
   type SerializerId,
   type WampMessage,
 } from '../src/index.js';
-import { sharedDir } from './shared.js';
+import { sharedDir } from '@cdc/testkit';
 
 interface Sample {
   description: string;

@@ -270,7 +270,10 @@ export class RouterHost {
     return { transport_id: transportId, path, config };
   }
 
-  getWebService(transportId: string, path: string): { transport_id: string; path: string; config: WebPathConfig } {
+  getWebService(
+    transportId: string,
+    path: string,
+  ): { transport_id: string; path: string; config: WebPathConfig } {
     const tree = this.webTree(transportId);
     if (tree.get(path) === undefined) throw noSuchObject('web service', path);
     return { transport_id: transportId, path, config: tree.config(path) as WebPathConfig };

@@ -6,7 +6,7 @@ import { MessageType as M } from '@cdc/protocol';
 import { Router } from '../src/index.js';
 import type { RealmConfig } from '../src/index.js';
 import { Peer, openRealm } from './peer.js';
-import { sharedDir } from './shared.js';
+import { sharedDir } from '@cdc/testkit';
 
 async function setup(
   n: number,

@@ -18,6 +18,7 @@ import { Subscription } from './subscription.js';
 import { eligibility, isEligible, onlyExcludesPublisher } from './filters.js';
 import type { Eligibility } from './filters.js';
 import { EventStore } from './history.js';
+import { replyAuthorizerFailed, replyError } from '../replies.js';
 import type { StoredEvent } from './history.js';
 
 export interface InternalPublication {
@@ -40,7 +41,7 @@ export class Broker {
   subscribe(session: RouterSession, msg: Subscribe): Promise<void> | undefined {
     const match = (msg.options['match'] as MatchPolicy | undefined) ?? 'exact';
     if (!isValidPattern(msg.topic, match, { strict: this.realm.strictUris })) {
-      this.error(
+      replyError(
         session,
         MessageType.SUBSCRIBE,
         msg.requestId,
@@ -53,7 +54,7 @@ export class Broker {
     if (a instanceof Promise) {
       return a.then(
         (auth) => this.doSubscribe(session, msg, match, auth),
-        (e: unknown) => this.authorizerFailed(session, MessageType.SUBSCRIBE, msg.requestId, e),
+        (e: unknown) => replyAuthorizerFailed(session, MessageType.SUBSCRIBE, msg.requestId, e),
       );
     }
     this.doSubscribe(session, msg, match, a);
@@ -68,7 +69,7 @@ export class Broker {
   ): void {
     if (session.state !== 'established') return;
     if (!auth.allow) {
-      this.error(
+      replyError(
         session,
         MessageType.SUBSCRIBE,
         msg.requestId,
@@ -96,7 +97,7 @@ export class Broker {
   unsubscribe(session: RouterSession, msg: Unsubscribe): void {
     const sub = this.byId.get(msg.subscription);
     if (sub === undefined || !sub.subscribers.has(session)) {
-      this.error(
+      replyError(
         session,
         MessageType.UNSUBSCRIBE,
         msg.requestId,
@@ -139,7 +140,7 @@ export class Broker {
     const ack = msg.options['acknowledge'] === true;
     if (!this.realm.isValidUri(msg.topic)) {
       if (ack)
-        this.error(
+        replyError(
           session,
           MessageType.PUBLISH,
           msg.requestId,
@@ -150,7 +151,7 @@ export class Broker {
     }
     if (msg.topic.startsWith('wamp.') && session.authrole !== 'trusted') {
       if (ack)
-        this.error(
+        replyError(
           session,
           MessageType.PUBLISH,
           msg.requestId,
@@ -164,7 +165,7 @@ export class Broker {
       return a.then(
         (auth) => this.doPublish(session, msg, auth, ack),
         (e: unknown) => {
-          if (ack) this.authorizerFailed(session, MessageType.PUBLISH, msg.requestId, e);
+          if (ack) replyAuthorizerFailed(session, MessageType.PUBLISH, msg.requestId, e);
         },
       );
     }
@@ -176,7 +177,7 @@ export class Broker {
     if (session.state !== 'established') return;
     if (!auth.allow) {
       if (ack)
-        this.error(
+        replyError(
           session,
           MessageType.PUBLISH,
           msg.requestId,
@@ -327,31 +328,5 @@ export class Broker {
     let id = randomId();
     while (this.byId.has(id)) id = randomId();
     return id;
-  }
-
-  private error(
-    session: RouterSession,
-    requestType: number,
-    requestId: number,
-    uri: string,
-    message: string,
-  ): void {
-    session.trySend([MessageType.ERROR, requestType, requestId, {}, uri, [message]]);
-  }
-
-  private authorizerFailed(
-    session: RouterSession,
-    requestType: number,
-    requestId: number,
-    e: unknown,
-  ): void {
-    const err = e as { uri?: string; message?: string };
-    this.error(
-      session,
-      requestType,
-      requestId,
-      err.uri ?? WampErrors.AUTHORIZATION_FAILED,
-      err.message ?? 'authorization failed',
-    );
   }
 }

@@ -21,6 +21,7 @@ import type { RouterSession } from '../session.js';
 import { CallEngine } from './calls.js';
 import type { BuiltinProcedure } from './calls.js';
 import { Registration } from './registration.js';
+import { replyAuthorizerFailed, replyError } from '../replies.js';
 import type { InvokePolicy } from './registration.js';
 
 export class Dealer {
@@ -225,7 +226,7 @@ export class Dealer {
     message: string,
     details: Dict = {},
   ): void {
-    session.trySend([MessageType.ERROR, requestType, requestId, details, uri, [message]]);
+    replyError(session, requestType, requestId, uri, message, details);
   }
 
   authorizerFailed(
@@ -234,13 +235,6 @@ export class Dealer {
     requestId: number,
     e: unknown,
   ): void {
-    const err = e as { uri?: string; message?: string };
-    this.error(
-      session,
-      requestType,
-      requestId,
-      err.uri ?? WampErrors.AUTHORIZATION_FAILED,
-      err.message ?? 'authorization failed',
-    );
+    replyAuthorizerFailed(session, requestType, requestId, e);
   }
 }

@@ -1,0 +1,62 @@
+/**
+ * @cdc/testkit — helpers the packages' tests share: where the repository and `../shared`
+ * are, polling for a condition, and a logger that keeps what it is told.
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (set by `scripts/test.mjs`; else found from this file). */
+export function repoRoot(): string {
+  const fromEnv = process.env['CDC_REPO_ROOT'];
+  if (fromEnv !== undefined) return fromEnv;
+  // <root>/packages/testkit/dist/src/index.js
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+}
+
+/** `../shared` beside the repository: the contract, references and test vectors. */
+export function sharedDir(): string {
+  const dir = process.env['CDC_SHARED_DIR'] ?? resolve(repoRoot(), '..', 'shared');
+  if (!existsSync(dir))
+    throw new Error(`shared directory not found at ${dir} (set CDC_SHARED_DIR)`);
+  return dir;
+}
+
+/** Poll `f` until it returns something truthy, or fail after `ms` naming `what`. */
+export async function until<T>(
+  f: () => T | Promise<T>,
+  ms = 10_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined && v !== null && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface LogRecord {
+  level: string;
+  obj: Record<string, unknown>;
+  msg: string | undefined;
+}
+
+/** A logger (the router's `Logger` shape) that keeps every record for assertions. */
+export interface CapturedLog {
+  records: LogRecord[];
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export function captureLogger(): CapturedLog {
+  const records: LogRecord[] = [];
+  const at = (level: string) => (obj: object, msg?: string) => {
+    records.push({ level, obj: obj as Record<string, unknown>, msg });
+  };
+  return { records, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
