@@ -55,8 +55,8 @@ before(async () => {
     JSON.stringify({ profiles: { default: { url, key: ownerKey } } }),
   );
 });
-after(() => {
-  killAll();
+after(async () => {
+  await killAll();
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -15,8 +15,22 @@ export interface Run {
 
 const children: ChildProcess[] = [];
 
-export function killAll(): void {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+/** Stop every process still running: SIGTERM (so nodes stop their workers), then SIGKILL. */
+export async function killAll(graceMs = 5000): Promise<void> {
+  const live = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  await Promise.all(
+    live.map(
+      (c) =>
+        new Promise<void>((res) => {
+          const timer = setTimeout(() => c.kill('SIGKILL'), graceMs);
+          c.once('exit', () => {
+            clearTimeout(timer);
+            res();
+          });
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
 }
 
 export function run(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {

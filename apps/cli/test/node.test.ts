@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { killAll, run, waitFor } from './helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cdc-cli-node-'));
-after(() => {
-  killAll();
+after(async () => {
+  await killAll();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -147,4 +147,64 @@ test('cli node - a node whose config cannot start stops everything and exits non
   assert.equal(await q.exit, 1);
   assert.match(q.err(), /workers\[0\]\.realms/);
   assert.doesNotMatch(q.out(), /starting worker/);
+});
+
+/** Running, not just a zombie waiting for a parent (PID 1 here) to reap it. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^Z|^X/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+}
+
+test('cli node - a second node on the same directory is refused; a SIGKILLed node leaves no guest behind', async () => {
+  const dir = nodeDir('n-orphan', {
+    version: 2,
+    workers: [
+      {
+        type: 'guest',
+        id: 'g1',
+        executable: process.execPath,
+        // A guest that ignores SIGTERM: the next controller has to escalate to SIGKILL.
+        arguments: ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"],
+      },
+    ],
+  });
+  const first = run(['node', 'start', '--cbdir', dir]);
+  await waitFor(() => first.out(), /node started/);
+  const owner = JSON.parse(readFileSync(join(dir, 'node.pid'), 'utf8')) as { pid: number };
+  assert.equal(owner.pid, first.child.pid);
+  const [guest] = JSON.parse(readFileSync(join(dir, 'workers.json'), 'utf8')) as {
+    id: string;
+    pid: number;
+  }[];
+  assert.equal(guest?.id, 'g1');
+  const guestPid = guest.pid;
+
+  const second = run(['node', 'start', '--cbdir', dir]);
+  assert.equal(await second.exit, 1);
+  assert.match(
+    second.err(),
+    new RegExp(`a node is already running from .* \\(PID ${owner.pid}\\)`),
+  );
+  assert.ok(alive(guestPid), "the refused node left the first node's guest alone");
+
+  first.child.kill('SIGKILL');
+  await first.exit;
+  assert.ok(alive(guestPid), 'a guest survives its SIGKILLed controller');
+
+  const third = run(['node', 'start', '--cbdir', dir]);
+  await waitFor(() => third.out(), /node started/);
+  assert.match(third.out(), /stopping a worker left running by a previous controller/);
+  assert.match(third.out(), /orphaned worker ignored SIGTERM: killing it/);
+  assert.ok(!alive(guestPid), 'the orphan is gone');
+  const now = JSON.parse(readFileSync(join(dir, 'workers.json'), 'utf8')) as { pid: number }[];
+  assert.equal(now.length, 1);
+  assert.notEqual(now[0]?.pid, guestPid, 'the file now names the new guest');
+  third.child.kill('SIGTERM');
+  assert.equal(await third.exit, 0);
+  assert.ok(!existsSync(join(dir, 'node.pid')), 'a clean stop releases the directory');
+  assert.ok(!existsSync(join(dir, 'workers.json')), 'and leaves no live workers on record');
 });

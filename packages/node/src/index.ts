@@ -14,6 +14,8 @@ export {
 } from './controller/controller.js';
 export type { NodeControllerOptions, UplinkOverrides } from './controller/controller.js';
 export { WorkerManager } from './controller/workers.js';
+export { NodeRunningError, lockNodeDirectory, PID_FILE } from './controller/node-lock.js';
+export { reapOrphans, WORKERS_FILE } from './controller/orphans.js';
 export { WorkerProcess } from './controller/worker-process.js';
 export type { WorkerStatus, WorkerType, ExitInfo } from './controller/worker-process.js';
 export { LogBuffer, LineSplitter, parseLogLine } from './controller/log-buffer.js';

@@ -22,6 +22,8 @@ import type { HeartbeatSettings } from '../uplink/config.js';
 import { ManagementUplink } from '../uplink/uplink.js';
 import type { ManagementInfo, UplinkHost, UplinkOptions } from '../uplink/uplink.js';
 import { controllerProcedures } from './api.js';
+import { lockNodeDirectory } from './node-lock.js';
+import { reapOrphans } from './orphans.js';
 import { WorkerManager } from './workers.js';
 
 export const MANAGEMENT_REALM = 'crossbar';
@@ -70,6 +72,7 @@ export class NodeController {
   private readonly systemStats = new SystemStats();
   private shuttingDown: Promise<Record<string, unknown>> | undefined;
   private readonly socketPath: string | undefined;
+  private unlock: (() => void) | undefined;
 
   constructor(private readonly o: NodeControllerOptions) {
     this.router = new Router({ logger: o.logger, agent: `cdc-node/${VERSION}` });
@@ -106,6 +109,9 @@ export class NodeController {
 
   /** Bring the management API up, then start the workers of the config in order. */
   async start(): Promise<void> {
+    this.unlock = lockNodeDirectory(this.o.node.dir);
+    // A controller killed without its shutdown may have left guests running.
+    await reapOrphans(this.o.node.dir, this.o.logger);
     this.router.addRealm({ name: MANAGEMENT_REALM });
     const [client, server] = createMemoryPair({ serialize: false });
     this.router.accept(server, { auth: trusted('controller') });
@@ -244,6 +250,7 @@ export class NodeController {
       await this.listener?.close();
       await this.session?.leave().catch(() => undefined);
       this.router.close();
+      this.unlock?.();
       this.o.onShutdown?.(info);
       return info;
     })();

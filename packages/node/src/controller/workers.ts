@@ -9,6 +9,7 @@ import type { Transport } from '@cdc/protocol';
 import type { WorkerConfig } from '@cdc/config';
 import type { Logger } from '@cdc/router';
 import { setCpuAffinity } from '../system/affinity.js';
+import { WorkerRegistry } from './orphans.js';
 import { WorkerProcess } from './worker-process.js';
 import type { ExitInfo, WorkerType } from './worker-process.js';
 import type { LogEntry } from './log-buffer.js';
@@ -41,8 +42,11 @@ export class WorkerManager {
     { attempts: number; timer: ReturnType<typeof setTimeout> | undefined }
   >();
   private closing = false;
+  private readonly registry: WorkerRegistry;
 
-  constructor(private readonly o: WorkerManagerOptions) {}
+  constructor(private readonly o: WorkerManagerOptions) {
+    this.registry = new WorkerRegistry(o.cbdir);
+  }
 
   /** Start a worker; resolves with Crossbar.io's `start_worker` result once it is ready. */
   async start(config: WorkerConfig, who: number | null = null): Promise<Record<string, unknown>> {
@@ -83,7 +87,10 @@ export class WorkerManager {
     ]);
     this.o.logger.info({ worker: id, type }, 'starting worker');
     try {
-      await w.start(this.o.startupTimeoutMs);
+      // start() spawns before its first await: the PID is known right after the call.
+      const ready = w.start(this.o.startupTimeoutMs);
+      if (w.pid !== undefined && w.exit === undefined) this.registry.add(id, type, w.pid);
+      await ready;
       const cpus = config.options?.cpu_affinity;
       if (cpus !== undefined && w.pid !== undefined)
         await setCpuAffinity(w.pid, cpus, { relative: false });
@@ -170,6 +177,7 @@ export class WorkerManager {
 
   private onExit(w: WorkerProcess, info: ExitInfo): void {
     const { id, type } = w;
+    this.registry.remove(id, w.pid);
     const payload = {
       id,
       type,
