@@ -6,12 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { SCHEMAS, AJV_OPTIONS } from '../dist/src/schemas.js';
+import { SCHEMAS, AJV_OPTIONS, rootSchema, sharedSchemas } from '../dist/src/schemas.js';
 
 let total = 0;
-for (const [kind, schema] of Object.entries(SCHEMAS)) {
-  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
-  const code = standaloneCode(ajv, ajv.compile(schema));
+for (const kind of Object.keys(SCHEMAS)) {
+  const ajv = new Ajv({ ...AJV_OPTIONS, schemas: sharedSchemas(), code: { source: true } });
+  const code = standaloneCode(ajv, ajv.compile(rootSchema(kind)));
   writeFileSync(new URL(`../dist/src/validator-${kind}.generated.cjs`, import.meta.url), code);
   total += code.length;
 }

@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ConfigError, pointerToPath } from './errors.js';
 import type { ConfigIssue } from './errors.js';
-import { AJV_OPTIONS, SCHEMAS } from './schemas.js';
+import { AJV_OPTIONS, rootSchema, sharedSchemas } from './schemas.js';
 import { isValidId } from './patterns.js';
 import type { ConfigKind } from './schemas.js';
 import type { NodeConfig, RouterWorkerConfig, WorkerConfig } from './types.js';
@@ -33,8 +33,8 @@ function validator(kind: ConfigKind): ValidateFunction {
     } & ValidateFunction;
     v = mod.default ?? mod;
   } catch {
-    ajv ??= new Ajv(AJV_OPTIONS);
-    v = ajv.compile(SCHEMAS[kind]);
+    ajv ??= new Ajv({ ...AJV_OPTIONS, schemas: sharedSchemas() });
+    v = ajv.compile(rootSchema(kind));
   }
   validators.set(kind, v);
   return v;

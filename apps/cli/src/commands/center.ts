@@ -6,8 +6,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Center, addRealm, grant, pairKeysDir, pairNode, readPublicKey } from '@cdc/center';
-import { createStoreFactory } from '@cdc/store';
 import type { DomainStore } from '@cdc/store';
 import { createLogger } from '../log.js';
 import { CliError } from '../errors.js';
@@ -28,7 +26,17 @@ function storeOptions(cmd: Command): Command {
     );
 }
 
-async function withDomain<T>(flags: StoreFlags, f: (d: DomainStore) => Promise<T>): Promise<T> {
+type CenterModule = typeof import('@cdc/center');
+
+/** The center and its store load only when a center command runs (`cdc node` stays lean). */
+async function withDomain<T>(
+  flags: StoreFlags,
+  f: (d: DomainStore, c: CenterModule) => Promise<T>,
+): Promise<T> {
+  const [{ createStoreFactory }, c] = await Promise.all([
+    import('@cdc/store'),
+    import('@cdc/center'),
+  ]);
   const factory = createStoreFactory({
     dir: resolve(flags.dir),
     ...(flags.databaseUrl !== undefined ? { url: flags.databaseUrl } : {}),
@@ -36,7 +44,7 @@ async function withDomain<T>(flags: StoreFlags, f: (d: DomainStore) => Promise<T
   try {
     const domain = await factory.domain();
     await domain.migrate();
-    return await f(domain);
+    return await f(domain, c);
   } finally {
     await factory.close();
   }
@@ -100,6 +108,7 @@ export function registerCenterCommands(program: Command): void {
       const { host, port } = parseListen(flags.listen);
       if ((flags.tlsKey === undefined) !== (flags.tlsCert === undefined))
         throw new CliError('TLS needs both --tls-key and --tls-cert');
+      const { Center, readPublicKey } = await import('@cdc/center');
       const c = new Center({
         host,
         port,
@@ -169,9 +178,9 @@ export function registerCenterCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       (name: string, flags: StoreFlags & { ownerKey: string; owner?: string; json?: boolean }) =>
-        withDomain(flags, async (d) =>
+        withDomain(flags, async (d, c) =>
           printResult(
-            await addRealm(d, name, readPublicKey(flags.ownerKey), flags.owner),
+            await c.addRealm(d, name, c.readPublicKey(flags.ownerKey), flags.owner),
             flags.json === true,
           ),
         ),
@@ -199,10 +208,10 @@ export function registerCenterCommands(program: Command): void {
           json?: boolean;
         },
       ) =>
-        withDomain(flags, async (d) => {
+        withDomain(flags, async (d, c) => {
           if (flags.keysDir !== undefined) {
             printResult(
-              await pairKeysDir(d, flags.realm, resolve(flags.keysDir)),
+              await c.pairKeysDir(d, flags.realm, resolve(flags.keysDir)),
               flags.json === true,
             );
             return;
@@ -213,11 +222,11 @@ export function registerCenterCommands(program: Command): void {
           if (typeof extra !== 'object' || extra === null || Array.isArray(extra))
             throw new CliError('--extra must be a JSON object');
           printResult(
-            await pairNode(
+            await c.pairNode(
               d,
               flags.realm,
               flags.nodeId,
-              readPublicKey(flags.pubkey),
+              c.readPublicKey(flags.pubkey),
               extra as Record<string, unknown>,
             ),
             flags.json === true,
@@ -241,9 +250,9 @@ export function registerCenterCommands(program: Command): void {
           json?: boolean;
         },
       ) =>
-        withDomain(flags, async (d) =>
+        withDomain(flags, async (d, c) =>
           printResult(
-            await grant(d, flags.realm, readPublicKey(flags.key), flags.role, flags.label),
+            await c.grant(d, flags.realm, c.readPublicKey(flags.key), flags.role, flags.label),
             flags.json === true,
           ),
         ),

@@ -10,7 +10,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { Center, pairNode, readPublicKey } from '@cdc/center';
 import { openNodeDirectory } from '@cdc/node';
 import { createLogger } from '../log.js';
 import { CliError } from '../errors.js';
@@ -86,6 +85,7 @@ export function registerQuickstartCommand(program: Command): void {
       const log = createLogger({ level: opts.logLevel, name: 'quickstart' });
       const ownerKey = join(dir, 'owner_ed25519');
       ensureOwnerKey(ownerKey);
+      const { Center, pairNode, readPublicKey } = await import('@cdc/center');
       const center = new Center({
         host,
         port: Number(portText),

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, routerWorkersFromConfig } from '@cdc/config';
-import { RouterHost } from '@cdc/router-host';
+import type { RouterHost } from '@cdc/router-host';
 import { createLogger } from '../log.js';
 import { CliError } from '../errors.js';
 
@@ -42,6 +42,7 @@ export function registerRouterCommands(program: Command): void {
         throw e;
       }
       const log = createLogger({ level: opts.logLevel, name: 'router' });
+      const { RouterHost } = await import('@cdc/router-host');
       const hosts: RouterHost[] = [];
       const stop = async (signal: string): Promise<void> => {
         log.info({ signal }, 'shutting down');
