@@ -196,3 +196,16 @@ test('process monitor - rejects bad intervals and stops when its process ends', 
   assert.equal(m.interval, 0);
   assert.ok(errors.some(isInvalidArgument('pid')));
 });
+
+test('process info - a process that set its title shows just the title', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(
+    process.execPath,
+    ['-e', "process.title = 'cdc-worker-x'; console.log('ready'); setInterval(() => {}, 1000)"],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  t.after(() => child.kill('SIGKILL'));
+  await new Promise((r) => child.stdout.once('data', r));
+  const info = await processInfo(child.pid as number);
+  assert.deepEqual(info.cmdline, ['cdc-worker-x']);
+});

@@ -199,7 +199,8 @@ export async function processInfo(pid: number = process.pid): Promise<ProcessInf
     btime(),
   ]);
   const cmdline = (cmdlineText ?? '').split('\0');
-  if (cmdline[cmdline.length - 1] === '') cmdline.pop();
+  // A process that set its title (our workers do) leaves the rest of its argv area as NULs.
+  while (cmdline.length > 0 && cmdline[cmdline.length - 1] === '') cmdline.pop();
   // comm is cut at 15 characters; like psutil, take the full name from argv[0] then.
   let name = stat.comm;
   const argv0 = cmdline[0]?.split('/').pop();
