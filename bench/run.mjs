@@ -2,7 +2,10 @@
 // CDC router benchmarks (SPEC §8). Figures only: nothing here asserts.
 //
 //   node bench/run.mjs [filter ...] [--duration=5] [--warmup=2] [--repeat=1] [--json=FILE]
-//                      [--sessions=4000] [--profile] [--profile-load[=NAME]] [--verbose] [--list]
+//                      [--sessions=4000] [--profile] [--profile-load[=NAME]] [--verbose]
+//                      [--quiet-wait=30] [--list]
+//
+// docs/PERFORMANCE.md describes what each scenario measures and how to read the table.
 //
 // A filter keeps the scenarios whose name contains it (`rpc`, `pubsub`, `handshake`,
 // `cryptosign`, `cycle`, `memory`, `json`, `-ws`, `-rs`, …). Every scenario starts a fresh
