@@ -316,3 +316,56 @@ test('center - a node that goes silent is offline within its heartbeat period (a
   await until(() => !fake.isOpen, 3000, 'the silent session to be closed');
   await s.leave();
 });
+
+test('center - heartbeats reach the database: a node that left still shows its last one', async () => {
+  const s = await join(c, owner, 'realm-one');
+  const key = SigningKey.generate();
+  await s.call('com.crossbario.cdc.management.pair_node@1', [key.publicKeyHex, 'beating1']);
+  const { joinSession } = await import('@cdc/client');
+  const { connect } = await import('@cdc/transport');
+  const { KeySigner } = await import('@cdc/cryptosign');
+  const fake = await joinSession(await connect(c.url), {
+    realm: null,
+    authrole: 'node',
+    authmethods: ['cryptosign'],
+    signer: new KeySigner(key),
+  });
+  const sent = Date.UTC(2026, 10, 26, 12, 0, 0);
+  for (let seq = 1; seq <= 3; seq++)
+    await fake.publish(
+      'crossbarfabriccenter.node.on_heartbeat',
+      [
+        'beating1',
+        {
+          timestamp: (sent + seq * 1000) * 1e6,
+          period: 1,
+          mrealm_id: 'realm-one',
+          seq,
+          workers: { guest: 1 },
+          type: 'cdc',
+          version: '9.9.9',
+        },
+      ],
+      {},
+      { acknowledge: true },
+    );
+  const live = await until(async () => {
+    const n = (await s.call('com.crossbario.cdc.get_node_status@1', ['beating1']))
+      .value as NodeInfo;
+    return n.heartbeat === 3 ? n : undefined;
+  });
+  assert.equal(live.status, 'running');
+  assert.equal(live.heartbeat_time, new Date(sent + 3000).toISOString());
+  await fake.leave();
+  // Offline, the info comes from the database alone.
+  const stored = await until(async () => {
+    const n = (await s.call('com.crossbario.cdc.get_node_status@1', ['beating1']))
+      .value as NodeInfo;
+    return n.status === 'offline' && n.heartbeat === 3 ? n : undefined;
+  }, 5000);
+  assert.equal(stored.heartbeat_time, new Date(sent + 3000).toISOString());
+  assert.equal(stored.version, '9.9.9');
+  assert.equal(stored.type, 'cdc');
+  assert.deepEqual(stored.workers, { router: 0, container: 0, guest: 1 });
+  await s.leave();
+});

@@ -68,7 +68,7 @@ test('tls - the center listens on wss:// and a user joins with tls-unique channe
       const { request } = await import('node:https');
       return new Promise<number>((res) => {
         request(
-          `${c.url.replace(/^wss/, 'https').replace(/\/ws$/, '/health')}`,
+          c.url.replace(/^wss/, 'https').replace(/\/ws$/, '/health'),
           { ca: readFileSync(joinPath(certDir, 'cert.pem')) },
           (resp) => res(resp.statusCode ?? 0),
         ).end();

@@ -206,6 +206,6 @@ test('process info - a process that set its title shows just the title', async (
   );
   t.after(() => child.kill('SIGKILL'));
   await new Promise((r) => child.stdout.once('data', r));
-  const info = await processInfo(child.pid as number);
+  const info = await processInfo(child.pid ?? 0);
   assert.deepEqual(info.cmdline, ['cdc-worker-x']);
 });

@@ -182,6 +182,14 @@ export interface RealmStore {
   ): Promise<void>;
   /** Record a heartbeat (keeping the most recent `keep` per node) and update the node entry. */
   recordHeartbeat(hb: HeartbeatRecord, keep?: number): Promise<void>;
+  /**
+   * Record a batch in one transaction: the heartbeats of nodes that no longer exist are
+   * skipped and named in `unknown`; an invalid one fails the batch (INVALID), writing nothing.
+   */
+  recordHeartbeats(
+    hbs: readonly HeartbeatRecord[],
+    keep?: number,
+  ): Promise<{ recorded: number; unknown: string[] }>;
   recentHeartbeats(nodeId: string, limit?: number): Promise<HeartbeatRecord[]>;
 
   appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord>;

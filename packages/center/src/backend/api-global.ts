@@ -34,7 +34,7 @@ export function globalApi(ctx: {
   const infos = async (): Promise<NodeInfo[]> =>
     (await ctx.store.listNodes())
       .map((n) => ctx.nodes.info(n))
-      .sort((a, b) => a.node_id.localeCompare(b.node_id));
+      .sort((a, b) => (a.node_id < b.node_id ? -1 : a.node_id > b.node_id ? 1 : 0));
   return {
     [`${CDC}.get_status@1`]: async (): Promise<RealmStatus> => {
       const all = await infos();

@@ -11,6 +11,7 @@ import type { StoreFactory } from '@cdc/store';
 import { createIpcTransport } from '@cdc/transport';
 import { isCenterCommand } from './messages.js';
 import type { BackendMessage, CenterCommand } from './messages.js';
+import { CachedRealmStore } from './node-cache.js';
 import { RealmBackend } from './realm-backend.js';
 
 type Init = Extract<CenterCommand, { cmd: 'init' }>;
@@ -26,7 +27,7 @@ function send(m: BackendMessage): void {
 async function exit(code: number): Promise<never> {
   if (!exiting) {
     exiting = true;
-    backend?.stop();
+    await backend?.stop().catch(() => undefined);
     await factory?.close().catch(() => undefined);
   }
   process.exit(code);
@@ -43,7 +44,7 @@ async function run(init: Init): Promise<void> {
   factory = createStoreFactory(init.store);
   const domain = await factory.domain();
   await domain.migrate();
-  const store = await factory.realm(init.realm);
+  const store = new CachedRealmStore(await factory.realm(init.realm));
   await store.migrate();
   const session = await joinSession(createIpcTransport(process, 'ipc:center'), {
     realm: init.realm,

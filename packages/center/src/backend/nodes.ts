@@ -5,12 +5,16 @@
  *
  * Status: `created` (known, never seen), `online` (connected), `running` (connected and its
  * workers running), `offline` (was seen, not connected now).
+ *
+ * Heartbeats (one per node every 10 s: a thousand a second for a big fleet) update the live
+ * state at once and reach the database in batches, one transaction per second; a crash
+ * loses at most that second of heartbeat history, never a node's status.
  * @module
  */
 import { EVENTS, HEARTBEAT_PERIOD_S, NODE_ROLE } from '@cdc/api';
 import type { Heartbeat, NodeInfo, NodeStatus } from '@cdc/api';
 import type { Session } from '@cdc/client';
-import type { NodeRecord, RealmStore } from '@cdc/store';
+import type { HeartbeatRecord, NodeRecord, RealmStore } from '@cdc/store';
 import type { Logger } from '@cdc/router';
 
 interface Live {
@@ -20,10 +24,18 @@ interface Live {
   workers: Record<string, number>;
   /** The heartbeat period the node reports (s), once it sent one. */
   period: number | undefined;
+  /** The last heartbeat, ahead of the database until the next flush. */
+  last?: { seq: number; time: string } | undefined;
 }
 
 /** Time a node has from joining to its first heartbeat (Crossbar.io's startup delay is 5 s). */
 const FIRST_HEARTBEAT_GRACE_MS = 15_000;
+/** Heartbeats reach the database at most this much later, in one transaction. */
+const FLUSH_INTERVAL_MS = 1000;
+/** …or as soon as this many are waiting. */
+const FLUSH_BATCH = 2000;
+/** History kept per node. */
+const HEARTBEATS_KEPT = 10;
 
 export interface NodeTrackerOptions {
   realm: string;
@@ -39,11 +51,21 @@ function workerCounts(w: Record<string, number> | undefined): NodeInfo['workers'
   return { router: w?.['router'] ?? 0, container: w?.['container'] ?? 0, guest: w?.['guest'] ?? 0 };
 }
 
+function liveStatus(l: Live): NodeStatus {
+  const w = l.workers;
+  return (w['router'] ?? 0) + (w['container'] ?? 0) + (w['guest'] ?? 0) > 0 ? 'running' : 'online';
+}
+
 export class NodeTracker {
   private readonly live = new Map<string, Live>();
   private readonly bySession = new Map<number, string>();
   private readonly statuses = new Map<string, NodeStatus>();
   private watchdog: ReturnType<typeof setInterval> | undefined;
+  private flushTimer: ReturnType<typeof setInterval> | undefined;
+  private pending: HeartbeatRecord[] = [];
+  private flushing: Promise<void> | undefined;
+  /** `type/version` last written per node: written again only when it changes. */
+  private readonly described = new Map<string, string>();
   private readonly periodMs: number;
   /** Called when a node joins that has no entry yet (a pairing made elsewhere). */
   beforeJoin: (() => Promise<void>) | undefined;
@@ -71,10 +93,40 @@ export class NodeTracker {
     // A node whose connection died silently is offline once it missed its heartbeats.
     this.watchdog = setInterval(() => this.check(), Math.min(this.periodMs, 5000));
     this.watchdog.unref();
+    this.flushTimer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.flushTimer.unref();
   }
 
-  stop(): void {
+  /** Stop the timers and write what heartbeats are still waiting. */
+  async stop(): Promise<void> {
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
+    if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
+    await this.flush();
+  }
+
+  /** Write the waiting heartbeats in one transaction (one flush at a time). */
+  flush(): Promise<void> {
+    if (this.flushing !== undefined) return this.flushing;
+    if (this.pending.length === 0) return Promise.resolve();
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = this.o.store
+      .recordHeartbeats(batch, HEARTBEATS_KEPT)
+      .then(
+        ({ unknown }) => {
+          if (unknown.length > 0)
+            this.o.log.debug({ nodes: unknown }, 'heartbeats of deleted nodes skipped');
+        },
+        (e: unknown) =>
+          this.o.log.warn(
+            { heartbeats: batch.length, err: (e as Error).message },
+            'heartbeats not recorded',
+          ),
+      )
+      .finally(() => {
+        this.flushing = undefined;
+      });
+    return this.flushing;
   }
 
   private async onJoin(d: Record<string, unknown>): Promise<void> {
@@ -109,34 +161,39 @@ export class NodeTracker {
   }
 
   /** A heartbeat whose publisher is the node it names (the caller checked). */
-  async heartbeat(nodeId: string, hb: Heartbeat): Promise<void> {
+  heartbeat(nodeId: string, hb: Heartbeat): void {
+    const now = new Date();
+    const ts = typeof hb.timestamp === 'number' ? new Date(hb.timestamp / 1e6) : now;
+    const time = (Number.isNaN(ts.getTime()) ? now : ts).toISOString();
     const l = this.live.get(nodeId);
     if (l !== undefined) {
-      l.seen = Date.now();
+      l.seen = now.getTime();
       l.workers = hb.workers;
+      l.last = { seq: hb.seq, time };
       if (typeof hb.period === 'number' && hb.period > 0) l.period = hb.period;
     }
-    const ts = typeof hb.timestamp === 'number' ? new Date(hb.timestamp / 1e6) : new Date();
-    await this.o.store.recordHeartbeat(
-      {
-        node_id: nodeId,
-        seq: hb.seq,
-        time: (Number.isNaN(ts.getTime()) ? new Date() : ts).toISOString(),
-        received: new Date().toISOString(),
-        workers: hb.workers,
-        system: hb.system ?? {},
-      },
-      10,
-    );
+    this.pending.push({
+      node_id: nodeId,
+      seq: hb.seq,
+      time,
+      received: now.toISOString(),
+      workers: hb.workers,
+      system: hb.system ?? {},
+    });
+    if (this.pending.length >= FLUSH_BATCH) void this.flush();
     // Our nodes say what they are; a Crossbar.io edge sends no `type`.
-    if (hb.type !== undefined || hb.version !== undefined) {
-      await this.o.store.nodeSeen(nodeId, {
-        time: new Date().toISOString(),
-        type: hb.type ?? 'cdc',
-        version: hb.version ?? null,
-      });
-    } else
-      await this.o.store.nodeSeen(nodeId, { time: new Date().toISOString(), type: 'crossbar' });
+    const type = hb.type ?? (hb.version !== undefined ? 'cdc' : 'crossbar');
+    const version = hb.version ?? null;
+    const described = `${type}/${version ?? ''}`;
+    if (this.described.get(nodeId) !== described) {
+      this.described.set(nodeId, described);
+      this.o.store
+        .nodeSeen(nodeId, { time: now.toISOString(), type, version })
+        .catch((e: unknown) => {
+          this.described.delete(nodeId);
+          this.o.log.warn({ node: nodeId, err: (e as Error).message }, 'node type not recorded');
+        });
+    }
     this.update(nodeId);
   }
 
@@ -174,35 +231,42 @@ export class NodeTracker {
   statusOf(node: NodeRecord): NodeStatus {
     const l = this.live.get(node.node_id);
     if (l === undefined) return node.last_seen === null ? 'created' : 'offline';
-    const w = l.workers;
-    const running = (w['router'] ?? 0) + (w['container'] ?? 0) + (w['guest'] ?? 0) > 0;
-    return running ? 'running' : 'online';
+    return liveStatus(l);
   }
 
   /** Forget a node (unpaired and deleted). */
   forget(nodeId: string): void {
     this.statuses.delete(nodeId);
+    this.described.delete(nodeId);
   }
 
   /** Recompute a node's status and publish the change. */
   update(nodeId: string): void {
+    // A connected node's status is all in memory (the heartbeat path takes this branch).
+    const l = this.live.get(nodeId);
+    if (l !== undefined && this.statuses.has(nodeId)) {
+      this.setStatus(nodeId, liveStatus(l));
+      return;
+    }
     void this.o.store.getNode(nodeId).then(
       (n) => {
-        if (n === undefined) return;
-        const now = this.statusOf(n);
-        const before = this.statuses.get(nodeId);
-        this.statuses.set(nodeId, now);
-        if (now === before) return;
-        this.o.onChange?.();
-        // A node that just got its entry is `created`: no status change to announce.
-        if (before === undefined && now === 'created') return;
-        if (this.o.session.isOpen)
-          this.o.session
-            .publish(EVENTS.ON_NODE_STATUS, [nodeId, before ?? 'created', now])
-            .catch(() => undefined);
+        if (n !== undefined) this.setStatus(nodeId, this.statusOf(n));
       },
       () => undefined,
     );
+  }
+
+  private setStatus(nodeId: string, now: NodeStatus): void {
+    const before = this.statuses.get(nodeId);
+    this.statuses.set(nodeId, now);
+    if (now === before) return;
+    this.o.onChange?.();
+    // A node that just got its entry is `created`: no status change to announce.
+    if (before === undefined && now === 'created') return;
+    if (this.o.session.isOpen)
+      this.o.session
+        .publish(EVENTS.ON_NODE_STATUS, [nodeId, before ?? 'created', now])
+        .catch(() => undefined);
   }
 
   /** Counts by status for metrics. */
@@ -221,8 +285,8 @@ export class NodeTracker {
       pubkey: n.pubkey,
       created: n.created,
       last_seen: l !== undefined ? new Date(l.seen).toISOString() : n.last_seen,
-      heartbeat: n.heartbeat,
-      heartbeat_time: n.heartbeat_time,
+      heartbeat: l?.last?.seq ?? n.heartbeat,
+      heartbeat_time: l?.last?.time ?? n.heartbeat_time,
       workers: workerCounts(l?.workers ?? n.workers),
       version: n.version,
       type: n.type,

@@ -53,8 +53,10 @@ export class RealmBackend {
    */
   async syncPairings(): Promise<void> {
     const { realm, store, domain } = this.o;
+    // Two reads however big the fleet: this runs every few seconds.
+    const nodes = new Map((await store.listNodes()).map((n) => [n.node_id, n]));
     for (const p of await domain.listPairings(realm)) {
-      const n = await store.getNode(p.node_id);
+      const n = nodes.get(p.node_id);
       if (n === undefined || n.pubkey !== p.pubkey) {
         await store.upsertNode({ node_id: p.node_id, pubkey: p.pubkey, extra: p.extra });
         this.nodes.update(p.node_id);
@@ -102,9 +104,10 @@ export class RealmBackend {
     return n;
   }
 
-  stop(): void {
+  /** Stop the timers; resolves once waiting heartbeats are written. */
+  stop(): Promise<void> {
     if (this.syncTimer !== undefined) clearInterval(this.syncTimer);
-    this.nodes.stop();
+    return this.nodes.stop();
   }
 
   /** A heartbeat counts only from the node it names: a forged one is dropped and logged. */
@@ -121,10 +124,6 @@ export class RealmBackend {
       );
       return;
     }
-    this.nodes
-      .heartbeat(nodeId, hb)
-      .catch((e: unknown) =>
-        this.o.log.warn({ node: nodeId, err: (e as Error).message }, 'heartbeat not recorded'),
-      );
+    this.nodes.heartbeat(nodeId, hb);
   }
 }

@@ -31,7 +31,12 @@ function reviver(_key: string, value: unknown): unknown {
     : value;
 }
 
-export const jsonSerializer: Serializer = {
+/** A serializer whose wire form is text. */
+export interface TextSerializer extends Serializer {
+  serialize(message: unknown[]): string;
+}
+
+export const jsonSerializer: TextSerializer = {
   id: 'json',
   binary: false,
   rawsocketId: 1,

@@ -66,6 +66,13 @@ export class KyselyRealmStore implements RealmStore {
     return heartbeats.recordHeartbeat(this.#e, hb, keep);
   }
 
+  recordHeartbeats(
+    hbs: readonly HeartbeatRecord[],
+    keep?: number,
+  ): Promise<{ recorded: number; unknown: string[] }> {
+    return heartbeats.recordHeartbeats(this.#e, hbs, keep);
+  }
+
   recentHeartbeats(nodeId: string, limit?: number): Promise<HeartbeatRecord[]> {
     return heartbeats.recentHeartbeats(this.#e, nodeId, limit);
   }

@@ -4,18 +4,41 @@
  * SQLITE_BUSY at once when another process (the CLI, another center process) writes the
  * same file, without waiting for `busy_timeout`; taking the write lock up front makes it
  * wait instead. And migrations run in a transaction (kysely assumes SQLite cannot, but it
- * can), so a failed migration leaves the previous version intact.
+ * can), so a failed migration leaves the previous version intact. And prepared statements
+ * are kept: kysely prepares every query anew, which costs more than running it.
  * @module
  */
 import { CompiledQuery, SqliteAdapter, SqliteDialect, SqliteDriver } from 'kysely';
-import type { DatabaseConnection, DialectAdapter, Driver } from 'kysely';
+import type { DatabaseConnection, DialectAdapter, Driver, SqliteDatabase } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
+
+/** Distinct SQL texts whose statements are kept per connection (least recently used go). */
+const STATEMENT_CACHE_SIZE = 256;
+
+/** `raw` with `prepare` answered from a cache of statements by SQL text. */
+function withStatementCache(raw: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(sql: string) {
+      let st = cache.get(sql);
+      if (st !== undefined) {
+        cache.delete(sql); // to the most recent end
+      } else {
+        st = raw.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sql, st);
+      return st;
+    },
+  };
+}
 
 class ImmediateDriver extends SqliteDriver {
   readonly #raw: BetterSqlite3.Database;
 
   constructor(raw: BetterSqlite3.Database) {
-    super({ database: raw });
+    super({ database: withStatementCache(raw) });
     this.#raw = raw;
   }
 

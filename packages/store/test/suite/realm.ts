@@ -165,6 +165,59 @@ export function realmCases(it: Case): void {
     assert.equal((await r.getNode('node1'))?.heartbeat, null);
   });
 
+  it(
+    'heartbeats',
+    'a batch records many nodes at once, skips deleted ones, prunes each',
+    async (c) => {
+      const r = await realmStore(c);
+      for (const id of ['node1', 'node2', 'node3']) await r.upsertNode({ node_id: id });
+      for (let seq = 1; seq <= 4; seq++) await r.recordHeartbeat(hb('node1', seq), 10);
+      const batch = [
+        hb('node1', 5),
+        hb('node2', 1),
+        hb('ghost', 1),
+        hb('node2', 2),
+        hb('node3', 7),
+      ];
+      assert.deepEqual(await r.recordHeartbeats(batch, 3), { recorded: 4, unknown: ['ghost'] });
+      assert.deepEqual(
+        (await r.recentHeartbeats('node1')).map((h) => h.seq),
+        [5, 4, 3],
+        'pruned to the newest 3',
+      );
+      assert.deepEqual(
+        (await r.recentHeartbeats('node2')).map((h) => h.seq),
+        [2, 1],
+      );
+      assert.equal(
+        must(await r.getNode('node2')).heartbeat,
+        2,
+        'the last of a node in the batch wins',
+      );
+      assert.equal(must(await r.getNode('node3')).heartbeat, 7);
+      assert.deepEqual(await r.recordHeartbeats([]), { recorded: 0, unknown: [] });
+      // Many nodes in one batch: more rows than one multi-row INSERT takes.
+      const many = Array.from({ length: 1200 }, (_, i) => `bulk${i}`);
+      for (const id of many) await r.upsertNode({ node_id: id });
+      const res = await r.recordHeartbeats(many.map((id) => hb(id, 1)));
+      assert.equal(res.recorded, 1200);
+      assert.equal(must(await r.getNode('bulk1199')).heartbeat, 1);
+    },
+  );
+
+  it('heartbeats', 'one invalid heartbeat fails the whole batch and writes nothing', async (c) => {
+    const r = await realmStore(c);
+    await r.upsertNode({ node_id: 'node1' });
+    await r.upsertNode({ node_id: 'node2' });
+    await rejectsWith(
+      r.recordHeartbeats([hb('node1', 1), hb('node2', 1, { time: 'now' })]),
+      'INVALID',
+      /heartbeat 1.*time|time/,
+    );
+    assert.equal(must(await r.getNode('node1')).heartbeat, null);
+    assert.deepEqual(await r.recentHeartbeats('node1'), []);
+  });
+
   it('audit', 'entries get increasing ids and are listed newest first', async (c) => {
     const r = await realmStore(c);
     const first = await r.appendAudit({

@@ -1,0 +1,30 @@
+// The center under test in its own process (bench/fleet.mjs): as `cdc center start` runs
+// it, on an ephemeral port, logging warnings only.
+import { pino } from 'pino';
+import { Center } from '@cdc/center';
+import { serve } from './ipc.mjs';
+import { profileStart, profileStop } from './profiler.mjs';
+
+let center;
+
+serve({
+  async start({ dir, heartbeatPeriodS, realm }) {
+    center = new Center({
+      host: '127.0.0.1',
+      port: 0,
+      dir,
+      logger: pino({ level: 'warn' }),
+      logLevel: 'warn',
+      heartbeatPeriodS,
+      onBackendLog: (r, line) => process.stderr.write(`[backend ${r}] ${line}\n`),
+    });
+    await center.start();
+    return { url: center.url, backendPid: center.supervisor.pid(realm) ?? null };
+  },
+  profileStart,
+  profileStop,
+  async stop() {
+    await center?.stop();
+    return {};
+  },
+});

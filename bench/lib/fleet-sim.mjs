@@ -1,0 +1,233 @@
+// A fleet simulator process (bench/fleet.mjs forks a few): many lightweight simulated nodes
+// speaking the real uplink protocol, or many simulated API clients, each its own WAMP
+// session over its own WebSocket connection.
+//
+// A simulated node does what a node's uplink does, minus the node: cryptosign with its key
+// and no realm (the center assigns realm and node ID), the controller's procedures
+// registered as `crossbarfabriccenter.node.<node_id>.*` (an idle node's 21), the
+// `crossbarfabriccenter.mrealm.get_status` probe, then a heartbeat every period. Calls on
+// its procedures get small canned answers of the real shapes.
+import { performance } from 'node:perf_hooks';
+import { setInterval } from 'node:timers';
+import { joinSession } from '@cdc/client';
+import { KeySigner, SigningKey } from '@cdc/cryptosign';
+import { connect } from '@cdc/transport';
+import { HEARTBEAT_TOPIC, MREALM_GET_STATUS, nodeProcedure } from '@cdc/api';
+import { Histogram } from './hist.mjs';
+import { emit, serve } from './ipc.mjs';
+
+/** What an idle node registers upstream: the controller's procedures. */
+const NODE_PROCEDURES = [
+  'get_status',
+  'get_system_stats',
+  'get_public_key',
+  'shutdown',
+  'get_workers',
+  'get_worker',
+  'start_worker',
+  'stop_worker',
+  'get_worker_log',
+  'get_cpu_count',
+  'get_cpus',
+  'get_cpu_affinity',
+  'set_cpu_affinity',
+  'get_process_info',
+  'get_process_stats',
+  'get_process_monitor',
+  'set_process_stats_monitoring',
+  'trigger_gc',
+  'utcnow',
+  'started',
+  'uptime',
+];
+
+const nodes = [];
+const clients = [];
+let heartbeatsSent = 0;
+let heartbeatTimers = [];
+let callsAnswered = 0;
+
+/** Run `f` over `items` with at most `limit` in flight; resolves when all are done. */
+async function pool(items, limit, f) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await f(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+async function startNode(url, seed, serializer) {
+  const key = SigningKey.fromSeed(seed);
+  const signer = new KeySigner(key);
+  const session = await joinSession(await connect(url, { serializers: [serializer] }), {
+    realm: null,
+    authrole: 'node',
+    authmethods: ['cryptosign'],
+    signer,
+    authextra: {
+      pubkey: key.publicKeyHex,
+      trustroot: null,
+      challenge: null,
+      channel_binding: null,
+    },
+    agent: 'cdc-fleet-sim',
+  });
+  const nodeId = session.authid;
+  const started = new Date().toISOString();
+  const answer = (name) => () => {
+    callsAnswered++;
+    switch (name) {
+      case 'get_status':
+        return { node_id: nodeId, started, running_workers: 0, workers_by_type: {}, type: 'cdc' };
+      case 'get_workers':
+        return [];
+      case 'utcnow':
+        return new Date().toISOString();
+      default:
+        return null;
+    }
+  };
+  await Promise.all(
+    NODE_PROCEDURES.map((p) => session.register(nodeProcedure(nodeId, p), answer(p))),
+  );
+  await session.call(MREALM_GET_STATUS);
+  const node = { nodeId, session, seq: 0 };
+  nodes.push(node);
+  return node;
+}
+
+function heartbeat(node, period, mrealm) {
+  if (!node.session.isOpen) return;
+  node.seq++;
+  heartbeatsSent++;
+  node.session
+    .publish(HEARTBEAT_TOPIC, [
+      node.nodeId,
+      {
+        timestamp: Date.now() * 1e6,
+        period,
+        mrealm_id: mrealm,
+        seq: node.seq,
+        workers: {},
+        type: 'cdc',
+        version: 'fleet-sim',
+      },
+    ])
+    .catch(() => undefined);
+}
+
+serve({
+  /** Connect `seeds.length` simulated nodes, `concurrency` handshakes in flight. */
+  async nodes({ url, seeds, concurrency = 200, serializer = 'cbor' }) {
+    const h = new Histogram();
+    const failures = [];
+    const t0 = performance.now();
+    await pool(seeds, concurrency, async (seed) => {
+      const s = performance.now();
+      try {
+        await startNode(url, seed, serializer);
+        h.record((performance.now() - s) * 1000);
+      } catch (e) {
+        failures.push(String(e?.message ?? e));
+      }
+    });
+    return {
+      ms: performance.now() - t0,
+      connected: nodes.length,
+      failures: failures.length,
+      firstFailure: failures[0],
+      hist: h.toJSON(),
+    };
+  },
+
+  /** Start heartbeats: every node every `period` s, spread evenly over the period. */
+  heartbeats({ period, mrealm }) {
+    for (const t of heartbeatTimers) clearTimeout(t);
+    heartbeatTimers = [];
+    nodes.forEach((node, i) => {
+      const offset = (i / nodes.length) * period * 1000;
+      const t = setTimeout(() => {
+        heartbeat(node, period, mrealm);
+        const iv = setInterval(() => heartbeat(node, period, mrealm), period * 1000);
+        heartbeatTimers.push(iv);
+      }, offset);
+      heartbeatTimers.push(t);
+    });
+    return { nodes: nodes.length };
+  },
+
+  /** Stop beating; `seqSum` is the sum of every node's last heartbeat sequence number. */
+  stopHeartbeats() {
+    for (const t of heartbeatTimers) clearTimeout(t);
+    heartbeatTimers = [];
+    return { seqSum: nodes.reduce((a, n) => a + n.seq, 0) };
+  },
+
+  counters() {
+    return {
+      heartbeats: heartbeatsSent,
+      calls: callsAnswered,
+      open: nodes.filter((n) => n.session.isOpen).length + clients.filter((c) => c.isOpen).length,
+    };
+  },
+
+  /** Connect simulated API clients: join `realm` with a granted key, follow node status. */
+  async clients({ url, seeds, realm, concurrency = 200, topic }) {
+    const h = new Histogram();
+    const failures = [];
+    const t0 = performance.now();
+    await pool(seeds, concurrency, async (seed) => {
+      const s = performance.now();
+      try {
+        const session = await joinSession(await connect(url, { serializers: ['json'] }), {
+          realm,
+          authmethods: ['cryptosign'],
+          signer: new KeySigner(SigningKey.fromSeed(seed)),
+          agent: 'cdc-fleet-sim-client',
+        });
+        if (topic !== undefined) await session.subscribe(topic, () => undefined);
+        clients.push(session);
+        h.record((performance.now() - s) * 1000);
+      } catch (e) {
+        failures.push(String(e?.message ?? e));
+      }
+    });
+    return {
+      ms: performance.now() - t0,
+      connected: clients.length,
+      failures: failures.length,
+      firstFailure: failures[0],
+      hist: h.toJSON(),
+    };
+  },
+
+  /** Fan a call out: `procedure` on every node ID given, `concurrency` in flight. */
+  async fanout({ url, seed, realm, procedure, nodeIds, concurrency = 100 }) {
+    const session = await joinSession(await connect(url, { serializers: ['json'] }), {
+      realm,
+      authmethods: ['cryptosign'],
+      signer: new KeySigner(SigningKey.fromSeed(seed)),
+    });
+    let errors = 0;
+    const t0 = performance.now();
+    await pool(nodeIds, concurrency, async (id) => {
+      await session.call(procedure, [id]).catch(() => errors++);
+    });
+    const ms = performance.now() - t0;
+    await session.leave();
+    return { ms, calls: nodeIds.length, errors };
+  },
+
+  async close() {
+    for (const t of heartbeatTimers) clearTimeout(t);
+    await Promise.all([
+      ...nodes.map((n) => n.session.leave().catch(() => undefined)),
+      ...clients.map((c) => c.leave().catch(() => undefined)),
+    ]);
+    emit('closed', {});
+    return {};
+  },
+});
