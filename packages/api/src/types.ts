@@ -39,3 +39,82 @@ export interface AccessInfo {
   label: string | null;
   created: string;
 }
+
+/** What the configuration API stores per worker: should it run. */
+export type DesiredStatus = 'started' | 'stopped';
+
+/** `list_workers`: the workers configured for a node in the database. */
+export interface ConfiguredWorker {
+  worker_id: string;
+  type: 'router' | 'container' | 'guest';
+  status: DesiredStatus;
+}
+
+/** `list_node_workers`: a worker running on the node now. */
+export interface LiveWorkerInfo {
+  worker_id: string;
+  type: string;
+  status: string;
+  pid: number | null;
+  started: string | null;
+  uptime: number | null;
+  /** Worker options, where the node reports them (ours do). */
+  options: Record<string, unknown> | undefined;
+}
+
+/** `get_router`: stored against running, and whether they differ. */
+export interface RouterState {
+  node_id: string;
+  router_id: string;
+  config: Record<string, unknown>;
+  desired: DesiredStatus;
+  /** `started`, `stopped`, `offline` (the node is not connected), or the worker's own status. */
+  status: string;
+  running_config: Record<string, unknown> | null;
+  /** Running other than stored, or not running though it should. */
+  drift: boolean;
+  /** The differences, one line each (`realm realm2 added`). */
+  changes: string[];
+}
+
+/** `create_router`, `modify_router`: the router as stored now. */
+export interface StoredRouter {
+  node_id: string;
+  router_id: string;
+  config: Record<string, unknown>;
+  desired: DesiredStatus;
+}
+
+/** `start_router`, `stop_router`. */
+export interface RouterAction {
+  node_id: string;
+  router_id: string;
+  status: string;
+  desired?: DesiredStatus;
+  started_at?: string;
+}
+
+/** `reload_router`. */
+export interface ReloadResult {
+  node_id: string;
+  router_id: string;
+  restarted: boolean;
+  changes: string[];
+}
+
+/** `get_stats`: process statistics of a worker (less for a guest). */
+export interface WorkerStats {
+  worker_id: string;
+  type: string;
+  status: string;
+  pid: number | null;
+  uptime: number | null;
+  cpu_affinity?: unknown;
+  cpu_times?: { user: unknown; system: unknown };
+  memory?: Record<string, unknown>;
+  open_files?: unknown;
+  threads?: unknown;
+  io?: { read_bytes: unknown; write_bytes: unknown };
+  ctx_switches?: { voluntary: unknown; involuntary: unknown };
+  created?: unknown;
+}

@@ -18,6 +18,8 @@ export interface TestCenter {
   dir: string;
   log: CapturedLog;
   url: string;
+  /** Stop the center and start it again on the same port with the same data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,43 +32,52 @@ export async function startCenter(
 ): Promise<TestCenter> {
   const dir = mkdtempSync(joinPath(tmpdir(), 'cdc-center-'));
   const log = captureLogger();
-  const center = new Center({
-    port: 0,
-    dir: joinPath(dir, 'data'),
-    databaseUrl: opts.databaseUrl,
-    logger: log,
-    logLevel: 'info',
-    heartbeatPeriodS: opts.heartbeatPeriodS ?? 1,
-    reconcileIntervalMs: 200,
-    tls: opts.tls,
-    // Backend processes log pino JSON lines; keep them with the center's records.
-    onBackendLog: (realm, line) => {
-      try {
-        const { msg, level, ...rest } = JSON.parse(line) as {
-          msg?: string;
-          level?: number;
-        } & Record<string, unknown>;
-        log.records.push({
-          level: (level ?? 30) >= 40 ? 'warn' : 'info',
-          obj: { ...rest, realm },
-          msg,
-        });
-      } catch {
-        log.records.push({ level: 'info', obj: { realm }, msg: line });
-      }
-    },
-  });
+  const make = (port: number): Center =>
+    new Center({
+      port,
+      dir: joinPath(dir, 'data'),
+      databaseUrl: opts.databaseUrl,
+      logger: log,
+      logLevel: 'info',
+      heartbeatPeriodS: opts.heartbeatPeriodS ?? 1,
+      reconcileIntervalMs: 200,
+      tls: opts.tls,
+      // Backend processes log pino JSON lines; keep them with the center's records.
+      onBackendLog: (realm, line) => {
+        try {
+          const { msg, level, ...rest } = JSON.parse(line) as {
+            msg?: string;
+            level?: number;
+          } & Record<string, unknown>;
+          log.records.push({
+            level: (level ?? 30) >= 40 ? 'warn' : 'info',
+            obj: { ...rest, realm },
+            msg,
+          });
+        } catch {
+          log.records.push({ level: 'info', obj: { realm }, msg: line });
+        }
+      },
+    });
+  const center = make(0);
   await center.start();
-  return {
+  const tc: TestCenter = {
     center,
     dir,
     log,
     url: center.url,
+    async restart() {
+      const port = Number(new URL(tc.url).port);
+      await tc.center.stop();
+      tc.center = make(port);
+      await tc.center.start();
+    },
     async stop() {
-      await center.stop();
+      await tc.center.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return tc;
 }
 
 /** A user key that owns a new realm (created in the database; the center picks it up). */
@@ -93,14 +104,23 @@ export interface TestNode {
   controller: NodeController;
   pubkey: string;
   dir: string;
-  stop(): Promise<void>;
+  /** Shut the node down; `keep` keeps its directory for a restart. */
+  stop(keep?: boolean): Promise<void>;
 }
 
-/** A real node (its controller in this process, its router worker a real process) managed by the center. */
-export async function startNode(c: TestCenter, config?: unknown): Promise<TestNode> {
-  const root = mkdtempSync(joinPath(tmpdir(), 'cdc-center-node-'));
-  const dir = joinPath(root, '.crossbar');
-  mkdirSync(dir);
+/**
+ * A real node (its controller in this process, its router worker a real process) managed by
+ * the center; `dir` restarts a node from the directory (and key) of an earlier one.
+ */
+export async function startNode(
+  c: TestCenter,
+  config?: unknown,
+  reuse?: { dir: string },
+): Promise<TestNode> {
+  const root =
+    reuse === undefined ? mkdtempSync(joinPath(tmpdir(), 'cdc-center-node-')) : undefined;
+  const dir = reuse?.dir ?? joinPath(root as string, '.crossbar');
+  mkdirSync(dir, { recursive: true });
   if (config !== undefined) writeFileSync(joinPath(dir, 'config.json'), JSON.stringify(config));
   const { node } = await openNodeDirectory(dir);
   const controller = new NodeController({
@@ -121,9 +141,9 @@ export async function startNode(c: TestCenter, config?: unknown): Promise<TestNo
     controller,
     pubkey: node.key.publicKeyHex,
     dir,
-    async stop() {
+    async stop(keep = false) {
       await controller.shutdown();
-      rmSync(root, { recursive: true, force: true });
+      if (!keep && root !== undefined) rmSync(root, { recursive: true, force: true });
     },
   };
 }

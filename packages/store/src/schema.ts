@@ -113,10 +113,23 @@ export interface AuditTable {
   message: string | null;
 }
 
+/** A node's worker as it should be (the configuration API's desired state). */
+export interface WorkersTable {
+  node_id: string;
+  worker_id: string;
+  type: string;
+  /** The worker entry of a Crossbar.io node config. */
+  config: JsonColumn;
+  desired: string;
+  created: string;
+  modified: string;
+}
+
 export interface RealmDatabase {
   nodes: NodesTable;
   heartbeats: HeartbeatsTable;
   audit: AuditTable;
+  workers: WorkersTable;
 }
 
 /** Parse a JSON column value (text from SQLite, already parsed from PostgreSQL `json`). */

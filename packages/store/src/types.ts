@@ -1,9 +1,9 @@
 /**
  * The storage contract of the center, in domain terms. The domain store holds what spans
  * realms (management realms, users and their keys, key grants, node pairings); each
- * management realm has a store of its own (nodes, heartbeats, desired configs, audit), opened
- * only by that realm's backend process. Implementations: SQLite files (default) and
- * PostgreSQL (one schema per realm), both run one shared test suite.
+ * management realm has a store of its own (nodes, heartbeats, desired configs and workers,
+ * audit), opened only by that realm's backend process. Implementations: SQLite files
+ * (default) and PostgreSQL (one schema per realm), both run one shared test suite.
  * @module
  */
 
@@ -127,6 +127,25 @@ export interface NodeRecord {
   config: Record<string, unknown> | null;
 }
 
+/** The kinds of worker a node runs. */
+export type WorkerType = 'router' | 'container' | 'guest';
+
+/** Whether a configured worker should be running on its node. */
+export type WorkerDesired = 'started' | 'stopped';
+
+/** A node's worker as the configuration API stored it (SPEC §4.3): its desired state. */
+export interface WorkerRecord {
+  node_id: string;
+  worker_id: string;
+  type: WorkerType;
+  /** The worker entry of a Crossbar.io node config (`{type, id, options, realms, …}`). */
+  config: Record<string, unknown>;
+  desired: WorkerDesired;
+  created: string;
+  /** When the config or the desired state last changed. */
+  modified: string;
+}
+
 export interface HeartbeatRecord {
   node_id: string;
   seq: number;
@@ -191,6 +210,49 @@ export interface RealmStore {
     keep?: number,
   ): Promise<{ recorded: number; unknown: string[] }>;
   recentHeartbeats(nodeId: string, limit?: number): Promise<HeartbeatRecord[]>;
+
+  /**
+   * Add a worker to a node's desired state (`desired` defaults to `stopped`: storing starts
+   * nothing). NOT_FOUND without the node, ALREADY_EXISTS when the worker ID is taken on it,
+   * INVALID when `config` is no JSON object or its `type`/`id`, when present, differ.
+   */
+  createWorker(worker: {
+    node_id: string;
+    worker_id: string;
+    type: WorkerType;
+    config: Record<string, unknown>;
+    desired?: WorkerDesired;
+  }): Promise<WorkerRecord>;
+  getWorker(nodeId: string, workerId: string): Promise<WorkerRecord | undefined>;
+  /** The workers of one node, or of all nodes; by node ID, then worker ID. */
+  listWorkers(nodeId?: string): Promise<WorkerRecord[]>;
+  /**
+   * Replace a worker's config and/or desired state; `modified` moves forward. NOT_FOUND when
+   * it does not exist; its type cannot change (a config with another `type` is INVALID).
+   */
+  updateWorker(
+    nodeId: string,
+    workerId: string,
+    change: { config?: Record<string, unknown>; desired?: WorkerDesired },
+  ): Promise<WorkerRecord>;
+  deleteWorker(nodeId: string, workerId: string): Promise<boolean>;
+  /**
+   * Set a node's desired config and replace all of its workers, in one transaction
+   * (`create_node`). NOT_FOUND without the node; any invalid worker fails the whole call
+   * with INVALID and nothing written.
+   */
+  setNodeWorkers(
+    nodeId: string,
+    node: {
+      config: Record<string, unknown> | null;
+      workers: readonly {
+        worker_id: string;
+        type: WorkerType;
+        config: Record<string, unknown>;
+        desired?: WorkerDesired;
+      }[];
+    },
+  ): Promise<NodeRecord>;
 
   appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord>;
   listAudit(filter?: AuditFilter): Promise<AuditRecord[]>;

@@ -61,7 +61,12 @@ test(
       'users',
     ]);
     for (const name of names) {
-      assert.deepEqual(bySchema.get(realmSchemaName(name)), ['audit', 'heartbeats', 'nodes']);
+      assert.deepEqual(bySchema.get(realmSchemaName(name)), [
+        'audit',
+        'heartbeats',
+        'nodes',
+        'workers',
+      ]);
     }
   },
 );

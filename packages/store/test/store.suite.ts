@@ -8,6 +8,7 @@ import type { SuiteHarness } from './suite/harness.js';
 import { domainCases } from './suite/domain.js';
 import { lifecycleCases } from './suite/lifecycle.js';
 import { realmCases } from './suite/realm.js';
+import { workerCases } from './suite/workers.js';
 
 export type { Center, SuiteHarness } from './suite/harness.js';
 
@@ -15,5 +16,6 @@ export function storeSuite(harness: SuiteHarness): void {
   const it = cases(harness);
   domainCases(it);
   realmCases(it);
+  workerCases(it);
   lifecycleCases(it);
 }

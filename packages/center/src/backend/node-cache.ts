@@ -2,10 +2,18 @@
  * The node entries of a realm, in memory. A realm backend is the only process that writes
  * its realm's database, so it can keep every node record next to the database and answer
  * `get_nodes` over ten thousand nodes without reading them all each time. Every write goes
- * to the database first; the cache changes only after the write succeeded.
+ * to the database first; the cache changes only after the write succeeded. Workers are not
+ * cached: their calls go straight to the database.
  * @module
  */
-import type { AuditFilter, AuditRecord, HeartbeatRecord, NodeRecord, RealmStore } from '@cdc/store';
+import type {
+  AuditFilter,
+  AuditRecord,
+  HeartbeatRecord,
+  NodeRecord,
+  RealmStore,
+  WorkerRecord,
+} from '@cdc/store';
 
 export class CachedRealmStore implements RealmStore {
   private nodes: Map<string, NodeRecord> | undefined;
@@ -109,6 +117,40 @@ export class CachedRealmStore implements RealmStore {
 
   recentHeartbeats(nodeId: string, limit?: number): Promise<HeartbeatRecord[]> {
     return this.db.recentHeartbeats(nodeId, limit);
+  }
+
+  createWorker(worker: Parameters<RealmStore['createWorker']>[0]): Promise<WorkerRecord> {
+    return this.db.createWorker(worker);
+  }
+
+  getWorker(nodeId: string, workerId: string): Promise<WorkerRecord | undefined> {
+    return this.db.getWorker(nodeId, workerId);
+  }
+
+  listWorkers(nodeId?: string): Promise<WorkerRecord[]> {
+    return this.db.listWorkers(nodeId);
+  }
+
+  updateWorker(
+    nodeId: string,
+    workerId: string,
+    change: Parameters<RealmStore['updateWorker']>[2],
+  ): Promise<WorkerRecord> {
+    return this.db.updateWorker(nodeId, workerId, change);
+  }
+
+  deleteWorker(nodeId: string, workerId: string): Promise<boolean> {
+    return this.db.deleteWorker(nodeId, workerId);
+  }
+
+  /** Sets the node's config too: the cache takes the node record the database returns. */
+  async setNodeWorkers(
+    nodeId: string,
+    node: Parameters<RealmStore['setNodeWorkers']>[1],
+  ): Promise<NodeRecord> {
+    const n = await this.db.setNodeWorkers(nodeId, node);
+    this.nodes?.set(n.node_id, n);
+    return n;
   }
 
   appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord> {

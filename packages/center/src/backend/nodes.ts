@@ -45,6 +45,8 @@ export interface NodeTrackerOptions {
   heartbeatPeriodS?: number;
   /** Called on every status change (metrics). */
   onChange?: () => void;
+  /** Called when a node's session ends (or is closed for silence). */
+  onLeft?: (nodeId: string) => void;
 }
 
 function workerCounts(w: Record<string, number> | undefined): NodeInfo['workers'] {
@@ -157,6 +159,7 @@ export class NodeTracker {
     const l = this.live.get(nodeId);
     if (l?.session === session) this.live.delete(nodeId);
     this.o.log.info({ node: nodeId, session }, 'node disconnected');
+    if (!this.live.has(nodeId)) this.o.onLeft?.(nodeId);
     this.update(nodeId);
   }
 
@@ -209,6 +212,7 @@ export class NodeTracker {
       this.o.log.warn({ node: nodeId }, 'node missed its heartbeats: closing its session');
       this.live.delete(nodeId);
       this.bySession.delete(l.session);
+      this.o.onLeft?.(nodeId);
       this.o.session
         .call('wamp.session.kill', [l.session], {
           reason: 'wamp.close.timeout',
@@ -226,6 +230,11 @@ export class NodeTracker {
 
   isOnline(nodeId: string): boolean {
     return this.live.has(nodeId);
+  }
+
+  /** The IDs of the connected nodes. */
+  onlineNodes(): string[] {
+    return [...this.live.keys()];
   }
 
   statusOf(node: NodeRecord): NodeStatus {

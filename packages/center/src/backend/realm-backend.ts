@@ -3,14 +3,19 @@
  * API, on one trusted session in the realm. Runs in the realm's own backend process.
  * @module
  */
-import { HEARTBEAT_TOPIC, MREALM_GET_STATUS } from '@cdc/api';
+import { HEARTBEAT_TOPIC, MREALM_GET_STATUS, NODE_ROLE } from '@cdc/api';
 import type { Heartbeat } from '@cdc/api';
-import type { EventDetails, Session } from '@cdc/client';
+import type { EventDetails, InvocationDetails, Session } from '@cdc/client';
 import type { Logger } from '@cdc/router';
 import type { DomainStore, RealmStore } from '@cdc/store';
+import { configApi } from './api-config.js';
 import { globalApi } from './api-global.js';
 import { managementApi } from './api-management.js';
+import { remoteApi } from './api-remote.js';
+import { NodeEvents } from './node-events.js';
 import { NodeTracker } from './nodes.js';
+import { Reconciler } from './reconcile.js';
+import { NodeCaller } from './remote.js';
 import { registerApi } from './service.js';
 
 export interface RealmBackendOptions {
@@ -23,6 +28,8 @@ export interface RealmBackendOptions {
   version: string;
   heartbeatPeriodS: number;
   onMetrics?: (nodes: Record<string, number>) => void;
+  /** Between reconciliation sweeps over the connected nodes (default 30 s). */
+  reconcileIntervalMs?: number;
 }
 
 function isHeartbeat(v: unknown): v is Heartbeat {
@@ -33,10 +40,14 @@ function isHeartbeat(v: unknown): v is Heartbeat {
 
 export class RealmBackend {
   readonly nodes: NodeTracker;
+  readonly calls: NodeCaller;
+  readonly events: NodeEvents;
+  readonly reconciler: Reconciler;
   private tick = 0;
   private syncTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly o: RealmBackendOptions) {
+    this.events = new NodeEvents({ session: o.session, log: o.log });
     this.nodes = new NodeTracker({
       realm: o.realm,
       store: o.store,
@@ -44,6 +55,20 @@ export class RealmBackend {
       log: o.log,
       heartbeatPeriodS: o.heartbeatPeriodS,
       onChange: () => o.onMetrics?.(this.nodes.counts()),
+      onLeft: (nodeId) => this.events.forgetNode(nodeId),
+    });
+    this.calls = new NodeCaller({
+      session: o.session,
+      isOnline: (id) => this.nodes.isOnline(id),
+      log: o.log,
+    });
+    this.reconciler = new Reconciler({
+      store: o.store,
+      nodes: this.calls,
+      isOnline: (id) => this.nodes.isOnline(id),
+      onlineNodes: () => this.nodes.onlineNodes(),
+      log: o.log,
+      ...(o.reconcileIntervalMs !== undefined ? { intervalMs: o.reconcileIntervalMs } : {}),
     });
   }
 
@@ -75,16 +100,28 @@ export class RealmBackend {
     this.syncTimer.unref();
     this.nodes.beforeJoin = () => this.syncPairings();
     await this.nodes.start();
+    await this.events.start();
     await session.subscribe(HEARTBEAT_TOPIC, (args, _kw, d) => this.onHeartbeat(args, d));
-    // Nodes call this before they consider themselves managed (Crossbar.io edges do).
-    await session.register(MREALM_GET_STATUS, () => ({
-      type: 'management',
-      realm,
-      now: new Date().toISOString(),
-      started: this.o.started.toISOString(),
-      uptime: `${Math.round((Date.now() - this.o.started.getTime()) / 1000)} seconds`,
-      tick: ++this.tick,
-    }));
+    // Nodes call this before they consider themselves managed (Crossbar.io edges do): by
+    // then their procedures are registered, so it is when a node can be reconciled.
+    await session.register(
+      MREALM_GET_STATUS,
+      (_args, _kw, d: InvocationDetails) => {
+        if (d.callerAuthrole === NODE_ROLE && d.callerAuthid !== undefined) {
+          const nodeId = d.callerAuthid;
+          setImmediate(() => void this.reconciler.schedule(nodeId));
+        }
+        return {
+          type: 'management',
+          realm,
+          now: new Date().toISOString(),
+          started: this.o.started.toISOString(),
+          uptime: `${Math.round((Date.now() - this.o.started.getTime()) / 1000)} seconds`,
+          tick: ++this.tick,
+        };
+      },
+      { discloseCaller: true },
+    );
     const n = await registerApi(
       session,
       store,
@@ -97,9 +134,21 @@ export class RealmBackend {
           nodes: this.nodes,
         }),
         ...managementApi({ realm, domain, store, nodes: this.nodes, session }),
+        ...remoteApi({ realm, store, nodes: this.calls }),
+        ...configApi({
+          realm,
+          store,
+          nodes: this.calls,
+          isOnline: (id) => this.nodes.isOnline(id),
+          log,
+          reconcile: (id) => void this.reconciler.schedule(id),
+        }),
       },
       log,
     );
+    this.reconciler.start();
+    // Nodes connected before this backend (re)started come back to their desired state.
+    for (const id of this.nodes.onlineNodes()) void this.reconciler.schedule(id);
     this.o.onMetrics?.(this.nodes.counts());
     return n;
   }
@@ -107,6 +156,7 @@ export class RealmBackend {
   /** Stop the timers; resolves once waiting heartbeats are written. */
   stop(): Promise<void> {
     if (this.syncTimer !== undefined) clearInterval(this.syncTimer);
+    this.reconciler.stop();
     return this.nodes.stop();
   }
 

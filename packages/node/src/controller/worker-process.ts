@@ -247,6 +247,9 @@ export class WorkerProcess {
       startup_time: this.startupTime ?? null,
       uptime: this.uptime,
     };
+    // Ours, not Crossbar.io's: lets a center compare the running options with its config.
+    const options = (this.config as { options?: unknown }).options;
+    if (this.type !== 'guest') out['options'] = options ?? {};
     if (this.exit !== undefined) {
       out['exit_code'] = this.exit.code;
       out['exit_signal'] = this.exit.signal;

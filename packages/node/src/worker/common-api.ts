@@ -48,7 +48,14 @@ export function commonProcedures(state: WorkerState, publish: LocalPublish): Pro
         if (rec.status !== 'running') return rec;
       }
     }),
-    get_profile: proc(['profile_id'], (p) => profiler.get(p.int('profile_id', 0, 0))),
+    // Pruning as `profile_worker(…, prune_percent, prune_level)` asks (SPEC §4.3).
+    get_profile: proc(['profile_id', 'prune_percent', 'prune_level'], (p) => {
+      const opts: { prunePercent?: number; pruneLevel?: number } = {};
+      if (p.raw('prune_percent') !== undefined)
+        opts.prunePercent = p.number('prune_percent', 0, 0, 100);
+      if (p.raw('prune_level') !== undefined) opts.pruneLevel = p.int('prune_level', 0, 0);
+      return profiler.get(p.int('profile_id', 0, 0), opts);
+    }),
     get_pythonpath: proc([], () => [...state.searchPaths]),
     add_pythonpath: proc(['paths', 'prepend'], (p) => {
       const paths = p.stringList('paths').map((x) => (isAbsolute(x) ? x : resolve(state.cbdir, x)));

@@ -20,6 +20,7 @@ import { realmSchemas } from './domain/0004-realm-schemas.js';
 import { nodes } from './realm/0001-nodes.js';
 import { heartbeats } from './realm/0002-heartbeats.js';
 import { audit } from './realm/0003-audit.js';
+import { workers } from './realm/0004-workers.js';
 
 export type MigrationSet = Readonly<Record<string, (flavor: Flavor) => Migration>>;
 
@@ -37,6 +38,7 @@ export const REALM_MIGRATIONS: MigrationSet = {
   '0001_nodes': nodes,
   '0002_heartbeats': heartbeats,
   '0003_audit': audit,
+  '0004_workers': workers,
 };
 
 interface MigrationsDatabase {

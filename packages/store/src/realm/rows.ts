@@ -4,8 +4,15 @@
  */
 import type { Selectable } from 'kysely';
 import { decodeInt, decodeJson } from '../schema.js';
-import type { AuditTable, HeartbeatsTable, NodesTable } from '../schema.js';
-import type { AuditRecord, HeartbeatRecord, NodeRecord } from '../types.js';
+import type { AuditTable, HeartbeatsTable, NodesTable, WorkersTable } from '../schema.js';
+import type {
+  AuditRecord,
+  HeartbeatRecord,
+  NodeRecord,
+  WorkerDesired,
+  WorkerRecord,
+  WorkerType,
+} from '../types.js';
 
 export function nodeRecord(r: Selectable<NodesTable>): NodeRecord {
   return {
@@ -47,5 +54,18 @@ export function auditRecord(r: Selectable<AuditTable>): AuditRecord {
     outcome: r.outcome as 'ok' | 'error',
     error: r.error,
     message: r.message,
+  };
+}
+
+export function workerRecord(r: Selectable<WorkersTable>): WorkerRecord {
+  return {
+    node_id: r.node_id,
+    worker_id: r.worker_id,
+    // Only the known types and states are ever written.
+    type: r.type as WorkerType,
+    config: decodeJson(r.config) as Record<string, unknown>,
+    desired: r.desired as WorkerDesired,
+    created: r.created,
+    modified: r.modified,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * A realm store over kysely, for either dialect: the contract's methods, each one delegated
- * to the module of its concern (`nodes`, `heartbeats`, `audit`).
+ * to the module of its concern (`nodes`, `heartbeats`, `workers`, `audit`).
  * @module
  */
 import type { Engine } from '../engine.js';
@@ -11,10 +11,14 @@ import type {
   HeartbeatRecord,
   NodeRecord,
   RealmStore,
+  WorkerDesired,
+  WorkerRecord,
+  WorkerType,
 } from '../types.js';
 import * as audit from './audit.js';
 import * as heartbeats from './heartbeats.js';
 import * as nodes from './nodes.js';
+import * as workers from './workers.js';
 
 export class KyselyRealmStore implements RealmStore {
   readonly #e: Engine<RealmDatabase>;
@@ -75,6 +79,51 @@ export class KyselyRealmStore implements RealmStore {
 
   recentHeartbeats(nodeId: string, limit?: number): Promise<HeartbeatRecord[]> {
     return heartbeats.recentHeartbeats(this.#e, nodeId, limit);
+  }
+
+  createWorker(worker: {
+    node_id: string;
+    worker_id: string;
+    type: WorkerType;
+    config: Record<string, unknown>;
+    desired?: WorkerDesired;
+  }): Promise<WorkerRecord> {
+    return workers.createWorker(this.#e, worker);
+  }
+
+  getWorker(nodeId: string, workerId: string): Promise<WorkerRecord | undefined> {
+    return workers.getWorker(this.#e, nodeId, workerId);
+  }
+
+  listWorkers(nodeId?: string): Promise<WorkerRecord[]> {
+    return workers.listWorkers(this.#e, nodeId);
+  }
+
+  updateWorker(
+    nodeId: string,
+    workerId: string,
+    change: { config?: Record<string, unknown>; desired?: WorkerDesired },
+  ): Promise<WorkerRecord> {
+    return workers.updateWorker(this.#e, nodeId, workerId, change);
+  }
+
+  deleteWorker(nodeId: string, workerId: string): Promise<boolean> {
+    return workers.deleteWorker(this.#e, nodeId, workerId);
+  }
+
+  setNodeWorkers(
+    nodeId: string,
+    node: {
+      config: Record<string, unknown> | null;
+      workers: readonly {
+        worker_id: string;
+        type: WorkerType;
+        config: Record<string, unknown>;
+        desired?: WorkerDesired;
+      }[];
+    },
+  ): Promise<NodeRecord> {
+    return workers.setNodeWorkers(this.#e, nodeId, node);
   }
 
   appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord> {

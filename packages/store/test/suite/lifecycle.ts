@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Case } from './harness.js';
-import { at, key, rejectsWith, seed } from './harness.js';
+import { at, key, must, rejectsWith, seed } from './harness.js';
 
 export function lifecycleCases(it: Case): void {
   it('transactions', 'a failing grant step leaves no realm behind', async (c) => {
@@ -53,6 +53,24 @@ export function lifecycleCases(it: Case): void {
     assert.deepEqual(await r.recentHeartbeats('node1'), []);
   });
 
+  it('transactions', 'a failing worker insert keeps the node config and workers', async (c) => {
+    const r = await c.factory.realm('realm-a');
+    await r.migrate();
+    await r.upsertNode({ node_id: 'node1', config: { version: 2 } });
+    await r.createWorker({ node_id: 'node1', worker_id: 'r1', type: 'router', config: {} });
+    const node = await r.getNode('node1');
+    const workers = await r.listWorkers();
+    await c.failWrites('workers', 'insert', 'realm-a');
+    await assert.rejects(
+      r.setNodeWorkers('node1', {
+        config: { version: 2, workers: [] },
+        workers: [{ worker_id: 'r2', type: 'router', config: {} }],
+      }),
+    );
+    assert.deepEqual(await r.getNode('node1'), node);
+    assert.deepEqual(await r.listWorkers(), workers);
+  });
+
   it('migrations', 'migrating twice, and again after reopening, keeps the data', async (c) => {
     const d = await seed(c);
     await d.migrate();
@@ -68,6 +86,37 @@ export function lifecycleCases(it: Case): void {
     const r2 = await again.realm('realm-a');
     await r2.migrate();
     assert.equal((await r2.listNodes()).length, 1);
+  });
+
+  it('migrations', 'a realm database from before workers migrates forward', async (c) => {
+    const r = await c.factory.realm('realm-a');
+    await r.migrate();
+    await r.upsertNode({ node_id: 'node1', config: { version: 2 } });
+    await r.recordHeartbeat({
+      node_id: 'node1',
+      seq: 1,
+      time: at(1),
+      received: at(1),
+      workers: { router: 1 },
+      system: {},
+    });
+    // Back to what the migrations up to version 3 made.
+    await c.exec(
+      "drop table workers; delete from cdc_migrations where name = '0004_workers'",
+      'realm-a',
+    );
+    const old = await c.reopen().realm('realm-a');
+    await rejectsWith(old.listWorkers(), 'UNAVAILABLE');
+    await old.migrate();
+    const node = must(await old.getNode('node1'));
+    assert.deepEqual(node.config, { version: 2 });
+    assert.equal(node.heartbeat, 1);
+    assert.equal((await old.recentHeartbeats('node1')).length, 1);
+    await old.createWorker({ node_id: 'node1', worker_id: 'r1', type: 'router', config: {} });
+    assert.equal((await r.listWorkers('node1')).length, 1);
+    await old.deleteNode('node1');
+    assert.deepEqual(await old.listWorkers(), []);
+    await old.migrate();
   });
 
   it('migrations', 'two processes migrating a new database at once both succeed', async (c) => {
@@ -107,7 +156,7 @@ export function lifecycleCases(it: Case): void {
       `insert into cdc_migrations (name, timestamp) values ('0042_future', '${at(0)}')`,
       'realm-a',
     );
-    await rejectsWith(r.migrate(), 'DATABASE_TOO_NEW', /version 42 .*up to 3/);
+    await rejectsWith(r.migrate(), 'DATABASE_TOO_NEW', /version 42 .*up to 4/);
     const again = await c.reopen().realm('realm-a');
     await rejectsWith(again.migrate(), 'DATABASE_TOO_NEW', /realm-a/);
   });
@@ -142,6 +191,12 @@ export function lifecycleCases(it: Case): void {
     assert.equal(await b.getNode('node1'), undefined);
     assert.deepEqual(await b.recentHeartbeats('node1'), []);
     assert.deepEqual(await b.listAudit(), []);
+    await a.createWorker({ node_id: 'node1', worker_id: 'r1', type: 'router', config: {} });
+    assert.deepEqual(await b.listWorkers(), []);
+    await rejectsWith(
+      b.createWorker({ node_id: 'node1', worker_id: 'r1', type: 'router', config: {} }),
+      'NOT_FOUND',
+    );
     // The same node ID and key in B is B's own node.
     await b.upsertNode({ node_id: 'node1', pubkey: key('a1'), extra: { realm: 'b' } });
     assert.deepEqual((await a.getNode('node1'))?.extra, { realm: 'a' });
@@ -215,6 +270,10 @@ export function lifecycleCases(it: Case): void {
     await r.migrate();
     assert.equal((await r.listNodes()).length, 1);
     await rejectsWith(r.upsertNode({ node_id: 'node2' }), 'READ_ONLY');
+    await rejectsWith(
+      r.createWorker({ node_id: 'node1', worker_id: 'r1', type: 'router', config: {} }),
+      'READ_ONLY',
+    );
     assert.equal((await c.factory.domain().then((x) => x.getUser('bob'))) ?? null, null);
     assert.equal((await w.listNodes()).length, 1);
   });

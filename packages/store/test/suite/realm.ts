@@ -8,7 +8,7 @@ import type { HeartbeatRecord, RealmStore } from '../../src/index.js';
 import type { Case, Center } from './harness.js';
 import { at, key, must, rejectsWith } from './harness.js';
 
-async function realmStore(c: Center, name = 'realm-a'): Promise<RealmStore> {
+export async function realmStore(c: Center, name = 'realm-a'): Promise<RealmStore> {
   const r = await c.factory.realm(name);
   await r.migrate();
   return r;
@@ -27,11 +27,11 @@ function hb(node_id: string, seq: number, extra: Partial<HeartbeatRecord> = {}):
 }
 
 /** Compares with key order, which deepEqual ignores: JSON must come back byte for byte. */
-function sameJson(actual: unknown, expected: unknown): void {
+export function sameJson(actual: unknown, expected: unknown): void {
   assert.equal(JSON.stringify(actual), JSON.stringify(expected));
 }
 
-const TRICKY = {
+export const TRICKY = {
   zeta: 1,
   alpha: { b: [1, 2.5, -0.125, 1e21, 9007199254740991], a: null },
   '': 'empty key',

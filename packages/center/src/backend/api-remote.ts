@@ -1,0 +1,89 @@
+/**
+ * SPEC §4.2, the remote node API: every `com.crossbario.cdc.remote.*` procedure of the
+ * contract forwarded to the node procedure the contract names for it (`crossbar.<proc>` or
+ * `crossbar.worker.<worker_id>.<proc>`), arguments in order after the node (and worker) ID.
+ * Starting a worker from a whole config is the exception: a sequence (see `remote.ts`).
+ * @module
+ */
+import { PROCEDURES } from '@cdc/api';
+import type { ProcedureDef } from '@cdc/api';
+import type { Params } from '@cdc/client';
+import type { RealmStore } from '@cdc/store';
+import { CdcErrors, WampError } from '@cdc/protocol';
+import type { NodeCaller } from './remote.js';
+import { workerEntry } from './remote.js';
+import type { Implementation, ImplementationTable } from './service.js';
+
+const REMOTE = 'com.crossbario.cdc.remote';
+
+/** Profiling runs on the node for `runtime` seconds before it answers. */
+const PROFILE_GRACE_MS = 30_000;
+
+export interface RemoteApiContext {
+  realm: string;
+  store: RealmStore;
+  nodes: NodeCaller;
+}
+
+/** The arguments after the IDs, as given; trailing ones not given are left out. */
+function restArgs(p: Params, names: readonly string[]): unknown[] {
+  const out = names.map((n) => p.raw(n));
+  while (out.length > 0 && out[out.length - 1] === undefined) out.pop();
+  return out;
+}
+
+function forward(d: ProcedureDef, ctx: RemoteApiContext): Implementation {
+  const target = d.remote as NonNullable<ProcedureDef['remote']>;
+  const rest = d.params.slice(target.level === 'worker' ? 2 : 1);
+  return async (p) => {
+    const nodeId = await knownNode(ctx, p);
+    const local =
+      target.level === 'node'
+        ? `crossbar.${target.proc}`
+        : `crossbar.worker.${p.id('worker_id')}.${target.proc}`;
+    const args = restArgs(p, rest);
+    const timeout =
+      target.proc === 'start_profiler'
+        ? Number(p.raw('runtime') ?? 10) * 1000 + PROFILE_GRACE_MS
+        : undefined;
+    return ctx.nodes.call(nodeId, local, args, timeout);
+  };
+}
+
+/** The node ID argument, of a node this realm knows (else `no_such_node`). */
+export async function knownNode(
+  ctx: { realm: string; store: RealmStore },
+  p: Params,
+): Promise<string> {
+  const nodeId = p.id('node_id');
+  if ((await ctx.store.getNode(nodeId)) === undefined)
+    throw WampError.of(
+      CdcErrors.NO_SUCH_NODE,
+      `no node "${nodeId}" in management realm "${ctx.realm}"`,
+    );
+  return nodeId;
+}
+
+function startWorker(
+  type: 'router' | 'container' | 'guest',
+  ctx: RemoteApiContext,
+): Implementation {
+  const idParam = `${type}_id`;
+  const configParam = `${type}_config`;
+  return async (p) => {
+    const nodeId = await knownNode(ctx, p);
+    const id = p.id(idParam);
+    const entry = workerEntry(type, id, p.optDict(configParam) ?? {});
+    return ctx.nodes.startWorker(nodeId, id, entry);
+  };
+}
+
+export function remoteApi(ctx: RemoteApiContext): ImplementationTable {
+  const out: ImplementationTable = {};
+  for (const d of PROCEDURES)
+    if (d.group === 'remote') out[`${d.name}@${d.version}`] = forward(d, ctx);
+  out[`${REMOTE}.start_router_worker@1`] = startWorker('router', ctx);
+  out[`${REMOTE}.start_container_worker@1`] = startWorker('container', ctx);
+  out[`${REMOTE}.start_guest_worker@1`] = startWorker('guest', ctx);
+  return out;
+}

@@ -1,0 +1,87 @@
+/**
+ * Reconciliation (SPEC §4.3): a node runs the workers its desired state says should run.
+ * When a node comes up (it probes `crossbarfabriccenter.mrealm.get_status` once its
+ * procedures are registered), after `create_node`, and every little while for every
+ * connected node, each worker stored as `started` that does not run is started with its
+ * stored config. Idempotent: what runs is left alone, and one pass per node at a time.
+ * @module
+ */
+import type { Logger } from '@cdc/router';
+import type { RealmStore } from '@cdc/store';
+import { liveWorkers } from './live-router.js';
+import type { NodeCaller } from './remote.js';
+
+export interface ReconcilerOptions {
+  store: RealmStore;
+  nodes: NodeCaller;
+  isOnline(nodeId: string): boolean;
+  onlineNodes(): string[];
+  log: Logger;
+  /** Between sweeps over every connected node (default 30 s). */
+  intervalMs?: number;
+}
+
+export class Reconciler {
+  private readonly passes = new Map<string, Promise<void>>();
+  /** Asked again while a pass ran: run another one after it. */
+  private readonly again = new Set<string>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private stopped = false;
+
+  constructor(private readonly o: ReconcilerOptions) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      for (const id of this.o.onlineNodes()) void this.schedule(id);
+    }, this.o.intervalMs ?? 30_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+  }
+
+  /** Bring a node to its desired state soon; resolves when the pass it joined is done. */
+  schedule(nodeId: string): Promise<void> {
+    const running = this.passes.get(nodeId);
+    if (running !== undefined) {
+      this.again.add(nodeId);
+      return running;
+    }
+    const pass = this.pass(nodeId).finally(() => {
+      this.passes.delete(nodeId);
+      if (this.again.delete(nodeId) && !this.stopped) void this.schedule(nodeId);
+    });
+    this.passes.set(nodeId, pass);
+    return pass;
+  }
+
+  private async pass(nodeId: string): Promise<void> {
+    const { store, nodes, log } = this.o;
+    if (this.stopped || !this.o.isOnline(nodeId)) return;
+    try {
+      const wanted = (await store.listWorkers(nodeId)).filter((w) => w.desired === 'started');
+      if (wanted.length === 0) return;
+      const live = new Map((await liveWorkers(nodes, nodeId)).map((w) => [w.worker_id, w]));
+      for (const w of wanted) {
+        const status = live.get(w.worker_id)?.status;
+        if (status === 'started' || status === 'starting') continue;
+        try {
+          await nodes.startWorker(nodeId, w.worker_id, w.config);
+          log.info(
+            { node: nodeId, worker: w.worker_id },
+            'worker started: its desired state is started',
+          );
+        } catch (e) {
+          log.warn(
+            { node: nodeId, worker: w.worker_id, err: (e as Error).message },
+            'could not start a worker to match its desired state',
+          );
+        }
+      }
+    } catch (e) {
+      log.warn({ node: nodeId, err: (e as Error).message }, 'reconciliation pass failed');
+    }
+  }
+}
