@@ -4,10 +4,16 @@
  */
 import { Command } from 'commander';
 import { registerApiCommands } from './commands/api.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerCenterCommands } from './commands/center.js';
+import { registerConfigCommands } from './commands/config.js';
+import { registerLogsCommand } from './commands/logs.js';
 import { registerNodeCommands } from './commands/node.js';
+import { registerProfileCommands } from './commands/profile.js';
 import { registerQuickstartCommand } from './commands/quickstart.js';
+import { registerRemoteCommands } from './commands/remote.js';
 import { registerRouterCommands } from './commands/router.js';
+import { registerWorkerObjectCommands } from './commands/worker-objects.js';
 import { reportError } from './errors.js';
 
 const program = new Command();
@@ -20,6 +26,13 @@ registerRouterCommands(program);
 registerNodeCommands(program);
 registerCenterCommands(program);
 registerApiCommands(program);
+// After `router` and `node`: adds the center's configuration subcommands beside theirs.
+registerConfigCommands(program);
+registerRemoteCommands(program);
+registerLogsCommand(program);
+registerWorkerObjectCommands(program);
+registerProfileCommands(program);
+registerAuditCommand(program);
 registerQuickstartCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {

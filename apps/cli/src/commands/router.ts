@@ -1,38 +1,50 @@
 /**
  * `cdc router start --config FILE`: a standalone router from a Crossbar.io router worker
- * entry or a whole node config (SPEC §1).
+ * entry or a whole node config (SPEC §1). `cdc router start NODE ROUTER` instead starts a
+ * router configured in the center (SPEC §4.3; the other center subcommands are in config.ts).
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, routerWorkersFromConfig } from '@cdc/config';
 import type { RouterHost } from '@cdc/router-host';
 import { createLogger } from '../log.js';
 import { CliError } from '../errors.js';
+import { readJsonFile } from '../input.js';
+import type { CenterFlags } from '../center-api.js';
+import { connectionOptions } from './api.js';
+import { startRouterOnCenter } from './config.js';
 
-export function readJsonFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CliError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new CliError(`${path} is not valid JSON: ${(e as Error).message}`);
-  }
-}
+type StartFlags = CenterFlags & { config?: string; logLevel: string };
 
 export function registerRouterCommands(program: Command): void {
-  const router = program.command('router').description('run a standalone WAMP router');
-  router
-    .command('start')
-    .description('run a router from a Crossbar.io router worker or node config file')
-    .requiredOption('-c, --config <file>', 'config file (router worker entry or node config.json)')
+  const router = program
+    .command('router')
+    .description('run a standalone WAMP router, or manage routers configured in the center');
+  connectionOptions(
+    router
+      .command('start [node] [router]')
+      .description(
+        'run a local router from a Crossbar.io router worker or node config file (--config), ' +
+          'or start router ROUTER of node NODE as configured in the center',
+      ),
+  )
+    .option('-c, --config <file>', 'config file (router worker entry or node config.json)')
     .option('--log-level <level>', 'trace, debug, info, warn or error', 'info')
-    .action(async (opts: { config: string; logLevel: string }) => {
+    .action(async (node: string | undefined, id: string | undefined, opts: StartFlags) => {
+      if (opts.config !== undefined && node !== undefined)
+        throw new CliError(
+          'router start takes --config FILE (a local router) or NODE ROUTER (a router ' +
+            'configured in the center), not both',
+        );
+      if (opts.config === undefined) {
+        if (node === undefined || id === undefined)
+          throw new CliError(
+            'router start needs --config FILE (to run a local router) or NODE ROUTER (to ' +
+              'start a router configured in the center)',
+          );
+        return startRouterOnCenter(node, id, opts);
+      }
       const file = resolve(opts.config);
       let workers;
       try {

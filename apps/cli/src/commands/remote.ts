@@ -1,0 +1,158 @@
+/**
+ * Nodes and their workers through the center (SPEC §4.2, and `list_workers` of §4.3):
+ * `cdc workers`, `cdc worker status|stop|start`, `cdc shutdown`, `cdc affinity`, `cdc cpus`,
+ * `cdc pythonpath`.
+ * @module
+ */
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { CliError } from '../errors.js';
+import { configCall, invoke, remoteCall, runCall } from '../center-api.js';
+import type { CenterFlags } from '../center-api.js';
+import { cpuListArg, readJsonObject } from '../input.js';
+import { printResult } from '../output.js';
+import { withCenter } from '../profile.js';
+import { connectionOptions } from './api.js';
+
+export const WORKER_TYPES = ['router', 'container', 'guest'] as const;
+type WorkerType = (typeof WORKER_TYPES)[number];
+
+/** The columns of a worker that fit a table (`get_worker_status` returns more). */
+function workerRow(id: string, w: unknown): Record<string, unknown> {
+  if (typeof w !== 'object' || w === null) return { id, status: 'unknown' };
+  const r = w as Record<string, unknown>;
+  return {
+    id: r['id'] ?? id,
+    type: r['type'],
+    status: r['status'],
+    pid: r['pid'],
+    started: r['started'],
+    uptime: r['uptime'],
+  };
+}
+
+/** `cdc workers NODE`: the worker IDs, and for people each worker's status in a table. */
+async function nodeWorkers(node: string, flags: CenterFlags): Promise<void> {
+  const list = remoteCall('get_node_workers', [node]);
+  await withCenter(flags, async (s) => {
+    const ids = await invoke(s, list);
+    if (flags.json === true || !Array.isArray(ids) || !ids.every((i) => typeof i === 'string')) {
+      printResult(ids, flags.json === true);
+      return;
+    }
+    const rows = await Promise.all(
+      ids.map(async (id) =>
+        workerRow(
+          id,
+          await invoke(s, remoteCall('get_worker_status', [node, id])).catch(() => undefined),
+        ),
+      ),
+    );
+    printResult(rows, false);
+  });
+}
+
+function workerStart(
+  node: string,
+  worker: string,
+  flags: CenterFlags & { type?: WorkerType; config?: string },
+): Promise<void> {
+  const config = flags.config !== undefined ? readJsonObject(flags.config) : {};
+  const inFile = config['type'];
+  if (inFile !== undefined && flags.type !== undefined && inFile !== flags.type)
+    throw new CliError(
+      `${flags.config ?? ''} is a ${JSON.stringify(inFile)} worker, not --type ${flags.type}`,
+    );
+  const type = flags.type ?? inFile;
+  if (!WORKER_TYPES.includes(type as WorkerType))
+    throw new CliError('give --type router, container or guest (or a "type" in the config file)');
+  if (type === 'guest' && flags.config === undefined)
+    throw new CliError('a guest worker needs --config FILE (with its "executable")');
+  return runCall(flags, remoteCall(`start_${type as WorkerType}_worker`, [node, worker, config]));
+}
+
+export function registerRemoteCommands(program: Command): void {
+  connectionOptions(
+    program
+      .command('workers <node>')
+      .description("a node's workers: running now (from the node), or --configured in the center"),
+  )
+    .option('--configured', 'the workers the center has configured for the node')
+    .action((node: string, flags: CenterFlags & { configured?: boolean }) =>
+      flags.configured === true
+        ? runCall(flags, configCall('list_workers', [node]))
+        : nodeWorkers(node, flags),
+    );
+
+  const worker = program.command('worker').description("a node's worker, through the center");
+  connectionOptions(
+    worker.command('status <node> <worker>').description('the status of a worker'),
+  ).action((node: string, id: string, flags: CenterFlags) =>
+    runCall(flags, remoteCall('get_worker_status', [node, id])),
+  );
+  connectionOptions(worker.command('stop <node> <worker>').description('stop a worker')).action(
+    (node: string, id: string, flags: CenterFlags) =>
+      runCall(flags, remoteCall('shutdown_worker', [node, id])),
+  );
+  connectionOptions(
+    worker
+      .command('start <node> <worker>')
+      .description('start a router, container or guest worker from a worker config file'),
+  )
+    .addOption(new Option('--type <type>', 'worker type').choices(WORKER_TYPES))
+    .option('--config <file>', 'worker config (JSON); for router and container default {}')
+    .action(
+      (node: string, id: string, flags: CenterFlags & { type?: WorkerType; config?: string }) =>
+        workerStart(node, id, flags),
+    );
+
+  connectionOptions(
+    program.command('shutdown <node>').description('shut a node down (needs --yes)'),
+  )
+    .option('--yes', 'yes, really shut the node down')
+    .action((node: string, flags: CenterFlags & { yes?: boolean }) => {
+      if (flags.yes !== true)
+        throw new CliError(`this shuts node "${node}" down; add --yes to do it`);
+      return runCall(flags, remoteCall('shutdown_node', [node]));
+    });
+
+  connectionOptions(
+    program
+      .command('affinity <node> <worker>')
+      .description("a worker's CPU affinity; --set pins it to CPUs"),
+  )
+    .option('--set <cpus>', 'CPUs to pin the worker to, e.g. 0,1 or 0-3')
+    .action((node: string, id: string, flags: CenterFlags & { set?: string }) =>
+      runCall(
+        flags,
+        flags.set !== undefined
+          ? remoteCall('set_worker_cpu_affinity', [node, id, cpuListArg(flags.set, '--set')])
+          : remoteCall('get_worker_cpu_affinity', [node, id]),
+      ),
+    );
+  connectionOptions(
+    program.command('cpus <node> <worker>').description('how many CPUs a worker can see'),
+  ).action((node: string, id: string, flags: CenterFlags) =>
+    runCall(flags, remoteCall('get_worker_cpu_count', [node, id])),
+  );
+
+  connectionOptions(
+    program
+      .command('pythonpath <node> <worker>')
+      .description("a worker's module search paths; --add adds some (in front, or --append)"),
+  )
+    .option('--add <path...>', 'paths to add')
+    .option('--append', 'add them at the end instead of in front')
+    .action(
+      (node: string, id: string, flags: CenterFlags & { add?: string[]; append?: boolean }) => {
+        if (flags.append === true && flags.add === undefined)
+          throw new CliError('--append goes with --add PATH...');
+        return runCall(
+          flags,
+          flags.add !== undefined
+            ? remoteCall('add_worker_pythonpath', [node, id, flags.add, flags.append !== true])
+            : remoteCall('get_worker_pythonpath', [node, id]),
+        );
+      },
+    );
+}

@@ -1,0 +1,143 @@
+/**
+ * What runs inside a worker, through the center (SPEC §4.2): `cdc realm`, `cdc role`,
+ * `cdc transport`, `cdc webservice` and `cdc component`, each with `list`, `show`, `start`
+ * (from a JSON config file) and `stop`; components of containers also `restart`.
+ * @module
+ */
+import type { Command } from 'commander';
+import { CliError } from '../errors.js';
+import { remoteCall, runCall } from '../center-api.js';
+import type { CenterFlags } from '../center-api.js';
+import { readJsonObject } from '../input.js';
+import { connectionOptions } from './api.js';
+
+type Flags = CenterFlags & { config?: string; container?: boolean };
+type Action = 'list' | 'show' | 'start' | 'stop' | 'restart';
+
+interface Kind {
+  command: string;
+  /** The parent command's help. */
+  description: string;
+  /** The arguments after `<node> <worker>` that `list` takes (a role lives in a realm, …). */
+  scope: string[];
+  /** The argument naming one of them. */
+  id: string;
+  /** Remote procedure per action. */
+  procs: Partial<Record<Action, string>>;
+  /** With `--container`: components of a container worker. */
+  containerProcs?: Partial<Record<Action, string>>;
+}
+
+const KINDS: Kind[] = [
+  {
+    command: 'realm',
+    description: 'realms of a router worker, through the center',
+    scope: [],
+    id: 'realm',
+    procs: {
+      list: 'get_router_realms',
+      show: 'get_router_realm_status',
+      start: 'start_router_realm',
+      stop: 'stop_router_realm',
+    },
+  },
+  {
+    command: 'role',
+    description: 'roles of a realm in a router worker, through the center',
+    scope: ['realm'],
+    id: 'role',
+    procs: {
+      list: 'get_realm_roles',
+      show: 'get_realm_role_status',
+      start: 'start_realm_role',
+      stop: 'stop_realm_role',
+    },
+  },
+  {
+    command: 'transport',
+    description: 'transports of a router worker, through the center',
+    scope: [],
+    id: 'transport',
+    procs: {
+      list: 'get_router_transports',
+      show: 'get_router_transport_status',
+      start: 'start_router_transport',
+      stop: 'stop_router_transport',
+    },
+  },
+  {
+    command: 'webservice',
+    description: 'web services of a transport (by path), through the center',
+    scope: ['transport'],
+    id: 'path',
+    procs: {
+      list: 'get_web_services',
+      show: 'get_web_service_status',
+      start: 'start_web_service',
+      stop: 'stop_web_service',
+    },
+  },
+  {
+    command: 'component',
+    description:
+      'components of a router worker (or with --container of a container), through the center',
+    scope: [],
+    id: 'component',
+    procs: {
+      list: 'get_router_components',
+      show: 'get_router_component_status',
+      start: 'start_router_component',
+      stop: 'stop_router_component',
+    },
+    containerProcs: {
+      list: 'get_container_components',
+      show: 'get_container_component_status',
+      start: 'start_container_component',
+      stop: 'stop_container_component',
+      restart: 'restart_container_component',
+    },
+  },
+];
+
+const HELP: Record<Action, string> = {
+  list: 'list the %ss of a worker',
+  show: 'the status of one %s',
+  start: 'start a %s from a JSON config file',
+  stop: 'stop a %s',
+  restart: 'restart a %s',
+};
+
+function register(parent: Command, kind: Kind, action: Action): void {
+  const ids = ['node', 'worker', ...kind.scope, ...(action === 'list' ? [] : [kind.id])];
+  const cmd = connectionOptions(
+    parent
+      .command(`${action} ${ids.map((a) => `<${a}>`).join(' ')}`)
+      .description(
+        HELP[action].replace('%s', kind.command) + (action === 'restart' ? ' (--container)' : ''),
+      ),
+  );
+  if (action === 'start')
+    cmd.requiredOption('--config <file>', `the ${kind.command} config (JSON)`);
+  if (kind.containerProcs !== undefined)
+    cmd.option('--container', 'a component of a container worker (default: of a router worker)');
+  cmd.action((...all: unknown[]) => {
+    const args = all.slice(0, ids.length) as string[];
+    const flags = all[ids.length] as Flags;
+    const procs = flags.container === true ? kind.containerProcs : kind.procs;
+    const proc = procs?.[action];
+    if (proc === undefined)
+      throw new CliError(
+        `${kind.command} ${action} is only for components of containers: add --container`,
+      );
+    const config = flags.config !== undefined ? [readJsonObject(flags.config)] : [];
+    return runCall(flags, remoteCall(proc, [...args, ...config]));
+  });
+}
+
+export function registerWorkerObjectCommands(program: Command): void {
+  for (const kind of KINDS) {
+    const parent = program.command(kind.command).description(kind.description);
+    const actions = Object.keys({ ...kind.procs, ...kind.containerProcs }) as Action[];
+    for (const action of actions) register(parent, kind, action);
+  }
+}

@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// Writes docs/API.md from the contract in @cdc/api (run after `npm run build`).
+// A test (packages/protocol/test/api-doc.test.ts) fails when the two drift apart; it
+// imports `renderApiDoc` from here, so this module writes only when run as a script.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as contract from '@cdc/api';
+import { CdcErrors } from '@cdc/protocol';
+
+const { EVENTS, PROCEDURES, SUBSCRIBABLE_PREFIXES, USER_ROLES, registeredUris, workerLogTopic } =
+  contract;
+
+/** The contract itself, for the test that checks it against SPEC §4. */
+export { contract };
+
+const GROUPS = [
+  {
+    group: 'global',
+    title: 'Global / management (SPEC §4.1)',
+    intro: 'The state of the management realm and its nodes, as the center sees them.',
+  },
+  {
+    group: 'management',
+    title: 'Realm management by its owner (SPEC §4.5)',
+    intro: 'Node pairings, access for keys, and the audit log.',
+  },
+  {
+    group: 'remote',
+    title: 'Remote node API (SPEC §4.2)',
+    intro:
+      "Each call is forwarded to the node's controller and returns its result. `node_id` comes " +
+      'first; procedures on a worker take `worker_id` second and go to that worker. A node that ' +
+      `is not connected fails at once with \`${CdcErrors.NODE_OFFLINE}\`, and so does a call ` +
+      'still in flight when the node drops; node errors (`crossbar.error.*`) pass through ' +
+      'unchanged.',
+  },
+  {
+    group: 'config',
+    title: 'Configuration API (SPEC §4.3)',
+    intro:
+      'The desired state of each node, kept in the database; the center applies it. Every ' +
+      'change is validated before it is stored.',
+  },
+  {
+    group: 'registration',
+    title: 'Registration (SPEC §4.4)',
+    intro: 'On the global realm `com.crossbario.cdc`.',
+  },
+];
+
+const code = (s) => `\`${s}\``;
+const cell = (s) => String(s).replace(/\|/g, '\\|');
+
+/** Where a remote procedure goes on the node. */
+function target(d) {
+  if (d.remote === undefined) return '-';
+  return code(
+    d.remote.level === 'node'
+      ? `crossbar.${d.remote.proc}`
+      : `crossbar.worker.<worker_id>.${d.remote.proc}`,
+  );
+}
+
+function row(d, remote) {
+  const primary = `${d.name}@${d.version}`;
+  const others = registeredUris(d).filter((u) => u !== primary);
+  const cells = [
+    code(primary),
+    others.length > 0 ? others.map(code).join('<br>') : '-',
+    d.params.length > 0 ? d.params.map(code).join(', ') : '-',
+    code(d.role),
+    d.mutating ? 'yes' : 'no',
+    cell(d.summary),
+  ];
+  if (remote) cells.push(target(d));
+  return `| ${cells.join(' | ')} |\n`;
+}
+
+function section(title, intro, defs) {
+  const remote = defs.some((d) => d.remote !== undefined);
+  let out = `\n## ${title}\n\n${intro === '' ? '' : `${para(intro)}\n`}`;
+  out += '| procedure | also registered as | arguments | least role | audited | summary |';
+  out += remote
+    ? ' forwards to |\n|---|---|---|---|---|---|---|\n'
+    : '\n|---|---|---|---|---|---|\n';
+  for (const d of defs) out += row(d, remote);
+  return out;
+}
+
+/**
+ * A paragraph wrapped at 96 columns (prettier leaves Markdown alone), never inside a code span.
+ */
+function para(text) {
+  const lines = [];
+  let line = '';
+  for (const word of text.match(/(?:[^\s`]*`[^`]*`)+[^\s`]*|\S+/g) ?? []) {
+    if (line !== '' && line.length + 1 + word.length > 96) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The text of docs/API.md. */
+export function renderApiDoc() {
+  const uris = PROCEDURES.reduce((n, d) => n + registeredUris(d).length, 0);
+  const later = PROCEDURES.find((d) => d.version > 1);
+  const first = later && PROCEDURES.find((d) => d.name === later.name && d.version === 1);
+  let out = '# Public API\n\n';
+  out += para(
+    'The public API of a management realm (SPEC §4): every procedure and event, generated from ' +
+      'the contract in `packages/api/src/procedures.ts` (`PROCEDURES`, `EVENTS`, ' +
+      '`workerLogTopic`) by `node scripts/gen-api-doc.mjs`. A test keeps this file and the ' +
+      'contract in step, and another checks the contract against the procedures ' +
+      `\`../shared/SPEC.md\` names. ${PROCEDURES.length} procedures under ${uris} URIs.`,
+  );
+
+  out += '\n## Names, versions and aliases\n\n';
+  out += para(
+    'Every procedure is registered under its versioned name `name@N`. Some are registered under ' +
+      'other names as well (aliases), with the same version. Version 1 is also registered under ' +
+      'the bare names, without `@1`, which mean `@1` for good: the API is stable, and a changed ' +
+      'procedure gets a new version next to the old one' +
+      (later && first
+        ? ` (\`${first.name}\` is \`${first.name}@1\`, while \`${later.name}@${later.version}\` ` +
+          'is reachable only by its versioned names).'
+        : '.'),
+  );
+
+  out += '\n## Arguments and results\n\n';
+  out += para(
+    'Arguments are positional, in the order listed; keyword arguments with the same names work ' +
+      'too. Results are plain JSON values: timestamps are ISO 8601 UTC strings, durations are ' +
+      'seconds.',
+  );
+
+  out += '\n## Roles and audit\n\n';
+  out += para(
+    `A user joins a management realm with one of the roles ${USER_ROLES.map(code).join(' < ')} ` +
+      '(SPEC §4.8); each role has the rights of those before it. "Least role" is the weakest role ' +
+      'that may call a procedure; the router itself refuses anyone below it. Calls that change ' +
+      'something ("audited: yes") are recorded in the realm\'s audit log with the caller\'s ' +
+      'authid and role, the procedure, its arguments (secrets masked), the time and the outcome, ' +
+      'whether the call succeeded or failed; read it with `get_audit_log`.',
+  );
+
+  for (const g of GROUPS) {
+    const defs = PROCEDURES.filter((d) => d.group === g.group);
+    if (defs.length > 0) out += section(g.title, g.intro, defs);
+  }
+  const known = new Set(GROUPS.map((g) => g.group));
+  for (const group of new Set(PROCEDURES.map((d) => d.group).filter((x) => !known.has(x))))
+    out += section(
+      group,
+      '',
+      PROCEDURES.filter((d) => d.group === group),
+    );
+
+  out += '\n## Events\n\n';
+  out += para(
+    "Published on the management realm by its backend, with the node's ID as the first " +
+      'argument. Every user role may subscribe to topics starting with ' +
+      `${SUBSCRIBABLE_PREFIXES.map(code).join(' and ')}.`,
+  );
+  out += '\n| event | in the contract |\n|---|---|\n';
+  for (const [key, uri] of Object.entries(EVENTS)) out += `| ${code(uri)} | \`EVENTS.${key}\` |\n`;
+  const log = workerLogTopic('<node_id>', '<worker_id>');
+  out += `| ${code(log)} | \`workerLogTopic(node_id, worker_id)\` |\n\n`;
+  out += para('The last is the live log of one worker: each event carries one log line.');
+
+  out += '\n## Errors\n\n';
+  out += para(
+    'Every error carries a URI and a human-readable message as its first argument. The URIs and ' +
+      'what they mean are listed in [errors.md](errors.md).',
+  );
+  return out;
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  writeFileSync(new URL('../docs/API.md', import.meta.url), renderApiDoc());
+  console.log(`docs/API.md: ${PROCEDURES.length} procedures`);
+}
