@@ -248,6 +248,20 @@ async function run(n) {
     }
     r.get_nodes3 = { nodes: size, p50_ms: h.quantile(0.5) / 1000, p90_ms: h.quantile(0.9) / 1000 };
 
+    // A remote call fanned out to every node (SPEC §4.2 through the center), 100 in flight,
+    // from a client with an owner key in a process of its own.
+    const fan = new Child(here('./lib/fleet-sim.mjs'), { name: 'fanout' });
+    children.push(fan);
+    const nodeIds = Array.from({ length: r.nodes_connected }, (_, i) => `node-${i}`);
+    r.fanout = await fan.request('fanout', {
+      url,
+      seed: Buffer.from(prov.owner.seed).toString('hex'),
+      realm: REALM,
+      procedure: `${CDC}.remote.get_node_workers@1`,
+      nodeIds,
+      concurrency: 100,
+    });
+
     // Heartbeats: the center's CPU with every node beating each PERIOD seconds, against a
     // pause short enough for the center's patience (2.5 periods) for the idle baseline.
     const pause = Math.min(8, PERIOD); // + up to a period until each beats again: < 2.5
@@ -339,6 +353,10 @@ for (const r of results) {
   );
   console.log(
     `  get_nodes@3 over ${int(r.get_nodes3.nodes)} nodes  p50 ${fmt(r.get_nodes3.p50_ms)} ms  p90 ${fmt(r.get_nodes3.p90_ms)} ms`,
+  );
+  console.log(
+    `  remote.get_node_workers on every node, 100 in flight: ${int((r.fanout.calls / r.fanout.ms) * 1000)} calls/s` +
+      (r.fanout.errors > 0 ? ` (${r.fanout.errors} errors)` : ''),
   );
   console.log(
     `  heartbeats ${int(r.heartbeats_per_s)}/s: center CPU ${fmt(r.heartbeat_center_cpu_pct, 0)} %` +
