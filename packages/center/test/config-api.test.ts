@@ -130,6 +130,14 @@ test('config - a router is stored, started, and runs what was stored', async () 
   );
   const cl = await client('node1', 'realm1');
   await cl.leave();
+  // Running: all its desired workers run (heartbeats count them).
+  await until(
+    async () =>
+      (await call<NodeInfo>('com.crossbario.cdc.get_node_status@1', ['node1'])).status ===
+      'running',
+    5000,
+    'node1 running',
+  );
 });
 
 test('config - modify + reload adds a realm live; an options change needs an allowed restart', async () => {
@@ -317,6 +325,12 @@ test('config - the center and the node restart: the same routers run again', asy
   await managed(node);
   await new Promise((r) => setTimeout(r, 1000));
   assert.equal((await call<RouterState>(`${C}get_router@1`, ['node1', 'r1'])).status, 'stopped');
+  await until(
+    async () =>
+      (await call<NodeInfo>('com.crossbario.cdc.get_node_status@1', ['node1'])).status === 'online',
+    5000,
+    'node1 online, nothing to run',
+  );
   await rejectsWith(
     call<ReloadResult>(`${C}reload_router@1`, ['node1', 'r1']),
     'crossbar.error.worker_not_running',

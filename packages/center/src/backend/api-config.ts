@@ -37,6 +37,8 @@ export interface ConfigApiContext {
   log: Logger;
   /** Bring a node to its desired state now (after create_node). */
   reconcile(nodeId: string): void;
+  /** A node's desired workers changed (its `running` status depends on them). */
+  desiredChanged(nodeId: string): void;
 }
 
 function workerRow(w: WorkerRecord): ConfiguredWorker {
@@ -94,6 +96,7 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
           desired: 'started' as const,
         })),
       });
+      ctx.desiredChanged(nodeId);
       ctx.reconcile(nodeId);
       return { node_id: nodeId, workers: (await store.listWorkers(nodeId)).map(workerRow) };
     },
@@ -175,6 +178,7 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
       const { nodeId, rec } = await router(p);
       const startedAt = await nodes.startWorker(nodeId, rec.worker_id, rec.config);
       await store.updateWorker(nodeId, rec.worker_id, { desired: 'started' });
+      ctx.desiredChanged(nodeId);
       return {
         node_id: nodeId,
         router_id: rec.worker_id,
@@ -199,6 +203,7 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
         }
       } else status = 'offline';
       await store.updateWorker(nodeId, rec.worker_id, { desired: 'stopped' });
+      ctx.desiredChanged(nodeId);
       return { node_id: nodeId, router_id: rec.worker_id, status, desired: 'stopped' };
     },
 

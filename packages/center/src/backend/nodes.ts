@@ -53,9 +53,19 @@ function workerCounts(w: Record<string, number> | undefined): NodeInfo['workers'
   return { router: w?.['router'] ?? 0, container: w?.['container'] ?? 0, guest: w?.['guest'] ?? 0 };
 }
 
-function liveStatus(l: Live): NodeStatus {
+/**
+ * A connected node is `running` when it runs all the workers its desired state says should
+ * run (by type, as heartbeats count them); a node without desired workers (run from its own
+ * config) when it runs any.
+ */
+function liveStatus(l: Live, desired: Record<string, number> | undefined): NodeStatus {
   const w = l.workers;
-  return (w['router'] ?? 0) + (w['container'] ?? 0) + (w['guest'] ?? 0) > 0 ? 'running' : 'online';
+  if (desired === undefined)
+    return (w['router'] ?? 0) + (w['container'] ?? 0) + (w['guest'] ?? 0) > 0
+      ? 'running'
+      : 'online';
+  for (const [type, n] of Object.entries(desired)) if ((w[type] ?? 0) < n) return 'online';
+  return 'running';
 }
 
 export class NodeTracker {
@@ -66,6 +76,8 @@ export class NodeTracker {
   private flushTimer: ReturnType<typeof setInterval> | undefined;
   private pending: HeartbeatRecord[] = [];
   private flushing: Promise<void> | undefined;
+  /** Per node, how many workers of each type its desired state says should run. */
+  private readonly desired = new Map<string, Record<string, number>>();
   /** `type/version` last written per node: written again only when it changes. */
   private readonly described = new Map<string, string>();
   private readonly periodMs: number;
@@ -79,6 +91,7 @@ export class NodeTracker {
   /** Load known nodes, learn who is connected now, and follow joins, leaves and heartbeats. */
   async start(): Promise<void> {
     const s = this.o.session;
+    await this.refreshDesired();
     for (const n of await this.o.store.listNodes())
       this.statuses.set(n.node_id, n.last_seen === null ? 'created' : 'offline');
     await s.subscribe(
@@ -223,6 +236,20 @@ export class NodeTracker {
     }
   }
 
+  /** Read the desired workers again (of one node, or all) and update the statuses. */
+  async refreshDesired(nodeId?: string): Promise<void> {
+    const list = await this.o.store.listWorkers(nodeId);
+    if (nodeId === undefined) this.desired.clear();
+    else this.desired.delete(nodeId);
+    for (const w of list) {
+      if (w.desired !== 'started') continue;
+      const m = this.desired.get(w.node_id) ?? {};
+      m[w.type] = (m[w.type] ?? 0) + 1;
+      this.desired.set(w.node_id, m);
+    }
+    for (const id of nodeId !== undefined ? [nodeId] : [...this.live.keys()]) this.update(id);
+  }
+
   /** The session ID of a connected node. */
   sessionOf(nodeId: string): number | undefined {
     return this.live.get(nodeId)?.session;
@@ -240,7 +267,7 @@ export class NodeTracker {
   statusOf(node: NodeRecord): NodeStatus {
     const l = this.live.get(node.node_id);
     if (l === undefined) return node.last_seen === null ? 'created' : 'offline';
-    return liveStatus(l);
+    return liveStatus(l, this.desired.get(node.node_id));
   }
 
   /** Forget a node (unpaired and deleted). */
@@ -254,7 +281,7 @@ export class NodeTracker {
     // A connected node's status is all in memory (the heartbeat path takes this branch).
     const l = this.live.get(nodeId);
     if (l !== undefined && this.statuses.has(nodeId)) {
-      this.setStatus(nodeId, liveStatus(l));
+      this.setStatus(nodeId, liveStatus(l, this.desired.get(nodeId)));
       return;
     }
     void this.o.store.getNode(nodeId).then(

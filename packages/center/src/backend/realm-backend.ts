@@ -142,6 +142,13 @@ export class RealmBackend {
           isOnline: (id) => this.nodes.isOnline(id),
           log,
           reconcile: (id) => void this.reconciler.schedule(id),
+          desiredChanged: (id) => {
+            this.nodes
+              .refreshDesired(id)
+              .catch((e: unknown) =>
+                log.warn({ node: id, err: (e as Error).message }, 'desired workers not read'),
+              );
+          },
         }),
       },
       log,
