@@ -174,7 +174,13 @@ async function run(n) {
     const cpuParts0 = [center.pid, backendPid, ...sims.map((x) => x.pid)].map((p) => cpuMs([p]));
     const nodeResults = await Promise.all(
       split(prov.nodeSeeds, PROCS).map((seeds, i) =>
-        sims[i].request('nodes', { url, seeds, concurrency: CONCURRENCY / PROCS }),
+        sims[i].request('nodes', {
+          url,
+          seeds,
+          concurrency: CONCURRENCY / PROCS,
+          period: PERIOD,
+          mrealm: REALM,
+        }),
       ),
     );
     r.nodes_connect_s = (performance.now() - t0) / 1000;
@@ -190,8 +196,6 @@ async function run(n) {
       simulators: parts.slice(2).reduce((a, b) => a + b, 0),
     };
     if (flags.profile === 'connect') await showProfile(center, `fleet-center-connect-${n}`);
-    // Nodes beat from the start, as real ones do (the center closes silent ones).
-    await Promise.all(sims.map((s) => s.request('heartbeats', { period: PERIOD, mrealm: REALM })));
     r.nodes_connected = nodeResults.reduce((a, x) => a + x.connected, 0);
     r.nodes_failed = nodeResults.reduce((a, x) => a + x.failures, 0);
     if (r.nodes_failed > 0)

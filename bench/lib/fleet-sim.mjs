@@ -99,6 +99,15 @@ async function startNode(url, seed, serializer) {
   return node;
 }
 
+/** Beat after `offsetMs`, then every period (a real node starts a few seconds after joining). */
+function startBeating(node, offsetMs, period, mrealm) {
+  const t = setTimeout(() => {
+    heartbeat(node, period, mrealm);
+    heartbeatTimers.push(setInterval(() => heartbeat(node, period, mrealm), period * 1000));
+  }, offsetMs);
+  heartbeatTimers.push(t);
+}
+
 function heartbeat(node, period, mrealm) {
   if (!node.session.isOpen) return;
   node.seq++;
@@ -120,16 +129,20 @@ function heartbeat(node, period, mrealm) {
 }
 
 serve({
-  /** Connect `seeds.length` simulated nodes, `concurrency` handshakes in flight. */
-  async nodes({ url, seeds, concurrency = 200, serializer = 'cbor' }) {
+  /**
+   * Connect `seeds.length` simulated nodes, `concurrency` handshakes in flight; each starts
+   * beating every `period` s at a random point of its first period after it joined.
+   */
+  async nodes({ url, seeds, concurrency = 200, serializer = 'cbor', period, mrealm }) {
     const h = new Histogram();
     const failures = [];
     const t0 = performance.now();
     await pool(seeds, concurrency, async (seed) => {
       const s = performance.now();
       try {
-        await startNode(url, seed, serializer);
+        const node = await startNode(url, seed, serializer);
         h.record((performance.now() - s) * 1000);
+        if (period !== undefined) startBeating(node, Math.random() * period * 1000, period, mrealm);
       } catch (e) {
         failures.push(String(e?.message ?? e));
       }
@@ -147,15 +160,9 @@ serve({
   heartbeats({ period, mrealm }) {
     for (const t of heartbeatTimers) clearTimeout(t);
     heartbeatTimers = [];
-    nodes.forEach((node, i) => {
-      const offset = (i / nodes.length) * period * 1000;
-      const t = setTimeout(() => {
-        heartbeat(node, period, mrealm);
-        const iv = setInterval(() => heartbeat(node, period, mrealm), period * 1000);
-        heartbeatTimers.push(iv);
-      }, offset);
-      heartbeatTimers.push(t);
-    });
+    nodes.forEach((node, i) =>
+      startBeating(node, (i / nodes.length) * period * 1000, period, mrealm),
+    );
     return { nodes: nodes.length };
   },
 

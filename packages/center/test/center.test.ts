@@ -7,7 +7,16 @@ import assert from 'node:assert/strict';
 import { SigningKey } from '@cdc/cryptosign';
 import { WampError } from '@cdc/protocol';
 import type { NodeInfo } from '@cdc/api';
-import { join, ownedRealm, startCenter, startNode, until, ROUTER_CONFIG } from './helpers.js';
+import {
+  heartbeat,
+  join,
+  joinAsNode,
+  ownedRealm,
+  startCenter,
+  startNode,
+  until,
+  ROUTER_CONFIG,
+} from './helpers.js';
 import type { TestCenter, TestNode } from './helpers.js';
 
 let c: TestCenter;
@@ -278,25 +287,15 @@ test('center - a node that goes silent is offline within its heartbeat period (a
   const s = await join(c, owner, 'realm-one');
   const key = SigningKey.generate();
   await s.call('com.crossbario.cdc.management.pair_node@1', [key.publicKeyHex, 'silent1']);
-  const { joinSession } = await import('@cdc/client');
-  const { connect } = await import('@cdc/transport');
-  const { KeySigner } = await import('@cdc/cryptosign');
-  const fake = await joinSession(await connect(c.url), {
-    realm: null,
-    authrole: 'node',
-    authmethods: ['cryptosign'],
-    signer: new KeySigner(key),
-  });
+  const fake = await joinAsNode(c, key);
   assert.equal(fake.authid, 'silent1');
-  await fake.publish(
-    'crossbarfabriccenter.node.on_heartbeat',
-    [
-      'silent1',
-      { timestamp: Date.now() * 1e6, period: 0.4, mrealm_id: 'realm-one', seq: 1, workers: {} },
-    ],
-    {},
-    { acknowledge: true },
-  );
+  await heartbeat(fake, 'silent1', {
+    timestamp: Date.now() * 1e6,
+    period: 0.4,
+    mrealm_id: 'realm-one',
+    seq: 1,
+    workers: {},
+  });
   await until(
     async () =>
       ((await s.call('com.crossbario.cdc.get_node_status@1', ['silent1'])).value as NodeInfo)
@@ -321,34 +320,18 @@ test('center - heartbeats reach the database: a node that left still shows its l
   const s = await join(c, owner, 'realm-one');
   const key = SigningKey.generate();
   await s.call('com.crossbario.cdc.management.pair_node@1', [key.publicKeyHex, 'beating1']);
-  const { joinSession } = await import('@cdc/client');
-  const { connect } = await import('@cdc/transport');
-  const { KeySigner } = await import('@cdc/cryptosign');
-  const fake = await joinSession(await connect(c.url), {
-    realm: null,
-    authrole: 'node',
-    authmethods: ['cryptosign'],
-    signer: new KeySigner(key),
-  });
+  const fake = await joinAsNode(c, key);
   const sent = Date.UTC(2026, 10, 26, 12, 0, 0);
   for (let seq = 1; seq <= 3; seq++)
-    await fake.publish(
-      'crossbarfabriccenter.node.on_heartbeat',
-      [
-        'beating1',
-        {
-          timestamp: (sent + seq * 1000) * 1e6,
-          period: 1,
-          mrealm_id: 'realm-one',
-          seq,
-          workers: { guest: 1 },
-          type: 'cdc',
-          version: '9.9.9',
-        },
-      ],
-      {},
-      { acknowledge: true },
-    );
+    await heartbeat(fake, 'beating1', {
+      timestamp: (sent + seq * 1000) * 1e6,
+      period: 1,
+      mrealm_id: 'realm-one',
+      seq,
+      workers: { guest: 1 },
+      type: 'cdc',
+      version: '9.9.9',
+    });
   const live = await until(async () => {
     const n = (await s.call('com.crossbario.cdc.get_node_status@1', ['beating1']))
       .value as NodeInfo;

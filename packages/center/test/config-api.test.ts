@@ -23,22 +23,20 @@ import type {
   StoredRouter,
   WorkerStats,
 } from '@cdc/api';
-import { join, ownedRealm, startCenter, startNode, until } from './helpers.js';
+import {
+  OPEN_ROLE,
+  join,
+  ownedRealm,
+  rejectsWith,
+  startCenter,
+  startNode,
+  until,
+} from './helpers.js';
 import type { TestCenter, TestNode } from './helpers.js';
 
 const C = 'io.crossbar.cdc.';
-const OPEN = {
-  name: 'anonymous',
-  permissions: [
-    {
-      uri: '',
-      match: 'prefix',
-      allow: { call: true, register: true, publish: true, subscribe: true },
-    },
-  ],
-};
 const ROUTER = {
-  realms: [{ name: 'realm1', roles: [OPEN] }],
+  realms: [{ name: 'realm1', roles: [OPEN_ROLE] }],
   transports: [
     { type: 'websocket', id: 'ws1', endpoint: { type: 'tcp', port: 0, interface: '127.0.0.1' } },
   ],
@@ -52,15 +50,6 @@ const toClean: string[] = [];
 
 const call = async <T = unknown>(uri: string, args: unknown[] = [], kwargs = {}): Promise<T> =>
   (await s.call(uri, args, kwargs)).value as T;
-
-function rejectsWith(p: Promise<unknown>, uri: string, message?: RegExp): Promise<void> {
-  return assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof WampError, String(e));
-    assert.equal(e.uri, uri, String(e.args[0]));
-    if (message !== undefined) assert.match(String(e.args[0]), message);
-    return true;
-  });
-}
 
 async function managed(n: TestNode): Promise<void> {
   await until(() => n.controller.uplink?.managed === true, 15_000, 'the node managed');
@@ -147,7 +136,7 @@ test('config - modify + reload adds a realm live; an options change needs an all
   await call<StoredRouter>(`${C}modify_router@1`, [
     'node1',
     'r1',
-    { realms: [...ROUTER.realms, { name: 'realm2', roles: [OPEN] }] },
+    { realms: [...ROUTER.realms, { name: 'realm2', roles: [OPEN_ROLE] }] },
   ]);
   const drifted = await call<RouterState>(`${C}get_router@1`, ['node1', 'r1']);
   assert.equal(drifted.drift, true);
@@ -206,7 +195,7 @@ test('config - bad input is refused and changes nothing', async () => {
     call<StoredRouter>(`${C}create_router@1`, [
       'node1',
       'r9',
-      { realms: [{ name: 'x1x', roles: [{ ...OPEN, name: 'Not An ID' }] }] },
+      { realms: [{ name: 'x1x', roles: [{ ...OPEN_ROLE, name: 'Not An ID' }] }] },
     ]),
     'com.crossbario.cdc.error.invalid_config',
     /realms\[0\]\.roles\[0\]/,

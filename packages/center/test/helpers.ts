@@ -1,4 +1,5 @@
 /** Test helpers: a center on an ephemeral port with its own data dir, users, and real nodes. */
+import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
@@ -10,6 +11,7 @@ import type { CapturedLog } from '@cdc/testkit';
 
 export { until, captureLogger } from '@cdc/testkit';
 import { connect } from '@cdc/transport';
+import { WampError } from '@cdc/protocol';
 import { NodeController, openNodeDirectory } from '@cdc/node';
 import { Center, addRealm } from '../src/index.js';
 
@@ -90,6 +92,53 @@ export async function ownedRealm(
   await addRealm(c.center.domain, realm, { pubkey: key.publicKeyHex, comment: null }, owner);
   await c.center.reconcile();
   return key;
+}
+
+/** A session that joins as a node would, with `key` (paired or not). */
+export async function joinAsNode(c: TestCenter, key: SigningKey): Promise<Session> {
+  return joinSession(await connect(c.url), {
+    realm: null,
+    authrole: 'node',
+    authmethods: ['cryptosign'],
+    signer: new KeySigner(key),
+  });
+}
+
+/** Publish a node heartbeat (acknowledged, so it has reached the router). */
+export async function heartbeat(
+  node: Session,
+  nodeId: string,
+  hb: Record<string, unknown>,
+): Promise<void> {
+  await node.publish(
+    'crossbarfabriccenter.node.on_heartbeat',
+    [nodeId, hb],
+    {},
+    { acknowledge: true },
+  );
+}
+
+/** An allow-all role for the routers of node tests. */
+export const OPEN_ROLE = {
+  name: 'anonymous',
+  permissions: [
+    {
+      uri: '',
+      match: 'prefix',
+      allow: { call: true, register: true, publish: true, subscribe: true },
+    },
+  ],
+};
+
+/** Asserts `p` fails with the WAMP error `uri`, a message first (matching `message`). */
+export function rejectsWith(p: Promise<unknown>, uri: string, message?: RegExp): Promise<void> {
+  return assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof WampError, String(e));
+    assert.equal(e.uri, uri, String(e.args[0]));
+    assert.equal(typeof e.args[0], 'string', 'a human message comes first');
+    if (message !== undefined) assert.match(e.args[0] as string, message);
+    return true;
+  });
 }
 
 export async function join(c: TestCenter, key: SigningKey, realm: string | null): Promise<Session> {

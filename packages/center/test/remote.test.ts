@@ -14,23 +14,20 @@ import type { SigningKey } from '@cdc/cryptosign';
 import { joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
 import { connect } from '@cdc/transport';
-import { WampError } from '@cdc/protocol';
-import { join, ownedRealm, startCenter, startNode, until } from './helpers.js';
+import {
+  OPEN_ROLE,
+  join,
+  ownedRealm,
+  rejectsWith,
+  startCenter,
+  startNode,
+  until,
+} from './helpers.js';
 import type { TestCenter, TestNode } from './helpers.js';
 
 const R = 'com.crossbario.cdc.remote.';
-const OPEN = {
-  name: 'anonymous',
-  permissions: [
-    {
-      uri: '',
-      match: 'prefix',
-      allow: { call: true, register: true, publish: true, subscribe: true },
-    },
-  ],
-};
 const ROUTER = {
-  realms: [{ name: 'realm1', roles: [OPEN] }],
+  realms: [{ name: 'realm1', roles: [OPEN_ROLE] }],
   transports: [
     { type: 'websocket', id: 'ws1', endpoint: { type: 'tcp', port: 0, interface: '127.0.0.1' } },
   ],
@@ -46,16 +43,6 @@ async function pairedNode(nodeId: string): Promise<TestNode> {
   await s.call('com.crossbario.cdc.management.pair_node@1', [n.pubkey, nodeId]);
   await until(() => n.controller.uplink?.managed === true, 10_000, `${nodeId} managed`);
   return n;
-}
-
-function rejectsWith(p: Promise<unknown>, uri: string, message?: RegExp): Promise<void> {
-  return assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof WampError, String(e));
-    assert.equal(e.uri, uri, String(e.args[0]));
-    assert.equal(typeof e.args[0], 'string', 'a human message comes first');
-    if (message !== undefined) assert.match(e.args[0] as string, message);
-    return true;
-  });
 }
 
 const call = async (uri: string, args: unknown[] = [], kwargs = {}): Promise<unknown> =>
@@ -167,7 +154,7 @@ test('remote - a guest worker: its output is its log, read and followed live', a
 
 test('remote - a router config that fails half-way leaves no worker behind', async () => {
   const bad = {
-    realms: [{ name: 'realm1', roles: [OPEN] }],
+    realms: [{ name: 'realm1', roles: [OPEN_ROLE] }],
     // A component of a module that does not exist fails after realm and transport started.
     components: [{ type: 'class', id: 'c1', classname: 'no.such.Component', realm: 'realm1' }],
   };

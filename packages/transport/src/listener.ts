@@ -23,6 +23,7 @@ import {
 } from './rawsocket-server.js';
 import type { StreamTransport } from './stream.js';
 import { WebSocketEndpoint, respondAndClose, type WebSocketOptions } from './websocket-server.js';
+import { loadWs } from './ws-module.js';
 
 /** How a transport came in. */
 export interface TransportMeta {
@@ -271,6 +272,7 @@ class NodeListener implements Listener {
 }
 
 /** Open a listener. @throws ListenError when the endpoint cannot be bound (e.g. port in use). */
-export function listen(options: ListenOptions): Promise<Listener> {
+export async function listen(options: ListenOptions): Promise<Listener> {
+  if (Object.keys(options.websocket ?? {}).length > 0) await loadWs();
   return new NodeListener(options).open();
 }

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { ConnectionOptions } from 'node:tls';
-import WebSocket, { type PerMessageDeflateOptions } from 'ws';
+import type { PerMessageDeflateOptions, WebSocket } from 'ws';
 import {
   RAWSOCKET_MAX_LENGTH,
   parseSubprotocol,
@@ -16,6 +16,7 @@ import { Heartbeat } from './heartbeat.js';
 import { flattenHeaders, peerOf, tlsDetails } from './peer.js';
 import { DEFAULT_MAX_WRITE_BUFFER } from './stream.js';
 import { WebSocketTransport } from './websocket-transport.js';
+import { loadWs } from './ws-module.js';
 
 export interface WebSocketClientOptions {
   /** Serializers to offer, most preferred first; default `json`, `msgpack`, `cbor`. */
@@ -49,10 +50,11 @@ export function offeredSubprotocols(options: WebSocketClientOptions = {}): strin
 }
 
 /** Open a WebSocket and negotiate a WAMP subprotocol. @throws ConnectError */
-export function connectWebSocket(
+export async function connectWebSocket(
   url: string,
   options: WebSocketClientOptions = {},
 ): Promise<WebSocketTransport> {
+  const { WebSocket } = await loadWs();
   const maxMessageSize = options.maxMessageSize ?? RAWSOCKET_MAX_LENGTH;
   const timeoutMs = options.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {

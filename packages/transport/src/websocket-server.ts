@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
-import { WebSocketServer, type PerMessageDeflateOptions } from 'ws';
+import type { PerMessageDeflateOptions, WebSocketServer } from 'ws';
 import {
   RAWSOCKET_MAX_LENGTH,
   SERIALIZERS,
@@ -20,6 +20,7 @@ import { flattenHeaders } from './peer.js';
 import type { ConnectionContext } from './rawsocket-server.js';
 import { DEFAULT_MAX_WRITE_BUFFER } from './stream.js';
 import { WebSocketTransport } from './websocket-transport.js';
+import { ws } from './ws-module.js';
 
 /** WebSocket settings for one path (Crossbar.io's `websocket` transport options). */
 export interface WebSocketOptions {
@@ -116,7 +117,8 @@ export class WebSocketEndpoint {
         ? new Heartbeat(options.autoPingInterval, options.autoPingTimeout ?? 10_000)
         : undefined;
     const supported = this.supported;
-    this.wss = new WebSocketServer({
+    // The listener has loaded `ws` before it makes endpoints.
+    this.wss = new (ws().WebSocketServer)({
       noServer: true,
       clientTracking: false,
       maxPayload: this.maxMessageSize,
