@@ -268,15 +268,20 @@ async function run(n) {
 
     // Heartbeats: the center's CPU with every node beating each PERIOD seconds, against a
     // pause short enough for the center's patience (2.5 periods) for the idle baseline.
-    const pause = Math.min(8, PERIOD); // + up to a period until each beats again: < 2.5
+    const pause = Math.min(8, PERIOD); // + the period before it and 1 s after: < 2.5 periods
     await Promise.all(sims.map((s) => s.request('stopHeartbeats')));
     await sleep(1000);
     const i0 = cpuMs(pids);
     await sleep((pause - 1) * 1000);
     const idleMsPerS = (cpuMs(pids) - i0) / (pause - 1);
     r.center_idle_cpu_pct = idleMsPerS / 10;
-    await Promise.all(sims.map((s) => s.request('heartbeats', { period: PERIOD, mrealm: REALM })));
-    await sleep(PERIOD * 1000); // every node beats again
+    // Resumed soon enough that no node is silent for 2.5 periods (a period before the
+    // pause, the pause, the spread), spread to keep the load even.
+    const spread = Math.max(1, 1.5 * PERIOD - pause - 1);
+    await Promise.all(
+      sims.map((s) => s.request('heartbeats', { period: PERIOD, mrealm: REALM, spread })),
+    );
+    await sleep(PERIOD * 1000); // every node beats again, at its new phase
     const before = await Promise.all(sims.map((s) => s.request('counters')));
     const c0 = cpuMs(pids);
     const r0 = cpuMs([center.pid]);
