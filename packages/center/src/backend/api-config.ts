@@ -63,6 +63,8 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
   /** The router as the node runs it, when it does. */
   const live = async (nodeId: string, id: string) => {
     if (!ctx.isOnline(nodeId)) return { status: 'offline' as const, running: undefined };
+    // Half-way through its start sequence it is neither stopped nor what is stored.
+    if (nodes.isStarting(nodeId, id)) return { status: 'starting', running: undefined };
     const w = await liveWorker1(nodes, nodeId, id);
     if (w === undefined) return { status: 'stopped', running: undefined };
     if (w.status !== 'started' || w.type !== 'router')

@@ -67,6 +67,7 @@ export class Reconciler {
       for (const w of wanted) {
         const status = live.get(w.worker_id)?.status;
         if (status === 'started' || status === 'starting') continue;
+        if (nodes.isStarting(nodeId, w.worker_id)) continue; // start_router is at it
         try {
           await nodes.startWorker(nodeId, w.worker_id, w.config);
           log.info(

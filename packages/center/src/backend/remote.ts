@@ -7,7 +7,7 @@
  * (the worker stopped) when any of it fails, so nothing is left half-started.
  * @module
  */
-import { CdcErrors, WampError, WampErrors } from '@cdc/protocol';
+import { CdcErrors, CrossbarErrors, WampError, WampErrors } from '@cdc/protocol';
 import { ConfigError, check, validateRouterWorker } from '@cdc/config';
 import { upstreamUri } from '@cdc/api';
 import type { Session } from '@cdc/client';
@@ -37,7 +37,15 @@ export function invalidConfig(e: unknown): unknown {
 }
 
 export class NodeCaller {
+  /** `<node>/<worker>` being started from a config right now (a sequence of calls). */
+  private readonly starting = new Set<string>();
+
   constructor(private readonly o: NodeCallerOptions) {}
+
+  /** Whether the center is in the middle of starting this worker. */
+  isStarting(nodeId: string, workerId: string): boolean {
+    return this.starting.has(`${nodeId}/${workerId}`);
+  }
 
   /** Call `localUri` (`crossbar.…`) on a node; resolves with the first result. */
   async call(
@@ -109,6 +117,21 @@ export class NodeCaller {
    * (a container). A failure on the way stops the worker again. Resolves with `started_at`.
    */
   async startWorker(nodeId: string, workerId: string, config: Dict): Promise<string> {
+    const key = `${nodeId}/${workerId}`;
+    if (this.starting.has(key))
+      throw WampError.of(
+        CrossbarErrors.WORKER_ALREADY_RUNNING,
+        `worker "${workerId}" on node "${nodeId}" is being started already`,
+      );
+    this.starting.add(key);
+    try {
+      return await this.startSequence(nodeId, workerId, config);
+    } finally {
+      this.starting.delete(key);
+    }
+  }
+
+  private async startSequence(nodeId: string, workerId: string, config: Dict): Promise<string> {
     const type = String(config['type']);
     let started: Dict;
     if (type === 'guest') {
