@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/*.d.ts'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'tmp/**', '**/*.d.ts'],
   },
   js.configs.recommended,
   {

@@ -16,7 +16,8 @@ import { CliError } from '../errors.js';
 
 const CDC_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/cdc.js');
 
-const NODE_CONFIG = {
+/** The node's config: one router worker with `realm1`, open to anonymous, on `port`. */
+const nodeConfig = (port: number) => ({
   version: 2,
   controller: { options: { title: 'quickstart node' } },
   workers: [
@@ -45,7 +46,7 @@ const NODE_CONFIG = {
         {
           type: 'universal',
           id: 'main',
-          endpoint: { type: 'tcp', port: 8080, interface: '127.0.0.1' },
+          endpoint: { type: 'tcp', port, interface: '127.0.0.1' },
           rawsocket: {},
           websocket: { ws: {} },
           web: { paths: { info: { type: 'nodeinfo' } } },
@@ -53,7 +54,18 @@ const NODE_CONFIG = {
       ],
     },
   ],
-};
+});
+
+/** The port of the node's first TCP transport, as its config (perhaps edited since) says. */
+function routerPort(configFile: string): number | undefined {
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as {
+    workers?: { transports?: { endpoint?: { type?: string; port?: number } }[] }[];
+  };
+  for (const w of config.workers ?? [])
+    for (const t of w.transports ?? [])
+      if (t.endpoint?.type === 'tcp' && typeof t.endpoint.port === 'number') return t.endpoint.port;
+  return undefined;
+}
 
 /** An OpenSSH Ed25519 key pair made with `ssh-keygen`, as a user would make it. */
 function ensureOwnerKey(file: string): void {
@@ -77,8 +89,14 @@ export function registerQuickstartCommand(program: Command): void {
     .description("run a center with a local node paired to it (the README's first command)")
     .option('--dir <dir>', 'where everything lives', '.cdc')
     .option('--listen <host:port>', 'where the center listens', '127.0.0.1:9000')
+    .option('--router-port <port>', "the port of the local node's router (a new node only)", '8080')
     .option('--log-level <level>', 'trace, debug, info, warn or error', 'warn')
-    .action(async (opts: { dir: string; listen: string; logLevel: string }) => {
+    .action(async (opts: { dir: string; listen: string; routerPort: string; logLevel: string }) => {
+      const port = Number(opts.routerPort);
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        throw new CliError(
+          `--router-port must be a port number (1-65535), not "${opts.routerPort}"`,
+        );
       const dir = resolve(opts.dir);
       mkdirSync(dir, { recursive: true });
       const [host = '127.0.0.1', portText = '9000'] = opts.listen.split(':');
@@ -97,8 +115,9 @@ export function registerQuickstartCommand(program: Command): void {
       await center.start();
       const nodeDir = join(dir, 'node', '.crossbar');
       mkdirSync(nodeDir, { recursive: true });
-      if (!existsSync(join(nodeDir, 'config.json')))
-        writeFileSync(join(nodeDir, 'config.json'), JSON.stringify(NODE_CONFIG, null, 2) + '\n');
+      const configFile = join(nodeDir, 'config.json');
+      if (!existsSync(configFile))
+        writeFileSync(configFile, JSON.stringify(nodeConfig(port), null, 2) + '\n');
       const { node } = await openNodeDirectory(nodeDir);
       if ((await center.domain.lookupKey(node.key.publicKeyHex)).kind === 'unknown') {
         await pairNode(
@@ -142,7 +161,7 @@ export function registerQuickstartCommand(program: Command): void {
           'CDC is running.',
           `  center       ${center.url}   (RawSocket ${center.rawSocketUrl}, health ${center.url.replace(/^ws/, 'http').replace(/\/ws$/, '/health')})`,
           `  realm        default, owned by the key ${key} (${keyPub.slice(0, 30)}…)`,
-          `  node         node1, directory ${rel(nodeDir)}; its router: ws://127.0.0.1:8080/ws, realm realm1`,
+          `  node         node1, directory ${rel(nodeDir)}; its router: ws://127.0.0.1:${routerPort(configFile) ?? port}/ws, realm realm1`,
           `  data         ${rel(join(dir, 'data'))} (SQLite)`,
           '',
           'Try, in another terminal:',
