@@ -1,14 +1,15 @@
 /**
  * Payload helpers shared by broker and dealer: appending `Arguments`/`ArgumentsKw` (or a
- * transparent payload) to an outgoing message, and copying passthru options verbatim.
+ * transparent payload, or a payload still in its JSON text) to an outgoing message, and copying passthru options verbatim.
  * @module
  */
 import type { Dict, Payload } from '@cdc/protocol';
 
 /** Append a message's payload in wire order; empty args are left out unless kwargs follow. */
 export function appendPayload(out: unknown[], m: Payload): unknown[] {
-  if (m.payload !== undefined) {
-    out.push(m.payload);
+  const raw = m.payload ?? m.json;
+  if (raw !== undefined) {
+    out.push(raw);
     return out;
   }
   const kw = m.kwargs;

@@ -5,13 +5,17 @@
  * other (lifecycle) messages too; a receiver also takes an envelope holding the message
  * itself (a structured clone).
  *
+ * A YIELD's payload travels as text of its own, which the receiving router keeps as a
+ * `JsonPayload` and splices into what it sends to JSON callers without parsing it: a realm
+ * backend's answers over a whole fleet are megabytes.
+ *
  * Every `send` on the channel is a system call, so what one turn of the event loop sends
  * goes out as one batch (a center's realm backend receives a heartbeat from each of
  * thousands of nodes, each in its own I/O callback). The batch leaves before the loop next
  * waits for I/O, keeping the order of messages.
  * @module
  */
-import { jsonSerializer } from '@cdc/protocol';
+import { JsonPayload, MessageType, jsonSerializer, serializePayload } from '@cdc/protocol';
 import type { TransportInfo } from '@cdc/protocol';
 import { BaseTransport } from './base.js';
 
@@ -29,6 +33,8 @@ export interface IpcChannel {
 /** The envelope of a WAMP message on the channel. */
 export interface IpcWampEnvelope {
   wamp: unknown[] | string;
+  /** The message's payload elements as JSON text, when `wamp` holds only its head. */
+  payload?: string;
 }
 
 export function isWampEnvelope(m: unknown): m is IpcWampEnvelope {
@@ -46,6 +52,16 @@ function isBatch(m: unknown): m is IpcBatch {
 
 function isCloseEnvelope(m: unknown): boolean {
   return typeof m === 'object' && m !== null && 'wampClose' in m;
+}
+
+/** Put a payload sent as text back on its message: kept as text on a YIELD, else parsed. */
+function withPayload(msg: unknown[], payload: string): void {
+  if (msg[0] === MessageType.YIELD) msg.push(new JsonPayload(payload));
+  else {
+    const elements = json.unserialize(payload);
+    if (!Array.isArray(elements)) throw new TypeError('an IPC payload must be a JSON array');
+    msg.push(...(elements as unknown[]));
+  }
 }
 
 class IpcTransport extends BaseTransport {
@@ -93,6 +109,14 @@ class IpcTransport extends BaseTransport {
         this.deliverError(e as Error);
         return;
       }
+      if (typeof m.payload === 'string' && Array.isArray(msg)) {
+        try {
+          withPayload(msg, m.payload);
+        } catch (e) {
+          this.deliverError(e as Error);
+          return;
+        }
+      }
       this.deliver(msg);
     } else this.deliver(m.wamp);
   }
@@ -107,7 +131,15 @@ class IpcTransport extends BaseTransport {
    */
   send(message: unknown[]): void {
     if (!this.open) return;
-    this.post({ wamp: json.serialize(message) });
+    const last = message[message.length - 1];
+    const payload =
+      message[0] !== MessageType.YIELD
+        ? undefined
+        : last instanceof JsonPayload
+          ? last.text
+          : serializePayload(message, 3);
+    if (payload === undefined) this.post({ wamp: json.serialize(message) });
+    else this.post({ wamp: json.serialize(message.slice(0, 3)), payload });
   }
 
   sendSerialized(data: Uint8Array | string): void {

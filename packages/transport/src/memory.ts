@@ -6,6 +6,7 @@
  */
 import {
   SERIALIZERS,
+  expandJsonPayload,
   type CloseDetails,
   type SerializerId,
   type Transport,
@@ -48,7 +49,7 @@ class MemoryTransport extends BaseTransport {
     if (!this.open) return;
     this.peer.post({
       kind: 'data',
-      value: this.serialize ? this.serializer.serialize(message) : message,
+      value: this.serialize ? this.serializer.serialize(message) : expandJsonPayload(message),
     });
   }
 

@@ -8,6 +8,7 @@ import type { NodeInfo, NodeStatus, RealmStatus } from '@cdc/api';
 import { invalidArgument } from '@cdc/client';
 import type { Params } from '@cdc/client';
 import type { RealmStore } from '@cdc/store';
+import { NodeInfoJson } from './node-json.js';
 import type { NodeTracker } from './nodes.js';
 import type { ImplementationTable } from './service.js';
 
@@ -35,6 +36,7 @@ export function globalApi(ctx: {
     (await ctx.store.listNodes())
       .map((n) => ctx.nodes.info(n))
       .sort((a, b) => (a.node_id < b.node_id ? -1 : a.node_id > b.node_id ? 1 : 0));
+  const json = new NodeInfoJson();
   return {
     [`${CDC}.get_status@1`]: async (): Promise<RealmStatus> => {
       const all = await infos();
@@ -52,20 +54,16 @@ export function globalApi(ctx: {
     [`${CDC}.get_nodes@1`]: async () => (await infos()).map((n) => n.node_id),
     [`${CDC}.get_nodes@2`]: async (p) => {
       const status = statusFilter(p, 'filter_status');
-      return (await infos()).filter((n) => status === undefined || n.status === status);
+      return json.list(await infos(), (n) => status === undefined || n.status === status);
     },
     [`${CDC}.get_nodes@3`]: async (p) => {
       const type = p.optString('filter_type');
       const status = statusFilter(p, 'filter_status');
-      const out: Record<string, NodeInfo> = {};
-      for (const n of await infos()) {
-        if (
-          (type === undefined || n.type === type) &&
-          (status === undefined || n.status === status)
-        )
-          out[n.node_id] = n;
-      }
-      return out;
+      return json.map(
+        await infos(),
+        (n) =>
+          (type === undefined || n.type === type) && (status === undefined || n.status === status),
+      );
     },
     [`${CDC}.get_node_status@1`]: async (p) => {
       const id = p.id('node_id');

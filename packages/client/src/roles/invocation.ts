@@ -5,7 +5,7 @@
  * has ended.
  * @module
  */
-import { MessageType, WampError, WampErrors } from '@cdc/protocol';
+import { JsonPayload, MessageType, WampError, WampErrors } from '@cdc/protocol';
 import type { Args, Invocation as InvocationMessage, Kwargs } from '@cdc/protocol';
 import { CanceledError } from '../errors.js';
 import { CallResult } from '../result.js';
@@ -168,6 +168,17 @@ export class Invocation {
     let kwargs: Kwargs = {};
     const options: Dict = {};
     let bytes: Uint8Array | undefined;
+    if (value instanceof JsonPayload) {
+      // Already JSON text (a big result kept serialized by the callee): sent as it is.
+      const error = this.ctx.send({
+        type: MessageType.YIELD,
+        requestId: this.requestId,
+        options,
+        json: value,
+      });
+      if (error !== undefined) this.sendError(error.uri, error.args, {});
+      return;
+    }
     if (value instanceof CallResult) {
       ({ args, kwargs } = value);
       bytes = value.payload;

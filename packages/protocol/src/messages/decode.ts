@@ -6,6 +6,7 @@
  */
 import { ERROR_REQUEST_TYPES, MessageType, messageName } from '../codes.js';
 import { ProtocolError } from '../errors.js';
+import { JsonPayload } from '../serializers/json-payload.js';
 import * as F from './fields.js';
 import type { Dict, Payload, WampMessage } from './types.js';
 
@@ -59,6 +60,12 @@ function payload<T extends object>(
   const p = out as T & Payload;
   if (m.length <= i) return p;
   const a = m[i];
+  if (a instanceof JsonPayload) {
+    // Made only by our own IPC transport from text it serialized itself (see there).
+    if (m.length > i + 1) throw new ProtocolError(`${name} has elements after its JSON payload`);
+    p.json = a;
+    return p;
+  }
   if (a instanceof Uint8Array) {
     if (typeof meta['enc_algo'] !== 'string') {
       throw new ProtocolError(`${name} carries a binary payload without enc_algo`);

@@ -13,8 +13,9 @@ function hasKeys(d: object): boolean {
 }
 
 function withPayload(head: unknown[], m: Payload): unknown[] {
-  if (m.payload !== undefined) {
-    head.push(m.payload);
+  const raw = m.payload ?? m.json;
+  if (raw !== undefined) {
+    head.push(raw);
     return head;
   }
   if (m.kwargs !== undefined && hasKeys(m.kwargs)) {

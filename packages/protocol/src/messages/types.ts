@@ -6,6 +6,7 @@
  */
 import { MessageType } from '../codes.js';
 import type { Args, Kwargs } from '../errors.js';
+import type { JsonPayload } from '../serializers/json-payload.js';
 
 export type Dict = Record<string, unknown>;
 
@@ -15,6 +16,8 @@ export interface Payload {
   kwargs?: Kwargs | undefined;
   /** Transparent payload bytes (autobahn `enc_*` form) in place of args. */
   payload?: Uint8Array | undefined;
+  /** Args and kwargs still as JSON text, in place of both (see `JsonPayload`). */
+  json?: JsonPayload | undefined;
 }
 
 export interface Hello {

@@ -5,6 +5,7 @@
 import { Encoder } from 'cbor-x';
 import type { Options } from 'cbor-x';
 import { prepareForBinary } from './ints.js';
+import { expandJsonPayload } from './json.js';
 import type { Serializer } from './types.js';
 
 // No records, no typed-array tags, no shared structures: plain CBOR every peer reads.
@@ -25,7 +26,7 @@ export const cborSerializer: Serializer = {
   binary: true,
   rawsocketId: 3,
   serialize(message: unknown[]): Uint8Array {
-    return encoder.encode(prepareForBinary(message));
+    return encoder.encode(prepareForBinary(expandJsonPayload(message)));
   },
   unserialize(data: Uint8Array | string): unknown {
     if (typeof data === 'string') throw new TypeError('cbor messages must be binary');

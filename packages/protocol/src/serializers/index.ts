@@ -8,7 +8,9 @@ import { msgpackSerializer } from './msgpack.js';
 import type { Serializer, SerializerId } from './types.js';
 
 export type { Serializer, SerializerId } from './types.js';
-export { jsonSerializer } from './json.js';
+export { jsonSerializer, expandJsonPayload, parseJsonPayload, serializePayload } from './json.js';
+export type { TextSerializer } from './json.js';
+export { JsonPayload } from './json-payload.js';
 export { msgpackSerializer } from './msgpack.js';
 export { cborSerializer } from './cbor.js';
 export { toBase64, fromBase64 } from './base64.js';

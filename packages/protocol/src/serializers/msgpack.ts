@@ -4,6 +4,7 @@
  * @module
  */
 import { Unpackr } from 'msgpackr';
+import { expandJsonPayload } from './json.js';
 import { MsgpackEncoder } from './msgpack-encode.js';
 import type { Serializer } from './types.js';
 
@@ -21,7 +22,7 @@ export const msgpackSerializer: Serializer = {
   binary: true,
   rawsocketId: 2,
   serialize(message: unknown[]): Uint8Array {
-    return encoder.encode(message);
+    return encoder.encode(expandJsonPayload(message));
   },
   unserialize(data: Uint8Array | string): unknown {
     if (typeof data === 'string') throw new TypeError('msgpack messages must be binary');

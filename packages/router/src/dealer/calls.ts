@@ -11,6 +11,7 @@ import {
   ProtocolError,
   WampError,
   WampErrors,
+  parseJsonPayload,
   CrossbarErrors,
 } from '@cdc/protocol';
 import type { Call, Cancel, Dict, ErrorMessage, Payload, Yield } from '@cdc/protocol';
@@ -372,7 +373,12 @@ export class CallEngine {
   /** Relay a RESULT (final or progressive) to the caller. */
   private deliver(inv: Invocation, details: Dict, p: Payload, progress: boolean): void {
     if (inv.internal !== undefined) {
-      if (!progress) inv.internal.resolve({ args: p.args ?? [], kwargs: p.kwargs ?? {} });
+      if (!progress)
+        inv.internal.resolve(
+          p.json !== undefined
+            ? parseJsonPayload(p.json)
+            : { args: p.args ?? [], kwargs: p.kwargs ?? {} },
+        );
       return;
     }
     const caller = inv.caller;

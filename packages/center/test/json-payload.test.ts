@@ -1,0 +1,121 @@
+/**
+ * A result that crosses the router as JSON text (`JsonPayload`): a callee on an IPC
+ * transport (as realm backends are) yields; the router hands the payload on untouched to
+ * JSON callers and expanded to MessagePack and CBOR callers, to callers in the same process
+ * and to its own internal calls; a callee may return ready JSON text (as `get_nodes` does).
+ * Every caller gets the same values, binary ones included.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { JsonPayload, type SerializerId } from '@cdc/protocol';
+import { Router } from '@cdc/router';
+import type { RealmConfig } from '@cdc/router';
+import { createIpcTransport, createMemoryPair } from '@cdc/transport';
+import type { IpcChannel } from '@cdc/transport';
+import { CallResult, joinSession } from '@cdc/client';
+import type { Session } from '@cdc/client';
+import { captureLogger } from './helpers.js';
+
+const REALM = 'realm1';
+const OPEN = {
+  name: REALM,
+  roles: [
+    {
+      name: 'anonymous',
+      permissions: [
+        {
+          uri: '',
+          match: 'prefix',
+          allow: { call: true, register: true, publish: true, subscribe: true },
+        },
+      ],
+    },
+  ],
+} as unknown as RealmConfig;
+
+/** Two ends of an IPC channel in one process; messages are copied, as Node's channel does. */
+function channelPair(): [IpcChannel, IpcChannel] {
+  const a = new EventEmitter();
+  const b = new EventEmitter();
+  const link = (from: EventEmitter, to: EventEmitter): void => {
+    Object.assign(from, {
+      send: (m: unknown) => {
+        const copy = structuredClone(m);
+        setImmediate(() => to.emit('message', copy));
+        return true;
+      },
+    });
+  };
+  link(a, b);
+  link(b, a);
+  return [a, b];
+}
+
+/** Values with every byte array as a plain `Uint8Array` (decoders give Buffers). */
+function norm(v: unknown): unknown {
+  if (v instanceof Uint8Array) return new Uint8Array(v);
+  if (Array.isArray(v)) return v.map(norm);
+  if (typeof v === 'object' && v !== null)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm(x)]));
+  return v;
+}
+
+let router: Router;
+let callee: Session;
+const callers = new Map<string, Session>();
+const BYTES = new Uint8Array([0, 1, 2, 250, 255]);
+const BIG = Array.from({ length: 2000 }, (_, i) => ({ id: `n-${i}`, n: i, tags: ['a', 'ü'] }));
+
+before(async () => {
+  router = new Router({ logger: captureLogger() });
+  router.addRealm(OPEN);
+  const [routerEnd, calleeEnd] = channelPair();
+  router.accept(createIpcTransport(routerEnd, 'ipc:test'), {});
+  callee = await joinSession(createIpcTransport(calleeEnd, 'ipc:router'), { realm: REALM });
+  await callee.register(
+    'com.example.big',
+    () => new CallResult([BIG, BYTES], { note: 'ok', raw: BYTES }),
+  );
+  await callee.register('com.example.empty', () => undefined);
+  await callee.register(
+    'com.example.text',
+    () => new JsonPayload('[[{"a":1,"s":"\\u00fc"}],{"k":"v"}]'),
+  );
+  for (const serializer of ['json', 'msgpack', 'cbor'] as SerializerId[]) {
+    const [client, server] = createMemoryPair({ serializer });
+    router.accept(server, {});
+    callers.set(serializer, await joinSession(client, { realm: REALM }));
+  }
+  const [client, server] = createMemoryPair({ serialize: false });
+  router.accept(server, {});
+  callers.set('in-process', await joinSession(client, { realm: REALM }));
+});
+
+after(async () => {
+  for (const s of callers.values()) await s.leave();
+  await callee.leave();
+});
+
+for (const kind of ['json', 'msgpack', 'cbor', 'in-process']) {
+  test(`json payload - a ${kind} caller gets an IPC callee's result whole`, async () => {
+    const s = callers.get(kind);
+    assert.ok(s);
+    const big = await s.call('com.example.big');
+    assert.deepEqual(norm(big.args), [BIG, BYTES]);
+    assert.deepEqual(norm(big.kwargs), { note: 'ok', raw: BYTES });
+    assert.ok(big.args[1] instanceof Uint8Array, 'binary stays binary');
+
+    const empty = await s.call('com.example.empty');
+    assert.deepEqual([empty.args, empty.kwargs], [[], {}]);
+
+    const text = await s.call('com.example.text');
+    assert.deepEqual(text.args, [{ a: 1, s: 'ü' }]);
+    assert.deepEqual(text.kwargs, { k: 'v' });
+  });
+}
+
+test("json payload - the router's own internal call gets the parsed result", async () => {
+  assert.deepEqual(norm(await router.callInternal(REALM, 'com.example.big', [])), [BIG, BYTES]);
+  assert.deepEqual(await router.callInternal(REALM, 'com.example.text', []), [{ a: 1, s: 'ü' }]);
+});
