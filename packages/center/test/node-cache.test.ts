@@ -45,6 +45,12 @@ test('node cache - agrees with the database after every kind of write', async (t
   await agree('changed');
   await cache.nodeSeen('n1', { time: new Date().toISOString(), type: 'cdc', version: '1.2.3' });
   await agree('seen');
+  await cache.nodesSeen([
+    { node_id: 'n2', time: '2026-03-01T12:00:00+02:00', type: 'crossbar' },
+    { node_id: 'gone', time: new Date().toISOString() },
+    { node_id: 'before', time: new Date().toISOString(), version: null },
+  ]);
+  await agree('many seen');
   await cache.recordHeartbeats([hb('n1', 1), hb('n2', 1), hb('gone', 1), hb('n1', 2)], 5);
   await cache.recordHeartbeat(hb('before', 7));
   await agree('heartbeats');
@@ -57,6 +63,7 @@ test('node cache - agrees with the database after every kind of write', async (t
   await assert.rejects(cache.upsertNode({ node_id: 'n3', pubkey: key(2) }), StoreError);
   await assert.rejects(cache.recordHeartbeats([hb('n1', 3), { ...hb('n1', 4), time: 'x' }]));
   await assert.rejects(cache.nodeSeen('nobody', { time: new Date().toISOString() }), StoreError);
+  await assert.rejects(cache.nodesSeen([{ node_id: 'n1', time: 'x' }]), StoreError);
   await agree('after failures');
   assert.equal((await cache.getNode('n1'))?.heartbeat, 2);
 });

@@ -199,6 +199,18 @@ export interface RealmStore {
     nodeId: string,
     info: { time: string; version?: string | null; type?: string | null },
   ): Promise<void>;
+  /**
+   * Many nodes seen, in one transaction: those that no longer exist are skipped and named
+   * in `unknown`; an invalid entry fails the batch (INVALID), writing nothing.
+   */
+  nodesSeen(
+    seen: readonly {
+      node_id: string;
+      time: string;
+      version?: string | null;
+      type?: string | null;
+    }[],
+  ): Promise<{ recorded: number; unknown: string[] }>;
   /** Record a heartbeat (keeping the most recent `keep` per node) and update the node entry. */
   recordHeartbeat(hb: HeartbeatRecord, keep?: number): Promise<void>;
   /**

@@ -84,6 +84,26 @@ export class CachedRealmStore implements RealmStore {
     if (n !== undefined) this.nodes?.set(nodeId, n);
   }
 
+  async nodesSeen(
+    seen: Parameters<RealmStore['nodesSeen']>[0],
+  ): Promise<{ recorded: number; unknown: string[] }> {
+    const res = await this.db.nodesSeen(seen);
+    // What the database did, done to the cached rows (no read back of thousands of rows).
+    const nodes = this.nodes;
+    if (nodes !== undefined)
+      for (const s of seen) {
+        const n = nodes.get(s.node_id);
+        if (n === undefined) continue;
+        nodes.set(s.node_id, {
+          ...n,
+          last_seen: new Date(s.time).toISOString(),
+          ...(s.version !== undefined ? { version: s.version } : {}),
+          ...(s.type !== undefined ? { type: s.type } : {}),
+        });
+      }
+    return res;
+  }
+
   async recordHeartbeat(hb: HeartbeatRecord, keep?: number): Promise<void> {
     await this.db.recordHeartbeat(hb, keep);
     this.patch([hb]);

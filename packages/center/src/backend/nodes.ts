@@ -6,9 +6,10 @@
  * Status: `created` (known, never seen), `online` (connected), `running` (connected and its
  * workers running), `offline` (was seen, not connected now).
  *
- * Heartbeats (one per node every 10 s: a thousand a second for a big fleet) update the live
- * state at once and reach the database in batches, one transaction per second; a crash
- * loses at most that second of heartbeat history, never a node's status.
+ * Heartbeats (one per node every 10 s: a thousand a second for a big fleet) and sightings
+ * (a node joined; it said what it runs) update the live state at once and reach the
+ * database in batches, one transaction per second; a crash loses at most that second of
+ * history, never a node's status. Metrics hear of status changes at most every 100 ms.
  * @module
  */
 import { EVENTS, HEARTBEAT_PERIOD_S, NODE_ROLE } from '@cdc/api';
@@ -36,6 +37,15 @@ const FLUSH_INTERVAL_MS = 1000;
 const FLUSH_BATCH = 2000;
 /** History kept per node. */
 const HEARTBEATS_KEPT = 10;
+/** Status changes are told to `onChange` at most this often (a fleet joins in a storm). */
+const CHANGE_COALESCE_MS = 100;
+
+/** A sighting waiting for the database: when, and what the node said it runs. */
+interface Seen {
+  time: string;
+  version?: string | null;
+  type?: string | null;
+}
 
 export interface NodeTrackerOptions {
   realm: string;
@@ -43,7 +53,7 @@ export interface NodeTrackerOptions {
   session: Session;
   log: Logger;
   heartbeatPeriodS?: number;
-  /** Called on every status change (metrics). */
+  /** Called after status changes (metrics), at most every 100 ms. */
   onChange?: () => void;
   /** Called when a node's session ends (or is closed for silence). */
   onLeft?: (nodeId: string) => void;
@@ -78,8 +88,11 @@ export class NodeTracker {
   private flushing: Promise<void> | undefined;
   /** Per node, how many workers of each type its desired state says should run. */
   private readonly desired = new Map<string, Record<string, number>>();
-  /** `type/version` last written per node: written again only when it changes. */
-  private readonly described = new Map<string, string>();
+  /** What each node last said it runs: written again only when it changes. */
+  private readonly described = new Map<string, { type: string; version: string | null }>();
+  /** Sightings not yet in the database, by node. */
+  private readonly seenPending = new Map<string, Seen>();
+  private changeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly periodMs: number;
   /** Called when a node joins that has no entry yet (a pairing made elsewhere). */
   beforeJoin: (() => Promise<void>) | undefined;
@@ -116,32 +129,60 @@ export class NodeTracker {
   async stop(): Promise<void> {
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
     if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
+    if (this.changeTimer !== undefined) clearTimeout(this.changeTimer);
     await this.flush();
+    await this.flush(); // what arrived while the first one was writing
   }
 
-  /** Write the waiting heartbeats in one transaction (one flush at a time). */
+  /** Write the waiting sightings and heartbeats, a transaction each (one flush at a time). */
   flush(): Promise<void> {
     if (this.flushing !== undefined) return this.flushing;
-    if (this.pending.length === 0) return Promise.resolve();
+    if (this.pending.length === 0 && this.seenPending.size === 0) return Promise.resolve();
     const batch = this.pending;
     this.pending = [];
-    this.flushing = this.o.store
-      .recordHeartbeats(batch, HEARTBEATS_KEPT)
-      .then(
-        ({ unknown }) => {
-          if (unknown.length > 0)
-            this.o.log.debug({ nodes: unknown }, 'heartbeats of deleted nodes skipped');
-        },
-        (e: unknown) =>
-          this.o.log.warn(
-            { heartbeats: batch.length, err: (e as Error).message },
-            'heartbeats not recorded',
-          ),
-      )
+    const seen = [...this.seenPending].map(([node_id, x]) => ({ node_id, ...x }));
+    this.seenPending.clear();
+    this.flushing = this.writeSeen(seen)
+      .then(() => this.writeHeartbeats(batch))
       .finally(() => {
         this.flushing = undefined;
       });
     return this.flushing;
+  }
+
+  private async writeSeen(seen: (Seen & { node_id: string })[]): Promise<void> {
+    if (seen.length === 0) return;
+    try {
+      const { unknown } = await this.o.store.nodesSeen(seen);
+      if (unknown.length > 0) this.o.log.debug({ nodes: unknown }, 'sightings of deleted nodes');
+    } catch (e) {
+      this.o.log.warn(
+        { nodes: seen.length, err: (e as Error).message },
+        'node sightings not recorded',
+      );
+      // What they run is written again with their next heartbeat.
+      for (const x of seen) if (x.type !== undefined) this.described.delete(x.node_id);
+    }
+  }
+
+  private async writeHeartbeats(batch: HeartbeatRecord[]): Promise<void> {
+    if (batch.length === 0) return;
+    try {
+      const { unknown } = await this.o.store.recordHeartbeats(batch, HEARTBEATS_KEPT);
+      if (unknown.length > 0)
+        this.o.log.debug({ nodes: unknown }, 'heartbeats of deleted nodes skipped');
+    } catch (e) {
+      this.o.log.warn(
+        { heartbeats: batch.length, err: (e as Error).message },
+        'heartbeats not recorded',
+      );
+    }
+  }
+
+  /** Note a sighting for the next flush (a later one adds to a waiting one). */
+  private seen(nodeId: string, x: Seen): void {
+    this.seenPending.set(nodeId, { ...this.seenPending.get(nodeId), ...x });
+    if (this.seenPending.size >= FLUSH_BATCH) void this.flush();
   }
 
   private async onJoin(d: Record<string, unknown>): Promise<void> {
@@ -158,9 +199,7 @@ export class NodeTracker {
     });
     this.bySession.set(session, nodeId);
     if ((await this.o.store.getNode(nodeId)) === undefined) await this.beforeJoin?.();
-    await this.o.store.nodeSeen(nodeId, { time: new Date().toISOString() }).catch((e: unknown) => {
-      this.o.log.warn({ node: nodeId, err: (e as Error).message }, 'could not record node join');
-    });
+    this.seen(nodeId, { time: new Date().toISOString() });
     this.o.log.info({ node: nodeId, session }, 'node connected');
     this.update(nodeId);
   }
@@ -200,15 +239,10 @@ export class NodeTracker {
     // Our nodes say what they are; a Crossbar.io edge sends no `type`.
     const type = hb.type ?? (hb.version !== undefined ? 'cdc' : 'crossbar');
     const version = hb.version ?? null;
-    const described = `${type}/${version ?? ''}`;
-    if (this.described.get(nodeId) !== described) {
-      this.described.set(nodeId, described);
-      this.o.store
-        .nodeSeen(nodeId, { time: now.toISOString(), type, version })
-        .catch((e: unknown) => {
-          this.described.delete(nodeId);
-          this.o.log.warn({ node: nodeId, err: (e as Error).message }, 'node type not recorded');
-        });
+    const said = this.described.get(nodeId);
+    if (said?.type !== type || said.version !== version) {
+      this.described.set(nodeId, { type, version });
+      this.seen(nodeId, { time: now.toISOString(), type, version });
     }
     this.update(nodeId);
   }
@@ -250,6 +284,11 @@ export class NodeTracker {
     for (const id of nodeId !== undefined ? [nodeId] : [...this.live.keys()]) this.update(id);
   }
 
+  /** Whether a node has workers whose desired state is `started`. */
+  hasStartedWorkers(nodeId: string): boolean {
+    return this.desired.has(nodeId);
+  }
+
   /** The session ID of a connected node. */
   sessionOf(nodeId: string): number | undefined {
     return this.live.get(nodeId)?.session;
@@ -266,7 +305,13 @@ export class NodeTracker {
 
   statusOf(node: NodeRecord): NodeStatus {
     const l = this.live.get(node.node_id);
-    if (l === undefined) return node.last_seen === null ? 'created' : 'offline';
+    if (l === undefined) {
+      // Seen once it was: its sighting may still be on its way to the database.
+      const was = this.statuses.get(node.node_id);
+      return node.last_seen === null && (was === undefined || was === 'created')
+        ? 'created'
+        : 'offline';
+    }
     return liveStatus(l, this.desired.get(node.node_id));
   }
 
@@ -274,6 +319,7 @@ export class NodeTracker {
   forget(nodeId: string): void {
     this.statuses.delete(nodeId);
     this.described.delete(nodeId);
+    this.seenPending.delete(nodeId);
   }
 
   /** Recompute a node's status and publish the change. */
@@ -296,13 +342,22 @@ export class NodeTracker {
     const before = this.statuses.get(nodeId);
     this.statuses.set(nodeId, now);
     if (now === before) return;
-    this.o.onChange?.();
+    this.changed();
     // A node that just got its entry is `created`: no status change to announce.
     if (before === undefined && now === 'created') return;
     if (this.o.session.isOpen)
       this.o.session
         .publish(EVENTS.ON_NODE_STATUS, [nodeId, before ?? 'created', now])
         .catch(() => undefined);
+  }
+
+  private changed(): void {
+    if (this.o.onChange === undefined || this.changeTimer !== undefined) return;
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = undefined;
+      this.o.onChange?.();
+    }, CHANGE_COALESCE_MS);
+    this.changeTimer.unref();
   }
 
   /** Counts by status for metrics. */
@@ -314,6 +369,7 @@ export class NodeTracker {
 
   info(n: NodeRecord): NodeInfo {
     const l = this.live.get(n.node_id);
+    const said = this.described.get(n.node_id); // ahead of the database until the flush
     return {
       node_id: n.node_id,
       status: this.statusOf(n),
@@ -324,8 +380,8 @@ export class NodeTracker {
       heartbeat: l?.last?.seq ?? n.heartbeat,
       heartbeat_time: l?.last?.time ?? n.heartbeat_time,
       workers: workerCounts(l?.workers ?? n.workers),
-      version: n.version,
-      type: n.type,
+      version: said !== undefined ? said.version : n.version,
+      type: said !== undefined ? said.type : n.type,
     };
   }
 }

@@ -67,6 +67,7 @@ export class RealmBackend {
       nodes: this.calls,
       isOnline: (id) => this.nodes.isOnline(id),
       onlineNodes: () => this.nodes.onlineNodes(),
+      hasStartedWorkers: (id) => this.nodes.hasStartedWorkers(id),
       log: o.log,
       ...(o.reconcileIntervalMs !== undefined ? { intervalMs: o.reconcileIntervalMs } : {}),
     });
@@ -109,7 +110,7 @@ export class RealmBackend {
       (_args, _kw, d: InvocationDetails) => {
         if (d.callerAuthrole === NODE_ROLE && d.callerAuthid !== undefined) {
           const nodeId = d.callerAuthid;
-          setImmediate(() => void this.reconciler.schedule(nodeId));
+          setImmediate(() => this.reconciler.nodeUp(nodeId));
         }
         return {
           type: 'management',
@@ -155,7 +156,7 @@ export class RealmBackend {
     );
     this.reconciler.start();
     // Nodes connected before this backend (re)started come back to their desired state.
-    for (const id of this.nodes.onlineNodes()) void this.reconciler.schedule(id);
+    this.reconciler.sweep();
     this.o.onMetrics?.(this.nodes.counts());
     return n;
   }

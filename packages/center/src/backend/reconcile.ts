@@ -4,6 +4,10 @@
  * procedures are registered), after `create_node`, and every little while for every
  * connected node, each worker stored as `started` that does not run is started with its
  * stored config. Idempotent: what runs is left alone, and one pass per node at a time.
+ *
+ * A fleet is big: sweeps and probes pass over only the nodes with workers to run (the
+ * realm backend, the only writer of desired state, knows them without asking the
+ * database), and at most a few passes run at once.
  * @module
  */
 import type { Logger } from '@cdc/router';
@@ -16,13 +20,20 @@ export interface ReconcilerOptions {
   nodes: NodeCaller;
   isOnline(nodeId: string): boolean;
   onlineNodes(): string[];
+  /** Whether a node has workers stored as `started` (from memory: no database read). */
+  hasStartedWorkers(nodeId: string): boolean;
   log: Logger;
   /** Between sweeps over every connected node (default 30 s). */
   intervalMs?: number;
 }
 
+/** Passes running at once; the others wait their turn. */
+const CONCURRENT_PASSES = 16;
+
 export class Reconciler {
   private readonly passes = new Map<string, Promise<void>>();
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
   /** Asked again while a pass ran: run another one after it. */
   private readonly again = new Set<string>();
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -31,10 +42,18 @@ export class Reconciler {
   constructor(private readonly o: ReconcilerOptions) {}
 
   start(): void {
-    this.timer = setInterval(() => {
-      for (const id of this.o.onlineNodes()) void this.schedule(id);
-    }, this.o.intervalMs ?? 30_000);
+    this.timer = setInterval(() => this.sweep(), this.o.intervalMs ?? 30_000);
     this.timer.unref();
+  }
+
+  /** A pass over every connected node that has workers to run. */
+  sweep(): void {
+    for (const id of this.o.onlineNodes()) this.nodeUp(id);
+  }
+
+  /** A node came up (or is still up): reconcile it if it has workers to run. */
+  nodeUp(nodeId: string): void {
+    if (this.o.hasStartedWorkers(nodeId)) void this.schedule(nodeId);
   }
 
   stop(): void {
@@ -42,7 +61,10 @@ export class Reconciler {
     if (this.timer !== undefined) clearInterval(this.timer);
   }
 
-  /** Bring a node to its desired state soon; resolves when the pass it joined is done. */
+  /**
+   * Bring a node to its desired state soon, reading it from the database (after a change
+   * to it); resolves when the pass it joined is done.
+   */
   schedule(nodeId: string): Promise<void> {
     const running = this.passes.get(nodeId);
     if (running !== undefined) {
@@ -58,6 +80,17 @@ export class Reconciler {
   }
 
   private async pass(nodeId: string): Promise<void> {
+    if (this.running >= CONCURRENT_PASSES) await new Promise<void>((r) => this.waiting.push(r));
+    this.running++;
+    try {
+      await this.reconcile(nodeId);
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async reconcile(nodeId: string): Promise<void> {
     const { store, nodes, log } = this.o;
     if (this.stopped || !this.o.isOnline(nodeId)) return;
     try {

@@ -106,20 +106,56 @@ export async function deleteNode(e: E, nodeId: string): Promise<boolean> {
   });
 }
 
-export async function nodeSeen(
-  e: E,
-  nodeId: string,
-  info: { time: string; version?: string | null; type?: string | null },
-): Promise<void> {
-  const id = v.nodeId(nodeId);
-  const i = v.input(info, 'info');
+/** What a node reported when it was seen: the time, and what it runs when it said so. */
+export interface NodeSeen {
+  time: string;
+  version?: string | null;
+  type?: string | null;
+}
+
+function seenChange(info: NodeSeen, what: string) {
+  const i = v.input(info, what);
   const change: { last_seen: string; version?: string | null; type?: string | null } = {
-    last_seen: v.isoTime(i['time'], 'time'),
+    last_seen: v.isoTime(i['time'], `${what}: time`),
   };
   if (i['version'] !== undefined) change.version = v.optionalText(i['version'], 'version');
   if (i['type'] !== undefined) change.type = v.optionalText(i['type'], 'type');
+  return change;
+}
+
+export async function nodeSeen(e: E, nodeId: string, info: NodeSeen): Promise<void> {
+  const id = v.nodeId(nodeId);
+  const change = seenChange(info, 'info');
   const r = await e.run(`record that node "${id}" was seen`, (db) =>
     db.updateTable('nodes').set(change).where('node_id', '=', id).executeTakeFirst(),
   );
   if (r.numUpdatedRows === 0n) throw new StoreError('NOT_FOUND', `node "${id}" does not exist`);
+}
+
+/**
+ * Record many sightings in one transaction (a center sees thousands of nodes join at
+ * once). Those of nodes that no longer exist are skipped and named in `unknown`; an invalid
+ * one fails the batch (INVALID) before anything is written.
+ */
+export async function nodesSeen(
+  e: E,
+  seen: readonly (NodeSeen & { node_id: string })[],
+): Promise<{ recorded: number; unknown: string[] }> {
+  const rows = seen.map((s, n) => ({
+    id: v.nodeId(s.node_id),
+    change: seenChange(s, `sighting ${n}`),
+  }));
+  if (rows.length === 0) return { recorded: 0, unknown: [] };
+  return e.tx(`record ${rows.length} node sightings`, async (trx) => {
+    const unknown: string[] = [];
+    for (const { id, change } of rows) {
+      const r = await trx
+        .updateTable('nodes')
+        .set(change)
+        .where('node_id', '=', id)
+        .executeTakeFirst();
+      if (r.numUpdatedRows === 0n) unknown.push(id);
+    }
+    return { recorded: rows.length - unknown.length, unknown };
+  });
 }

@@ -66,6 +66,12 @@ export class KyselyRealmStore implements RealmStore {
     return nodes.nodeSeen(this.#e, nodeId, info);
   }
 
+  nodesSeen(
+    seen: readonly (nodes.NodeSeen & { node_id: string })[],
+  ): Promise<{ recorded: number; unknown: string[] }> {
+    return nodes.nodesSeen(this.#e, seen);
+  }
+
   recordHeartbeat(hb: HeartbeatRecord, keep?: number): Promise<void> {
     return heartbeats.recordHeartbeat(this.#e, hb, keep);
   }

@@ -114,6 +114,38 @@ export function realmCases(it: Case): void {
     await rejectsWith(r.nodeSeen('node1', { time: 'yesterday' }), 'INVALID', /ISO 8601/);
   });
 
+  it(
+    'nodes',
+    'nodesSeen records a batch in one go, skips the unknown, refuses a bad one',
+    async (c) => {
+      const r = await realmStore(c);
+      await r.upsertNode({ node_id: 'node1' });
+      await r.upsertNode({ node_id: 'node2' });
+      assert.deepEqual(await r.nodesSeen([]), { recorded: 0, unknown: [] });
+      const res = await r.nodesSeen([
+        { node_id: 'node1', time: at(1) },
+        { node_id: 'gone', time: at(1) },
+        { node_id: 'node2', time: at(2), version: '2.0.0', type: 'cdc' },
+        { node_id: 'node1', time: at(3), type: 'crossbar' },
+      ]);
+      assert.deepEqual(res, { recorded: 3, unknown: ['gone'] });
+      const [n1, n2] = [must(await r.getNode('node1')), must(await r.getNode('node2'))];
+      assert.deepEqual([n1.last_seen, n1.type, n1.version], [at(3), 'crossbar', null]);
+      assert.deepEqual([n2.last_seen, n2.type, n2.version], [at(2), 'cdc', '2.0.0']);
+      // One bad entry: nothing of the batch is written.
+      await rejectsWith(
+        r.nodesSeen([
+          { node_id: 'node1', time: at(9) },
+          { node_id: 'node2', time: 'yesterday' },
+        ]),
+        'INVALID',
+        /sighting 1: time "yesterday" is not an ISO 8601/,
+      );
+      await rejectsWith(r.nodesSeen([{ node_id: 'Node 1', time: at(9) }]), 'INVALID', /node ID/);
+      assert.equal(must(await r.getNode('node1')).last_seen, at(3));
+    },
+  );
+
   it('heartbeats', 'recording updates the node and keeps the newest per node', async (c) => {
     const r = await realmStore(c);
     await r.upsertNode({ node_id: 'node1' });
