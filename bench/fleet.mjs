@@ -23,7 +23,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { SigningKey, KeySigner } from '@cdc/cryptosign';
 import { joinSession } from '@cdc/client';
 import { connect } from '@cdc/transport';
@@ -32,14 +31,9 @@ import { addRealm, grant, pairNode } from '@cdc/center';
 import { Histogram } from './lib/hist.mjs';
 import { formatSummary, summarize } from './lib/profile.mjs';
 import { Child } from './lib/ipc.mjs';
+import { parseFlags, pathFrom } from './lib/cli.mjs';
 
-const flags = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .map((a) => /^--([^=]+)(?:=(.*))?$/.exec(a))
-    .filter(Boolean)
-    .map((m) => [m[1], m[2] ?? true]),
-);
+const flags = parseFlags();
 const SIZES = String(flags.sizes ?? '1000,5000,10000')
   .split(',')
   .map(Number);
@@ -48,7 +42,7 @@ const PERIOD = Number(flags.period ?? 10);
 const WINDOW = Number(flags.window ?? 20);
 const CONCURRENCY = Number(flags.concurrency ?? 200);
 const REALM = 'fleet';
-const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const here = pathFrom(import.meta.url);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const CDC = 'com.crossbario.cdc';
 

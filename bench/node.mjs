@@ -17,22 +17,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { joinSession } from '@cdc/client';
 import { connect } from '@cdc/transport';
 import { Histogram } from './lib/hist.mjs';
+import { parseFlags, pathFrom } from './lib/cli.mjs';
 
-const flags = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .map((a) => /^--([^=]+)(?:=(.*))?$/.exec(a))
-    .filter(Boolean)
-    .map((m) => [m[1], m[2] ?? true]),
-);
+const flags = parseFlags();
 const STARTS = Number(flags.starts ?? 10);
 const CALLS = Number(flags.calls ?? 3000);
 const IDLE_S = Number(flags.idle ?? 30);
-const CDC = fileURLToPath(new URL('../apps/cli/bin/cdc.js', import.meta.url));
+const CDC = pathFrom(import.meta.url)('../apps/cli/bin/cdc.js');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** RSS and PSS (MB) of a process, from /proc/<pid>/smaps_rollup. */

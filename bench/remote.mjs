@@ -14,7 +14,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { joinSession } from '@cdc/client';
 import { KeySigner, SigningKey } from '@cdc/cryptosign';
 import { connect } from '@cdc/transport';
@@ -23,16 +22,11 @@ import { addRealm, pairNode } from '@cdc/center';
 import { openNodeDirectory } from '@cdc/node';
 import { Histogram } from './lib/hist.mjs';
 import { Child } from './lib/ipc.mjs';
+import { parseFlags, pathFrom } from './lib/cli.mjs';
 
-const flags = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .map((a) => /^--([^=]+)(?:=(.*))?$/.exec(a))
-    .filter(Boolean)
-    .map((m) => [m[1], m[2] ?? true]),
-);
+const flags = parseFlags();
 const CALLS = Number(flags.calls ?? 2000);
-const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const here = pathFrom(import.meta.url);
 const CDC = here('../apps/cli/bin/cdc.js');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
