@@ -19,23 +19,24 @@ export interface PreparedCall {
   args: unknown[];
 }
 
-/** The `@1` definition of `<group prefix>.<short>`; a missing one is a bug in the CLI. */
-export function procedure(group: ProcedureDef['group'], short: string): ProcedureDef {
+/** The definition of `<group prefix>.<short>@<version>`; a missing one is a bug in the CLI. */
+export function procedure(group: ProcedureDef['group'], short: string, version = 1): ProcedureDef {
   const d = PROCEDURES.find(
-    (p) => p.group === group && p.version === 1 && p.name.endsWith(`.${short}`),
+    (p) => p.group === group && p.version === version && p.name.endsWith(`.${short}`),
   );
   if (d === undefined)
-    throw new Error(`the contract (@cdc/api) has no ${group} procedure ${short}`);
+    throw new Error(`the contract (@cdc/api) has no ${group} procedure ${short}@${version}`);
   return d;
 }
 
-/** A call of `short@1` with positional arguments, in the order of the contract's params. */
+/** A call of `short@version` with positional arguments, in the order of the contract's params. */
 export function prepare(
   group: ProcedureDef['group'],
   short: string,
   args: readonly unknown[],
+  version = 1,
 ): PreparedCall {
-  const d = procedure(group, short);
+  const d = procedure(group, short, version);
   if (args.length > d.params.length)
     throw new Error(`${d.name} takes ${d.params.join(', ')}; the CLI passed ${args.length}`);
   return { uri: `${d.name}@${d.version}`, args: [...args] };

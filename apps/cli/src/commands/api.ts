@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { NodeInfo } from '@cdc/api';
+import { invoke, prepare } from '../center-api.js';
 import { withCenter } from '../profile.js';
 import type { ConnectionFlags } from '../profile.js';
 import { printResult } from '../output.js';
@@ -34,11 +35,9 @@ export function nodeRow(n: NodeInfo): Record<string, unknown> {
 }
 
 export async function nodeStatus(id: string, flags: Flags): Promise<void> {
+  const call = prepare('global', 'get_node_status', [id]);
   await withCenter(flags, async (s) => {
-    printResult(
-      (await s.call('com.crossbario.cdc.get_node_status@1', [id])).value,
-      flags.json === true,
-    );
+    printResult(await invoke(s, call), flags.json === true);
   });
 }
 
@@ -46,15 +45,15 @@ export function registerApiCommands(program: Command): void {
   connectionOptions(program.command('status').description('status of the management realm')).action(
     (flags: Flags) =>
       withCenter(flags, async (s) =>
-        printResult((await s.call('com.crossbario.cdc.get_status@1')).value, flags.json === true),
+        printResult(await invoke(s, prepare('global', 'get_status', [])), flags.json === true),
       ),
   );
   connectionOptions(program.command('nodes').description('nodes of the management realm'))
     .option('--status <status>', 'only nodes with this status (created, online, running, offline)')
     .action((flags: Flags & { status?: string }) =>
       withCenter(flags, async (s) => {
-        const nodes = (await s.call('com.crossbario.cdc.get_nodes@2', [flags.status ?? null]))
-          .value as NodeInfo[];
+        const call = prepare('global', 'get_nodes', [flags.status ?? null], 2);
+        const nodes = (await invoke(s, call)) as NodeInfo[];
         printResult(flags.json === true ? nodes : nodes.map(nodeRow), flags.json === true);
       }),
     );
