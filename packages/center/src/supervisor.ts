@@ -7,7 +7,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { Router, Logger } from '@cdc/router';
-import { createIpcTransport } from '@cdc/transport';
+import { IPC_STDIO, childWampStream, createIpcTransport } from '@cdc/transport';
 import { isBackendMessage } from './backend/messages.js';
 import type { CenterCommand, StoreLocation } from './backend/messages.js';
 
@@ -69,12 +69,12 @@ export class BackendSupervisor {
   private launch(b: Backend): void {
     b.status = b.restarts === 0 ? 'starting' : 'restarting';
     const child = fork(ENTRY, [b.realm], {
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      stdio: IPC_STDIO,
       serialization: 'advanced',
       execArgv: [],
     });
     b.child = child;
-    this.o.router.accept(createIpcTransport(child, `ipc:backend/${b.realm}`), {
+    this.o.router.accept(createIpcTransport(childWampStream(child), `ipc:backend/${b.realm}`), {
       auth: { anonymous: { type: 'static', role: 'trusted', authid: `backend-${b.realm}` } },
     });
     const forward = (d: Buffer): void => {

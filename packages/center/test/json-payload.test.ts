@@ -1,18 +1,18 @@
 /**
  * A result that crosses the router as JSON text (`JsonPayload`): a callee on an IPC
- * transport (as realm backends are) yields; the router hands the payload on untouched to
+ * transport (as realm backends are; here over a socket in one process) yields; the router hands the payload on untouched to
  * JSON callers and expanded to MessagePack and CBOR callers, to callers in the same process
  * and to its own internal calls; a callee may return ready JSON text (as `get_nodes` does).
  * Every caller gets the same values, binary ones included.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
+import { createServer, connect as connectTcp } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { JsonPayload, type SerializerId } from '@cdc/protocol';
 import { Router } from '@cdc/router';
 import type { RealmConfig } from '@cdc/router';
 import { createIpcTransport, createMemoryPair } from '@cdc/transport';
-import type { IpcChannel } from '@cdc/transport';
 import { CallResult, joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
 import { captureLogger } from './helpers.js';
@@ -34,22 +34,16 @@ const OPEN = {
   ],
 } as unknown as RealmConfig;
 
-/** Two ends of an IPC channel in one process; messages are copied, as Node's channel does. */
-function channelPair(): [IpcChannel, IpcChannel] {
-  const a = new EventEmitter();
-  const b = new EventEmitter();
-  const link = (from: EventEmitter, to: EventEmitter): void => {
-    Object.assign(from, {
-      send: (m: unknown) => {
-        const copy = structuredClone(m);
-        setImmediate(() => to.emit('message', copy));
-        return true;
-      },
-    });
-  };
-  link(a, b);
-  link(b, a);
-  return [a, b];
+/** Two ends of a socket in one process, as the IPC transport runs over between processes. */
+async function socketPair(): Promise<[Socket, Socket]> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const accepted = new Promise<Socket>((r) => server.once('connection', r));
+  const { port } = server.address() as AddressInfo;
+  const client = connectTcp(port, '127.0.0.1');
+  const ends: [Socket, Socket] = [await accepted, client];
+  server.close();
+  return ends;
 }
 
 /** Values with every byte array as a plain `Uint8Array` (decoders give Buffers). */
@@ -70,7 +64,7 @@ const BIG = Array.from({ length: 2000 }, (_, i) => ({ id: `n-${i}`, n: i, tags: 
 before(async () => {
   router = new Router({ logger: captureLogger() });
   router.addRealm(OPEN);
-  const [routerEnd, calleeEnd] = channelPair();
+  const [routerEnd, calleeEnd] = await socketPair();
   router.accept(createIpcTransport(routerEnd, 'ipc:test'), {});
   callee = await joinSession(createIpcTransport(calleeEnd, 'ipc:router'), { realm: REALM });
   await callee.register(

@@ -30,5 +30,10 @@ export { WebSocketTransport } from './websocket-transport.js';
 export { RawSocketTransport } from './rawsocket-transport.js';
 export { ListenError, ConnectError, MessageDecodeError } from './errors.js';
 export type { ConnectErrorCode } from './errors.js';
-export { createIpcTransport, isWampEnvelope } from './ipc.js';
-export type { IpcChannel, IpcWampEnvelope } from './ipc.js';
+export {
+  createIpcTransport,
+  childWampStream,
+  parentWampStream,
+  IPC_STDIO,
+  IPC_WAMP_FD,
+} from './ipc.js';

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createIpcTransport } from '../src/index.js';
+import { JsonPayload, MessageType } from '@cdc/protocol';
+import { IPC_STDIO, childWampStream, createIpcTransport } from '../src/index.js';
 import { Recorder } from './helpers.js';
 
 const CHILD = new URL('./fixtures/ipc-echo.js', import.meta.url);
@@ -20,15 +21,16 @@ function nextRaw(child: ChildProcess, key: string): Promise<Record<string, unkno
 }
 
 async function startChild(): Promise<ChildProcess> {
-  const child = fork(CHILD, [], { serialization: 'advanced', stdio: 'inherit' });
+  const child = fork(CHILD, [], { serialization: 'advanced', stdio: IPC_STDIO });
+  child.stderr?.pipe(process.stderr);
   await nextRaw(child, 'up');
   return child;
 }
 
-test('ipc - what one turn sends travels as one batch, in order, and comes back in order', async (t) => {
+test('ipc - what one turn sends travels as one write, in order, and comes back in order', async (t) => {
   const child = await startChild();
   t.after(() => child.kill('SIGKILL'));
-  const transport = createIpcTransport(child, 'ipc:child');
+  const transport = createIpcTransport(childWampStream(child), 'ipc:child');
   const r = new Recorder(transport);
   for (let i = 0; i < 100; i++) transport.send([16, i, {}, 'com.example.topic', [i]]);
   await r.until(() => r.messages.length === 100, '100 echoes');
@@ -37,8 +39,8 @@ test('ipc - what one turn sends travels as one batch, in order, and comes back i
     Array.from({ length: 100 }, (_, i) => i),
   );
   child.send({ count: true });
-  assert.equal((await nextRaw(child, 'raw'))['raw'], 1, 'one channel message for the 100');
-  // Serialized forms (broker fan-out) travel in the same batches.
+  assert.equal((await nextRaw(child, 'reads'))['reads'], 1, 'one read for the 100');
+  // Serialized forms (broker fan-out) travel in the same stream.
   transport.sendSerialized(JSON.stringify([36, 1, 2, {}, ['x']]));
   transport.send([36, 1, 3, {}, ['y']]);
   await r.until(() => r.messages.length === 102, 'two more echoes');
@@ -49,29 +51,43 @@ test('ipc - what one turn sends travels as one batch, in order, and comes back i
   transport.close();
 });
 
+test('ipc - a YIELD payload arrives as JSON text, other payloads parsed; big frames whole', async (t) => {
+  const child = await startChild();
+  t.after(() => child.kill('SIGKILL'));
+  const transport = createIpcTransport(childWampStream(child), 'ipc:child');
+  const r = new Recorder(transport);
+  const big = Array.from({ length: 50_000 }, (_, i) => ({ id: `n-${i}`, ü: i }));
+  transport.send([MessageType.YIELD, 1, {}, [big], { k: 'v' }]);
+  transport.send([MessageType.YIELD, 2, {}, new JsonPayload('[[1]]')]);
+  transport.send([MessageType.YIELD, 3, {}]);
+  transport.send([MessageType.RESULT, 4, {}, [big.length]]);
+  await r.until(() => r.messages.length === 4, 'four echoes');
+  const [y1, y2, y3, res] = r.messages as unknown[][];
+  // The child's router side kept each YIELD payload as text, and sent it back as it was.
+  assert.ok(y1?.[3] instanceof JsonPayload);
+  assert.deepEqual(JSON.parse(y1[3].text), [[big], { k: 'v' }]);
+  assert.deepEqual(y2, [MessageType.YIELD, 2, {}, new JsonPayload('[[1]]')]);
+  assert.deepEqual(y3, [MessageType.YIELD, 3, {}]);
+  assert.deepEqual(res, [MessageType.RESULT, 4, {}, [50_000]]);
+  transport.close();
+});
+
 test('ipc - a close sent right after messages arrives after them, cleanly', async (t) => {
   const child = await startChild();
   t.after(() => child.kill('SIGKILL'));
-  const transport = createIpcTransport(child, 'ipc:child');
+  const transport = createIpcTransport(childWampStream(child), 'ipc:child');
   new Recorder(transport);
-  const counted = new Promise<number>((resolve) => {
-    child.on('message', (m: unknown) => {
-      if (typeof m === 'object' && m !== null && 'closed' in m) {
-        child.send({ count: true });
-      }
-      if (typeof m === 'object' && m !== null && 'raw' in m) resolve((m as { raw: number }).raw);
-    });
-  });
+  const closed = nextRaw(child, 'closed');
   transport.send([1, 'realm1', {}]);
   transport.send([2]);
   transport.close();
   assert.equal(transport.isOpen, false);
-  assert.equal(await counted, 1, 'the queued messages left before the close');
+  assert.equal((await closed)['closed'], true, 'the child saw a clean close');
 });
 
 test('ipc - the other end going away closes the transport, not cleanly', async () => {
   const child = await startChild();
-  const transport = createIpcTransport(child, 'ipc:child');
+  const transport = createIpcTransport(childWampStream(child), 'ipc:child');
   const r = new Recorder(transport);
   child.kill('SIGKILL');
   await r.until(() => r.closeDetails !== undefined, 'close');

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { joinSession } from '@cdc/client';
 import { createStoreFactory } from '@cdc/store';
 import type { StoreFactory } from '@cdc/store';
-import { createIpcTransport } from '@cdc/transport';
+import { createIpcTransport, parentWampStream } from '@cdc/transport';
 import { isCenterCommand } from './messages.js';
 import type { BackendMessage, CenterCommand } from './messages.js';
 import { CachedRealmStore } from './node-cache.js';
@@ -46,7 +46,7 @@ async function run(init: Init): Promise<void> {
   await domain.migrate();
   const store = new CachedRealmStore(await factory.realm(init.realm));
   await store.migrate();
-  const session = await joinSession(createIpcTransport(process, 'ipc:center'), {
+  const session = await joinSession(createIpcTransport(parentWampStream(), 'ipc:center'), {
     realm: init.realm,
   });
   session.onLeave(() => void exit(0));

@@ -11,7 +11,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { CrossbarErrors, WampError } from '@cdc/protocol';
 import type { Transport } from '@cdc/protocol';
 import type { GuestWorkerConfig, WorkerConfig } from '@cdc/config';
-import { createIpcTransport } from '@cdc/transport';
+import { IPC_STDIO, childWampStream, createIpcTransport } from '@cdc/transport';
 import type { ParentCommand } from '../ipc/messages.js';
 import { isWorkerMessage } from '../ipc/messages.js';
 import { LineSplitter, LogBuffer, parseLogLine } from './log-buffer.js';
@@ -109,12 +109,12 @@ export class WorkerProcess {
     const child = fork(WORKER_ENTRY, [this.id], {
       cwd: this.ctx.cbdir,
       env: workerEnv(options),
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      stdio: IPC_STDIO,
       serialization: 'advanced',
       execArgv: [],
     });
     this.pid = child.pid;
-    this.ctx.attach(this, createIpcTransport(child, `ipc:worker/${this.id}`));
+    this.ctx.attach(this, createIpcTransport(childWampStream(child), `ipc:worker/${this.id}`));
     const init: ParentCommand = {
       cmd: 'init',
       id: this.id,

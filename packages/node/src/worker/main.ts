@@ -12,7 +12,7 @@ import type { ContainerWorkerConfig, RouterWorkerConfig } from '@cdc/config';
 import { joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
 import { ComponentRunner, RouterHost } from '@cdc/router-host';
-import { createIpcTransport } from '@cdc/transport';
+import { createIpcTransport, parentWampStream } from '@cdc/transport';
 import { registerTable } from '../api/procedures.js';
 import type { ProcedureTable } from '../api/procedures.js';
 import { nativeProcessProcedures } from '../api/native.js';
@@ -56,9 +56,12 @@ async function run(init: Init): Promise<void> {
   // The controller went away: nothing left to serve.
   process.on('disconnect', () => void stop(0));
 
-  const session: Session = await joinSession(createIpcTransport(process, 'ipc:controller'), {
-    realm: init.realm,
-  });
+  const session: Session = await joinSession(
+    createIpcTransport(parentWampStream(), 'ipc:controller'),
+    {
+      realm: init.realm,
+    },
+  );
   const prefix = `crossbar.worker.${init.id}.`;
   const publish: LocalPublish = (suffix, args) => {
     if (session.isOpen) session.publish(prefix + suffix, args).catch(() => undefined);
