@@ -15,24 +15,11 @@ import type { RealmConfig } from '@cdc/router';
 import { createIpcTransport, createMemoryPair } from '@cdc/transport';
 import { CallResult, joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
-import { captureLogger } from './helpers.js';
+import { OPEN_ROLE, captureLogger } from './helpers.js';
+import { plainBytes } from '@cdc/testkit';
 
 const REALM = 'realm1';
-const OPEN = {
-  name: REALM,
-  roles: [
-    {
-      name: 'anonymous',
-      permissions: [
-        {
-          uri: '',
-          match: 'prefix',
-          allow: { call: true, register: true, publish: true, subscribe: true },
-        },
-      ],
-    },
-  ],
-} as unknown as RealmConfig;
+const OPEN = { name: REALM, roles: [OPEN_ROLE] } as unknown as RealmConfig;
 
 /** Two ends of a socket in one process, as the IPC transport runs over between processes. */
 async function socketPair(): Promise<[Socket, Socket]> {
@@ -44,15 +31,6 @@ async function socketPair(): Promise<[Socket, Socket]> {
   const ends: [Socket, Socket] = [await accepted, client];
   server.close();
   return ends;
-}
-
-/** Values with every byte array as a plain `Uint8Array` (decoders give Buffers). */
-function norm(v: unknown): unknown {
-  if (v instanceof Uint8Array) return new Uint8Array(v);
-  if (Array.isArray(v)) return v.map(norm);
-  if (typeof v === 'object' && v !== null)
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm(x)]));
-  return v;
 }
 
 let router: Router;
@@ -96,8 +74,8 @@ for (const kind of ['json', 'msgpack', 'cbor', 'in-process']) {
     const s = callers.get(kind);
     assert.ok(s);
     const big = await s.call('com.example.big');
-    assert.deepEqual(norm(big.args), [BIG, BYTES]);
-    assert.deepEqual(norm(big.kwargs), { note: 'ok', raw: BYTES });
+    assert.deepEqual(plainBytes(big.args), [BIG, BYTES]);
+    assert.deepEqual(plainBytes(big.kwargs), { note: 'ok', raw: BYTES });
     assert.ok(big.args[1] instanceof Uint8Array, 'binary stays binary');
 
     const empty = await s.call('com.example.empty');
@@ -110,6 +88,9 @@ for (const kind of ['json', 'msgpack', 'cbor', 'in-process']) {
 }
 
 test("json payload - the router's own internal call gets the parsed result", async () => {
-  assert.deepEqual(norm(await router.callInternal(REALM, 'com.example.big', [])), [BIG, BYTES]);
+  assert.deepEqual(plainBytes(await router.callInternal(REALM, 'com.example.big', [])), [
+    BIG,
+    BYTES,
+  ]);
   assert.deepEqual(await router.callInternal(REALM, 'com.example.text', []), [{ a: 1, s: 'ü' }]);
 });

@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { plainBytes } from '@cdc/testkit';
 import {
   JsonPayload,
   MessageType,
@@ -25,15 +26,6 @@ const ARGS = [
 const KWARGS = { k: 'v', bytes: new Uint8Array([255]) };
 const PLAIN = [MessageType.RESULT, 7, {}, ARGS, KWARGS];
 
-/** Values with every byte array as a plain `Uint8Array` (decoders give Buffers). */
-function norm(v: unknown): unknown {
-  if (v instanceof Uint8Array) return new Uint8Array(v);
-  if (Array.isArray(v)) return v.map(norm);
-  if (typeof v === 'object' && v !== null)
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm(x)]));
-  return v;
-}
-
 function asText(message: unknown[]): unknown[] {
   const text = serializePayload(message, 3);
   assert.ok(text !== undefined);
@@ -44,14 +36,14 @@ for (const s of Object.values(SERIALIZERS)) {
   test(`json payload - ${s.id} serializes it exactly as the parsed payload`, () => {
     const withText = asText(PLAIN);
     assert.deepEqual(s.serialize(withText), s.serialize(PLAIN));
-    assert.deepEqual(norm(s.unserialize(s.serialize(withText))), PLAIN);
+    assert.deepEqual(plainBytes(s.unserialize(s.serialize(withText))), PLAIN);
   });
 }
 
 test('json payload - expand and parse give the elements back; no payload, no change', () => {
   const withText = asText(PLAIN);
-  assert.deepEqual(norm(expandJsonPayload(withText)), PLAIN);
-  assert.deepEqual(norm(parseJsonPayload(withText[3] as JsonPayload)), {
+  assert.deepEqual(plainBytes(expandJsonPayload(withText)), PLAIN);
+  assert.deepEqual(plainBytes(parseJsonPayload(withText[3] as JsonPayload)), {
     args: ARGS,
     kwargs: KWARGS,
   });

@@ -1,6 +1,7 @@
 /**
  * @cdc/testkit — helpers the packages' tests share: where the repository and `../shared`
- * are, polling for a condition, and a logger that keeps what it is told.
+ * are, polling for a condition, byte arrays made comparable, and a logger that keeps what
+ * it is told.
  * @module
  */
 import { existsSync } from 'node:fs';
@@ -21,6 +22,18 @@ export function sharedDir(): string {
   if (!existsSync(dir))
     throw new Error(`shared directory not found at ${dir} (set CDC_SHARED_DIR)`);
   return dir;
+}
+
+/**
+ * `v` with every byte array a plain `Uint8Array` (decoders give Buffers), for deep
+ * comparisons of decoded values with the values sent.
+ */
+export function plainBytes(v: unknown): unknown {
+  if (v instanceof Uint8Array) return new Uint8Array(v);
+  if (Array.isArray(v)) return v.map(plainBytes);
+  if (typeof v === 'object' && v !== null)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainBytes(x)]));
+  return v;
 }
 
 /** Poll `f` until it returns something truthy, or fail after `ms` naming `what`. */
