@@ -103,10 +103,14 @@ class IpcTransport extends BaseTransport {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     while (this.open && this.buffered >= 4) {
-      const first = this.chunks[0];
+      let first = this.chunks[0];
       if (first === undefined) return;
-      const head = first.length >= 4 ? first : Buffer.concat(this.chunks);
-      const n = head.readUInt32BE(0);
+      if (first.length < 4) {
+        // A length split across reads: join what is here once, so it reads as one.
+        first = Buffer.concat(this.chunks, this.buffered);
+        this.chunks = [first];
+      }
+      const n = first.readUInt32BE(0);
       if (n < 4 || n > MAX_FRAME) {
         this.deliverError(new Error(`IPC frame of ${n} bytes`));
         this.shut(false);

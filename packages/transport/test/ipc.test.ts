@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
+import { Duplex } from 'node:stream';
 import type { ChildProcess } from 'node:child_process';
 import { JsonPayload, MessageType } from '@cdc/protocol';
 import { IPC_STDIO, childWampStream, createIpcTransport } from '../src/index.js';
@@ -94,4 +95,46 @@ test('ipc - the other end going away closes the transport, not cleanly', async (
   assert.equal(r.closeDetails?.wasClean, false);
   transport.send([1, 'realm1', {}]); // sending on a closed transport is a no-op
   assert.equal(transport.isOpen, false);
+});
+
+test('ipc - frames split anywhere across reads, lengths too, decode whole; a bad length fails', async () => {
+  const wire: Buffer[] = [];
+  const stream = new Duplex({
+    read: () => undefined,
+    write: (chunk: Buffer, _enc, cb) => {
+      wire.push(chunk);
+      cb();
+    },
+  });
+  const transport = createIpcTransport(stream, 'ipc:test');
+  const r = new Recorder(transport);
+  // What a sender puts on the wire, taken from a real transport.
+  const sender = createIpcTransport(
+    new Duplex({
+      read: () => undefined,
+      write: (chunk: Buffer, _enc, cb) => {
+        wire.push(chunk);
+        cb();
+      },
+    }),
+  );
+  const sent = [
+    [MessageType.CALL, 1, {}, 'com.example.a', ['ü'.repeat(100)]],
+    [MessageType.YIELD, 2, {}, [1, 2], { k: 'v' }],
+    [MessageType.GOODBYE, {}, 'wamp.close.normal'],
+  ];
+  for (const m of sent) sender.send(m);
+  await new Promise((res) => setImmediate(res));
+  const bytes = Buffer.concat(wire);
+  for (let i = 0, step = 1; i < bytes.length; i += step, step = (step % 7) + 1)
+    stream.push(bytes.subarray(i, i + step));
+  await r.until(() => r.messages.length === 3, 'three messages');
+  assert.deepEqual(r.messages[0], sent[0]);
+  assert.deepEqual(r.messages[1], [MessageType.YIELD, 2, {}, new JsonPayload('[[1,2],{"k":"v"}]')]);
+  assert.deepEqual(r.messages[2], sent[2]);
+  assert.equal(transport.isOpen, true);
+  stream.push(Buffer.from([0, 0, 0, 1, 0])); // a frame too short to hold its head length
+  await r.until(() => r.closeDetails !== undefined, 'close');
+  assert.equal(r.errors.length, 1);
+  assert.equal(r.closeDetails?.wasClean, false);
 });
