@@ -118,3 +118,40 @@ export interface WorkerStats {
   ctx_switches?: { voluntary: unknown; involuntary: unknown };
   created?: unknown;
 }
+
+/** What `profile_worker` returns: a V8 CPU profile summarized by the node. */
+export interface FunctionSummary {
+  name: string;
+  url: string;
+  /** 1-based; 0 when unknown (native and VM entries). */
+  line: number;
+  /** ms spent in the function itself. */
+  self: number;
+  /** ms spent in it and its callees (recursion counted once). */
+  total: number;
+  self_percent: number;
+  total_percent: number;
+}
+
+export interface TreeNode {
+  name: string;
+  url: string;
+  line: number;
+  self_percent: number;
+  total_percent: number;
+  children: TreeNode[];
+}
+
+export interface ProfileSummary {
+  samples: number;
+  /** Wall-clock span of the profile. */
+  duration_ms: number;
+  sampling_interval_us: number;
+  /** Active (non-idle) time: the base of every percentage. */
+  total_ms: number;
+  idle_ms: number;
+  /** Functions with at least `prunePercent` total share, by total share descending. */
+  functions: FunctionSummary[];
+  /** The call tree from `(root)`: children below `prunePercent` and below `pruneLevel` cut. */
+  tree: TreeNode;
+}

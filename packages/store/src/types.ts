@@ -179,6 +179,24 @@ export interface AuditFilter {
   limit?: number;
 }
 
+/** A node's whole desired state, as `create_node` sets it (see `setNodeWorkers`). */
+export interface DesiredNode {
+  config: Record<string, unknown> | null;
+  workers: readonly {
+    worker_id: string;
+    type: WorkerType;
+    config: Record<string, unknown>;
+    desired?: WorkerDesired;
+  }[];
+}
+
+/** A node seen: when, and what it runs when it said so (see `nodeSeen`, `nodesSeen`). */
+export interface NodeSighting {
+  time: string;
+  version?: string | null;
+  type?: string | null;
+}
+
 export interface RealmStore {
   readonly realm: string;
   migrate(): Promise<void>;
@@ -195,21 +213,13 @@ export interface RealmStore {
   listNodes(): Promise<NodeRecord[]>;
   deleteNode(nodeId: string): Promise<boolean>;
   /** The node connected: remember when and what it reported. */
-  nodeSeen(
-    nodeId: string,
-    info: { time: string; version?: string | null; type?: string | null },
-  ): Promise<void>;
+  nodeSeen(nodeId: string, info: NodeSighting): Promise<void>;
   /**
    * Many nodes seen, in one transaction: those that no longer exist are skipped and named
    * in `unknown`; an invalid entry fails the batch (INVALID), writing nothing.
    */
   nodesSeen(
-    seen: readonly {
-      node_id: string;
-      time: string;
-      version?: string | null;
-      type?: string | null;
-    }[],
+    seen: readonly (NodeSighting & { node_id: string })[],
   ): Promise<{ recorded: number; unknown: string[] }>;
   /** Record a heartbeat (keeping the most recent `keep` per node) and update the node entry. */
   recordHeartbeat(hb: HeartbeatRecord, keep?: number): Promise<void>;
@@ -253,18 +263,7 @@ export interface RealmStore {
    * (`create_node`). NOT_FOUND without the node; any invalid worker fails the whole call
    * with INVALID and nothing written.
    */
-  setNodeWorkers(
-    nodeId: string,
-    node: {
-      config: Record<string, unknown> | null;
-      workers: readonly {
-        worker_id: string;
-        type: WorkerType;
-        config: Record<string, unknown>;
-        desired?: WorkerDesired;
-      }[];
-    },
-  ): Promise<NodeRecord>;
+  setNodeWorkers(nodeId: string, node: DesiredNode): Promise<NodeRecord>;
 
   appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord>;
   listAudit(filter?: AuditFilter): Promise<AuditRecord[]>;

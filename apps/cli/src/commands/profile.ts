@@ -7,6 +7,7 @@
  * @module
  */
 import type { Command } from 'commander';
+import type { ProfileSummary, TreeNode } from '@cdc/api';
 import { configCall, runCall } from '../center-api.js';
 import type { CenterFlags } from '../center-api.js';
 import { intArg, numberArg } from '../input.js';
@@ -15,33 +16,8 @@ import { connectionOptions } from './api.js';
 
 type Flags = CenterFlags & { runtime: string; prunePercent: string; pruneLevel: string };
 
-interface Fn {
-  name: string;
-  url: string;
-  line: number;
-  self: number;
-  total: number;
-  self_percent: number;
-  total_percent: number;
-}
-
-interface Tree {
-  name: string;
-  url: string;
-  line: number;
-  self_percent: number;
-  total_percent: number;
-  children?: Tree[];
-}
-
-interface Summary {
-  samples?: number;
-  duration_ms?: number;
-  total_ms?: number;
-  idle_ms?: number;
-  functions: Fn[];
-  tree?: Tree;
-}
+/** A profile as received: the contract's shape, read defensively (only `functions` is sure). */
+type Summary = Pick<ProfileSummary, 'functions'> & Partial<Omit<ProfileSummary, 'functions'>>;
 
 const PROFILER = 'v8';
 
@@ -54,17 +30,18 @@ const where = (f: { url: string; line: number }): string =>
 const pct = (x: number): string => `${x.toFixed(1)}%`;
 
 /** The call tree, one line per frame, indented by depth (iterative: trees can be deep). */
-function treeLines(root: Tree): string[] {
+function treeLines(root: TreeNode): string[] {
   const out: string[] = [];
-  const stack: { t: Tree; depth: number }[] = [{ t: root, depth: 0 }];
+  const stack: { t: TreeNode; depth: number }[] = [{ t: root, depth: 0 }];
   while (stack.length > 0) {
-    const { t, depth } = stack.pop() as { t: Tree; depth: number };
+    const { t, depth } = stack.pop() as { t: TreeNode; depth: number };
     const loc = where(t);
     out.push(
       `${pct(t.total_percent).padStart(6)} ${pct(t.self_percent).padStart(6)}  ${'  '.repeat(depth)}${t.name}${loc === '' ? '' : `  ${loc}`}`,
     );
-    const kids = t.children ?? [];
-    for (let i = kids.length - 1; i >= 0; i--) stack.push({ t: kids[i] as Tree, depth: depth + 1 });
+    const kids = t.children;
+    for (let i = kids.length - 1; i >= 0; i--)
+      stack.push({ t: kids[i] as TreeNode, depth: depth + 1 });
   }
   return out;
 }

@@ -15,7 +15,7 @@
 import { EVENTS, HEARTBEAT_PERIOD_S, NODE_ROLE } from '@cdc/api';
 import type { Heartbeat, NodeInfo, NodeStatus } from '@cdc/api';
 import type { Session } from '@cdc/client';
-import type { HeartbeatRecord, NodeRecord, RealmStore } from '@cdc/store';
+import type { HeartbeatRecord, NodeRecord, NodeSighting, RealmStore } from '@cdc/store';
 import type { Logger } from '@cdc/router';
 
 interface Live {
@@ -39,13 +39,6 @@ const FLUSH_BATCH = 2000;
 const HEARTBEATS_KEPT = 10;
 /** Status changes are told to `onChange` at most this often (a fleet joins in a storm). */
 const CHANGE_COALESCE_MS = 100;
-
-/** A sighting waiting for the database: when, and what the node said it runs. */
-interface Seen {
-  time: string;
-  version?: string | null;
-  type?: string | null;
-}
 
 export interface NodeTrackerOptions {
   realm: string;
@@ -91,7 +84,7 @@ export class NodeTracker {
   /** What each node last said it runs: written again only when it changes. */
   private readonly described = new Map<string, { type: string; version: string | null }>();
   /** Sightings not yet in the database, by node. */
-  private readonly seenPending = new Map<string, Seen>();
+  private readonly seenPending = new Map<string, NodeSighting>();
   private changeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly periodMs: number;
   /** Called when a node joins that has no entry yet (a pairing made elsewhere). */
@@ -150,7 +143,7 @@ export class NodeTracker {
     return this.flushing;
   }
 
-  private async writeSeen(seen: (Seen & { node_id: string })[]): Promise<void> {
+  private async writeSeen(seen: (NodeSighting & { node_id: string })[]): Promise<void> {
     if (seen.length === 0) return;
     try {
       const { unknown } = await this.o.store.nodesSeen(seen);
@@ -180,7 +173,7 @@ export class NodeTracker {
   }
 
   /** Note a sighting for the next flush (a later one adds to a waiting one). */
-  private seen(nodeId: string, x: Seen): void {
+  private seen(nodeId: string, x: NodeSighting): void {
     this.seenPending.set(nodeId, { ...this.seenPending.get(nodeId), ...x });
     if (this.seenPending.size >= FLUSH_BATCH) void this.flush();
   }

@@ -7,7 +7,7 @@
 import type { Engine } from '../engine.js';
 import { StoreError } from '../errors.js';
 import type { RealmDatabase } from '../schema.js';
-import type { NodeRecord } from '../types.js';
+import type { NodeRecord, NodeSighting } from '../types.js';
 import * as v from '../validate.js';
 import { nodeRecord } from './rows.js';
 
@@ -106,14 +106,7 @@ export async function deleteNode(e: E, nodeId: string): Promise<boolean> {
   });
 }
 
-/** What a node reported when it was seen: the time, and what it runs when it said so. */
-export interface NodeSeen {
-  time: string;
-  version?: string | null;
-  type?: string | null;
-}
-
-function seenChange(info: NodeSeen, what: string) {
+function seenChange(info: NodeSighting, what: string) {
   const i = v.input(info, what);
   const change: { last_seen: string; version?: string | null; type?: string | null } = {
     last_seen: v.isoTime(i['time'], `${what}: time`),
@@ -123,7 +116,7 @@ function seenChange(info: NodeSeen, what: string) {
   return change;
 }
 
-export async function nodeSeen(e: E, nodeId: string, info: NodeSeen): Promise<void> {
+export async function nodeSeen(e: E, nodeId: string, info: NodeSighting): Promise<void> {
   const id = v.nodeId(nodeId);
   const change = seenChange(info, 'info');
   const r = await e.run(`record that node "${id}" was seen`, (db) =>
@@ -139,7 +132,7 @@ export async function nodeSeen(e: E, nodeId: string, info: NodeSeen): Promise<vo
  */
 export async function nodesSeen(
   e: E,
-  seen: readonly (NodeSeen & { node_id: string })[],
+  seen: readonly (NodeSighting & { node_id: string })[],
 ): Promise<{ recorded: number; unknown: string[] }> {
   const rows = seen.map((s, n) => ({
     id: v.nodeId(s.node_id),

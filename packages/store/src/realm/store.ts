@@ -8,8 +8,10 @@ import type { RealmDatabase } from '../schema.js';
 import type {
   AuditFilter,
   AuditRecord,
+  DesiredNode,
   HeartbeatRecord,
   NodeRecord,
+  NodeSighting,
   RealmStore,
   WorkerDesired,
   WorkerRecord,
@@ -59,15 +61,12 @@ export class KyselyRealmStore implements RealmStore {
     return nodes.deleteNode(this.#e, nodeId);
   }
 
-  nodeSeen(
-    nodeId: string,
-    info: { time: string; version?: string | null; type?: string | null },
-  ): Promise<void> {
+  nodeSeen(nodeId: string, info: NodeSighting): Promise<void> {
     return nodes.nodeSeen(this.#e, nodeId, info);
   }
 
   nodesSeen(
-    seen: readonly (nodes.NodeSeen & { node_id: string })[],
+    seen: readonly (NodeSighting & { node_id: string })[],
   ): Promise<{ recorded: number; unknown: string[] }> {
     return nodes.nodesSeen(this.#e, seen);
   }
@@ -117,18 +116,7 @@ export class KyselyRealmStore implements RealmStore {
     return workers.deleteWorker(this.#e, nodeId, workerId);
   }
 
-  setNodeWorkers(
-    nodeId: string,
-    node: {
-      config: Record<string, unknown> | null;
-      workers: readonly {
-        worker_id: string;
-        type: WorkerType;
-        config: Record<string, unknown>;
-        desired?: WorkerDesired;
-      }[];
-    },
-  ): Promise<NodeRecord> {
+  setNodeWorkers(nodeId: string, node: DesiredNode): Promise<NodeRecord> {
     return workers.setNodeWorkers(this.#e, nodeId, node);
   }
 

@@ -10,7 +10,7 @@
 import type { Engine } from '../engine.js';
 import { StoreError } from '../errors.js';
 import type { RealmDatabase } from '../schema.js';
-import type { NodeRecord, WorkerDesired, WorkerRecord, WorkerType } from '../types.js';
+import type { DesiredNode, NodeRecord, WorkerDesired, WorkerRecord, WorkerType } from '../types.js';
 import * as v from '../validate.js';
 import { nodeRecord, workerRecord } from './rows.js';
 
@@ -204,19 +204,7 @@ export async function deleteWorker(e: E, nodeId: string, workerId: string): Prom
  * `created` is now for each), in one transaction. Every worker is checked before anything
  * is written: one invalid worker, or a worker ID given twice, is INVALID for the whole call.
  */
-export async function setNodeWorkers(
-  e: E,
-  nodeId: string,
-  node: {
-    config: Record<string, unknown> | null;
-    workers: readonly {
-      worker_id: string;
-      type: WorkerType;
-      config: Record<string, unknown>;
-      desired?: WorkerDesired;
-    }[];
-  },
-): Promise<NodeRecord> {
+export async function setNodeWorkers(e: E, nodeId: string, node: DesiredNode): Promise<NodeRecord> {
   const id = v.nodeId(nodeId);
   const i = v.input(node, 'node');
   const config = i['config'] === null ? null : v.json(i['config'], 'node config', 'object');
