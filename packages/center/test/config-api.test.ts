@@ -25,6 +25,7 @@ import type {
 } from '@cdc/api';
 import {
   OPEN_ROLE,
+  OPEN_ROUTER as ROUTER,
   join,
   ownedRealm,
   rejectsWith,
@@ -35,12 +36,6 @@ import {
 import type { TestCenter, TestNode } from './helpers.js';
 
 const C = 'io.crossbar.cdc.';
-const ROUTER = {
-  realms: [{ name: 'realm1', roles: [OPEN_ROLE] }],
-  transports: [
-    { type: 'websocket', id: 'ws1', endpoint: { type: 'tcp', port: 0, interface: '127.0.0.1' } },
-  ],
-};
 
 let c: TestCenter;
 let owner: SigningKey;

@@ -130,6 +130,14 @@ export const OPEN_ROLE = {
   ],
 };
 
+/** A router worker config: realm `realm1` open to anonymous, a WebSocket on an ephemeral port. */
+export const OPEN_ROUTER = {
+  realms: [{ name: 'realm1', roles: [OPEN_ROLE] }],
+  transports: [
+    { type: 'websocket', id: 'ws1', endpoint: { type: 'tcp', port: 0, interface: '127.0.0.1' } },
+  ],
+};
+
 /** Asserts `p` fails with the WAMP error `uri`, a message first (matching `message`). */
 export function rejectsWith(p: Promise<unknown>, uri: string, message?: RegExp): Promise<void> {
   return assert.rejects(p, (e: unknown) => {

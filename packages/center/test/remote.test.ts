@@ -16,6 +16,7 @@ import type { Session } from '@cdc/client';
 import { connect } from '@cdc/transport';
 import {
   OPEN_ROLE,
+  OPEN_ROUTER as ROUTER,
   join,
   ownedRealm,
   rejectsWith,
@@ -26,12 +27,6 @@ import {
 import type { TestCenter, TestNode } from './helpers.js';
 
 const R = 'com.crossbario.cdc.remote.';
-const ROUTER = {
-  realms: [{ name: 'realm1', roles: [OPEN_ROLE] }],
-  transports: [
-    { type: 'websocket', id: 'ws1', endpoint: { type: 'tcp', port: 0, interface: '127.0.0.1' } },
-  ],
-};
 
 let c: TestCenter;
 let owner: SigningKey;

@@ -58,12 +58,16 @@ const nodeConfig = (port: number) => ({
 
 /** The port of the node's first TCP transport, as its config (perhaps edited since) says. */
 function routerPort(configFile: string): number | undefined {
-  const config = JSON.parse(readFileSync(configFile, 'utf8')) as {
-    workers?: { transports?: { endpoint?: { type?: string; port?: number } }[] }[];
-  };
-  for (const w of config.workers ?? [])
-    for (const t of w.transports ?? [])
-      if (t.endpoint?.type === 'tcp' && typeof t.endpoint.port === 'number') return t.endpoint.port;
+  type Config = { workers?: { transports?: { endpoint?: { type?: string; port?: number } }[] }[] };
+  try {
+    const config = JSON.parse(readFileSync(configFile, 'utf8')) as Config;
+    for (const w of config.workers ?? [])
+      for (const t of w.transports ?? [])
+        if (t.endpoint?.type === 'tcp' && typeof t.endpoint.port === 'number')
+          return t.endpoint.port;
+  } catch {
+    // Not a config we can read: the node itself reports what is wrong with it.
+  }
   return undefined;
 }
 
