@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Writes docs/API.md from the contract in @cdc/api (run after `npm run build`).
-// A test (packages/protocol/test/api-doc.test.ts) fails when the two drift apart; it
+// A test (packages/api/test/api-doc.test.ts) fails when the two drift apart; it
 // imports `renderApiDoc` from here, so this module writes only when run as a script.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as contract from '@cdc/api';
-import { CdcErrors } from '@cdc/protocol';
+import { CdcErrors } from '@cdc/api';
 
 const { EVENTS, PROCEDURES, SUBSCRIBABLE_PREFIXES, USER_ROLES, registeredUris, workerLogTopic } =
   contract;

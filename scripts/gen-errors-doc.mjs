@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Writes docs/errors.md from the error catalogue in @cdc/protocol (run after `npm run build`).
-// A test (packages/protocol/test/errors-doc.test.ts) fails when the two drift apart.
+// Writes docs/errors.md from the error catalogue in @cdc/api (run after `npm run build`).
+// A test (packages/api/test/errors-doc.test.ts) fails when the two drift apart.
 import { writeFileSync } from 'node:fs';
-import { ERROR_CATALOGUE } from '@cdc/protocol';
+import { ERROR_CATALOGUE } from '@cdc/api';
 
 const groups = new Map();
 for (const [uri, meaning] of Object.entries(ERROR_CATALOGUE)) {
@@ -13,7 +13,7 @@ for (const [uri, meaning] of Object.entries(ERROR_CATALOGUE)) {
 let out = '# Error and close URIs\n\n';
 out +=
   'Every error CDC raises carries one of these URIs and a human-readable message as its first\n';
-out += 'argument. Generated from `ERROR_CATALOGUE` in `packages/protocol/src/errors.ts` by\n';
+out += 'argument. Generated from `ERROR_CATALOGUE` in `packages/api/src/errors.ts` by\n';
 out += '`node scripts/gen-errors-doc.mjs`; a test keeps this file and the code in step.\n';
 for (const [prefix, rows] of groups) {
   out += `\n## \`${prefix}.*\`\n\n| URI | Meaning |\n|---|---|\n`;

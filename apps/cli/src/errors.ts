@@ -2,7 +2,7 @@
  * CLI errors: printed on stderr with their URI, and a non-zero exit code.
  * @module
  */
-import { WampError } from '@cdc/protocol';
+import { WampError, errorMessage } from '@cdc/protocol';
 
 export class CliError extends Error {
   override name = 'CliError';
@@ -26,6 +26,6 @@ export function reportError(e: unknown): number {
     process.stderr.write(`error: ${e.uri}: ${msg}\n`);
     return 1;
   }
-  process.stderr.write(`error: ${(e as Error).message}\n`);
+  process.stderr.write(`error: ${errorMessage(e)}\n`);
   return 1;
 }

@@ -6,18 +6,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { CliError } from './errors.js';
+import { errorMessage } from '@cdc/protocol';
 
 export function readJsonFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new CliError(`cannot read ${path}: ${(e as Error).message}`);
+    throw new CliError(`cannot read ${path}: ${errorMessage(e)}`);
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new CliError(`${path} is not valid JSON: ${(e as Error).message}`);
+    throw new CliError(`${path} is not valid JSON: ${errorMessage(e)}`);
   }
 }
 
@@ -40,7 +41,7 @@ export function jsonObjectArg(value: string, option: string): Record<string, unk
     try {
       v = JSON.parse(text);
     } catch (e) {
-      throw new CliError(`${option} is not valid JSON: ${(e as Error).message}`);
+      throw new CliError(`${option} is not valid JSON: ${errorMessage(e)}`);
     }
     if (!isObject(v)) throw new CliError(`${option} must be a JSON object`);
     return v;

@@ -12,6 +12,7 @@ import type { Session } from '@cdc/client';
 import { loadUserSigner } from '@cdc/cryptosign';
 import { connect } from '@cdc/transport';
 import { CliError } from './errors.js';
+import { errorMessage } from '@cdc/protocol';
 
 export interface Profile {
   url: string;
@@ -48,7 +49,7 @@ export function readProfiles(): Record<string, Partial<Profile>> {
     };
     return cfg.profiles ?? {};
   } catch (e) {
-    throw new CliError(`${file} is not valid JSON: ${(e as Error).message}`);
+    throw new CliError(`${file} is not valid JSON: ${errorMessage(e)}`);
   }
 }
 
@@ -78,7 +79,7 @@ export async function connectCenter(flags: ConnectionFlags): Promise<Session> {
   try {
     transport = await connect(p.url);
   } catch (e) {
-    throw new CliError(`cannot reach the center at ${p.url}: ${(e as Error).message}`);
+    throw new CliError(`cannot reach the center at ${p.url}: ${errorMessage(e)}`);
   }
   return joinSession(transport, { realm: p.realm, authmethods: ['cryptosign'], signer });
 }

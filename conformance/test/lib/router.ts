@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { SigningKey } from '@cdc/cryptosign';
-import type { RealmConfig, TransportConfig } from '@cdc/config';
+import type { WorkerRealmConfig, TransportConfig } from '@cdc/config';
 import type { AuthConfig } from '@cdc/router';
 import { RouterHost } from '@cdc/router-host';
 
@@ -26,7 +26,7 @@ export interface Credentials {
   cryptosign: { authid: string; seedHex: string; publicKeyHex: string };
 }
 
-function fullRole(name: string): NonNullable<RealmConfig['roles']>[number] {
+function fullRole(name: string): NonNullable<WorkerRealmConfig['roles']>[number] {
   return {
     name,
     permissions: [
@@ -41,7 +41,7 @@ function fullRole(name: string): NonNullable<RealmConfig['roles']>[number] {
   };
 }
 
-export function realmConfig(): RealmConfig {
+export function realmConfig(): WorkerRealmConfig {
   return { name: REALM, roles: [fullRole('anonymous'), fullRole(USER_ROLE)] };
 }
 

@@ -4,6 +4,8 @@
  * @module
  */
 export * from './roles.js';
+export { CdcErrors, ERROR_CATALOGUE } from './errors.js';
+export type { CdcErrorUri } from './errors.js';
 export * from './uplink.js';
 export type * from './types.js';
 export { NODE_STATUSES } from './types.js';

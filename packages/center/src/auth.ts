@@ -5,9 +5,9 @@
  * unknown key may only register itself on the global realm.
  * @module
  */
-import { CdcErrors, WampError, WampErrors } from '@cdc/protocol';
+import { WampError, WampErrors, errorMessage } from '@cdc/protocol';
 import type { Dict } from '@cdc/protocol';
-import { GLOBAL_REALM, GLOBAL_USER_ROLE, NODE_ROLE, REGISTRANT_ROLE } from '@cdc/api';
+import { GLOBAL_REALM, GLOBAL_USER_ROLE, NODE_ROLE, REGISTRANT_ROLE, CdcErrors } from '@cdc/api';
 import type { AuthenticatorResult } from '@cdc/router';
 import type { DomainStore, KeyLookup } from '@cdc/store';
 
@@ -45,7 +45,7 @@ export function centerAuthenticator(o: CenterAuthOptions) {
     try {
       found = await o.domain.lookupKey(pubkey);
     } catch (e) {
-      o.log?.({ err: (e as Error).message }, 'key lookup failed');
+      o.log?.({ err: errorMessage(e) }, 'key lookup failed');
       deny(
         CdcErrors.DATABASE_UNAVAILABLE,
         'the center cannot read its database right now; try again',

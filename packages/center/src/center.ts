@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { GLOBAL_REALM, GLOBAL_USER_ROLE, REGISTRANT_ROLE, managementRealmRoles } from '@cdc/api';
 import { Router } from '@cdc/router';
-import type { AuthConfig, Logger, RealmConfig } from '@cdc/router';
+import type { AuthConfig, RealmConfig } from '@cdc/router';
 import { createStoreFactory } from '@cdc/store';
 import type { DomainStore, StoreFactory } from '@cdc/store';
 import { listen } from '@cdc/transport';
@@ -22,6 +22,8 @@ import { createMetrics } from './metrics.js';
 import { addRealm, pairKeysDir } from './provision.js';
 import type { KeyInfo } from './provision.js';
 import { BackendSupervisor } from './supervisor.js';
+import type { Logger } from '@cdc/protocol';
+import { errorMessage } from '@cdc/protocol';
 
 export const CENTER_VERSION = '0.1.0';
 
@@ -179,7 +181,7 @@ export class Center {
           }
         }
       } catch (e) {
-        this.o.logger.error({ err: (e as Error).message }, 'reconcile failed; will retry');
+        this.o.logger.error({ err: errorMessage(e) }, 'reconcile failed; will retry');
       }
     })().finally(() => {
       this.reconciling = undefined;
@@ -192,7 +194,7 @@ export class Center {
     try {
       await this.domain.listRealms();
     } catch (e) {
-      database = `error: ${(e as Error).message}`;
+      database = `error: ${errorMessage(e)}`;
     }
     const backends = this.supervisor.status();
     const ok = database === 'ok';

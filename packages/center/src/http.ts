@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
+import { errorMessage } from '@cdc/protocol';
 
 export interface HttpContext {
   health(): Promise<{ ok: boolean; body: Record<string, unknown> }>;
@@ -36,7 +37,7 @@ export function httpHandler(ctx: HttpContext): (req: IncomingMessage, res: Serve
             res,
             503,
             'application/json; charset=utf-8',
-            JSON.stringify({ status: 'error', error: (e as Error).message }),
+            JSON.stringify({ status: 'error', error: errorMessage(e) }),
           ),
       );
       return;
@@ -45,7 +46,7 @@ export function httpHandler(ctx: HttpContext): (req: IncomingMessage, res: Serve
       ctx.metrics.metrics().then(
         (text) => send(res, 200, ctx.metrics.contentType, text),
         (e: unknown) =>
-          send(res, 500, 'text/plain; charset=utf-8', `metrics failed: ${(e as Error).message}\n`),
+          send(res, 500, 'text/plain; charset=utf-8', `metrics failed: ${errorMessage(e)}\n`),
       );
       return;
     }

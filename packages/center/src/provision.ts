@@ -6,8 +6,8 @@
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CdcErrors, WampError, WampErrors } from '@cdc/protocol';
-import { USER_ROLES, isUserRole, realmNameProblem, ID_RE } from '@cdc/api';
+import { WampError, WampErrors, errorMessage } from '@cdc/protocol';
+import { USER_ROLES, isUserRole, realmNameProblem, ID_RE, CdcErrors } from '@cdc/api';
 import {
   inspectOpenSshPrivateKey,
   isOpenSshPrivateKey,
@@ -57,7 +57,7 @@ export function readPublicKey(spec: string): KeyInfo {
   } catch (e) {
     throw WampError.of(
       WampErrors.INVALID_ARGUMENT,
-      `cannot read a public key from ${s}: ${(e as Error).message}`,
+      `cannot read a public key from ${s}: ${errorMessage(e)}`,
     );
   }
   throw WampError.of(WampErrors.INVALID_ARGUMENT, `no Ed25519 public key in ${s}`);

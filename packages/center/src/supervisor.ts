@@ -6,10 +6,11 @@
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import type { Router, Logger } from '@cdc/router';
+import type { Router } from '@cdc/router';
 import { IPC_STDIO, childWampStream, createIpcTransport } from '@cdc/transport';
 import { isBackendMessage } from './backend/messages.js';
 import type { CenterCommand, StoreLocation } from './backend/messages.js';
+import type { Logger } from '@cdc/protocol';
 
 const ENTRY = new URL('./backend/main.js', import.meta.url);
 const MAX_BACKOFF_MS = 30_000;

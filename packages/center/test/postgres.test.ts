@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { join, ownedRealm, startCenter, startNode, until } from './helpers.js';
 import type { TestCenter, TestNode } from './helpers.js';
+import { errorMessage } from '@cdc/protocol';
 
 const ADMIN = process.env['CDC_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB = `cdc_center_test_${process.pid}_${Date.now()}`;
@@ -25,7 +26,7 @@ before(async () => {
   try {
     await admin(`CREATE DATABASE ${DB}`);
   } catch (e) {
-    skip = `PostgreSQL is not reachable at ${ADMIN}: ${(e as Error).message}`;
+    skip = `PostgreSQL is not reachable at ${ADMIN}: ${errorMessage(e)}`;
     return;
   }
   c = await startCenter({ databaseUrl: ADMIN.replace(/\/[^/]*$/, `/${DB}`) });

@@ -4,7 +4,14 @@
  * ABORT (an {@link AbortError}).
  * @module
  */
-import { CLIENT_ROLES, MessageType, WampErrors, WampError, messageName } from '@cdc/protocol';
+import {
+  CLIENT_ROLES,
+  MessageType,
+  WampErrors,
+  WampError,
+  messageName,
+  errorMessage,
+} from '@cdc/protocol';
 import type { Challenge, HelloDetails, Transport, WampMessage } from '@cdc/protocol';
 import { answerChallenge, helloAuth } from './auth/methods.js';
 import type { AuthOptions } from './auth/methods.js';
@@ -65,11 +72,11 @@ export function joinSession(transport: Transport, options: JoinOptions): Promise
           try {
             link.send({ type: MessageType.AUTHENTICATE, signature, extra });
           } catch (e) {
-            abort(CANNOT_AUTHENTICATE, e instanceof Error ? e.message : String(e));
+            abort(CANNOT_AUTHENTICATE, errorMessage(e));
           }
         },
         (e: unknown) => {
-          if (!settled) abort(CANNOT_AUTHENTICATE, e instanceof Error ? e.message : String(e));
+          if (!settled) abort(CANNOT_AUTHENTICATE, errorMessage(e));
         },
       );
     };
@@ -111,7 +118,7 @@ export function joinSession(transport: Transport, options: JoinOptions): Promise
       link.send({ type: MessageType.HELLO, realm, details });
     } catch (e) {
       link.close();
-      return fail(new TransportLostError(e instanceof Error ? e.message : String(e)));
+      return fail(new TransportLostError(errorMessage(e)));
     }
     const timeout = options.joinTimeout ?? 30_000;
     if (timeout > 0) {

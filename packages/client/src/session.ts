@@ -13,6 +13,7 @@ import {
   WampErrors,
   hasFeature,
   messageName,
+  errorMessage,
 } from '@cdc/protocol';
 import type {
   Args,
@@ -390,7 +391,7 @@ export class Session {
           if (e instanceof PayloadSizeError) {
             return WampError.of(WampErrors.PAYLOAD_SIZE_EXCEEDED, e.message);
           }
-          return new TransportLostError(e instanceof Error ? e.message : String(e));
+          return new TransportLostError(errorMessage(e));
         }
       },
       closedError: () => {

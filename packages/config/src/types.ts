@@ -2,7 +2,7 @@
  * Config types in Crossbar.io's node config format (version 2).
  * @module
  */
-import type { AuthConfig, RealmConfig as RouterRealmConfig } from '@cdc/router';
+import type { AuthConfig, RealmConfig } from '@cdc/router';
 
 export interface TlsConfig {
   key: string;
@@ -24,7 +24,8 @@ export type EndpointConfig =
     }
   | { type: 'unix'; path: string };
 
-export interface RealmConfig extends RouterRealmConfig {
+/** A realm entry of a router worker: the router's realm config with the ID it is managed by. */
+export interface WorkerRealmConfig extends RealmConfig {
   id?: string;
 }
 
@@ -125,7 +126,7 @@ export interface RouterWorkerConfig {
   type: 'router';
   id?: string;
   options?: NativeWorkerOptions;
-  realms?: RealmConfig[];
+  realms?: WorkerRealmConfig[];
   transports?: TransportConfig[];
   components?: ComponentConfig[];
 }

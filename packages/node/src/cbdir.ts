@@ -16,6 +16,7 @@ import {
   readNodeKeyPair,
   writeNodeKeyPair,
 } from '@cdc/cryptosign';
+import { errorMessage } from '@cdc/protocol';
 
 export const DEFAULT_CBDIR = '.crossbar';
 export const CONFIG_FILE = 'config.json';
@@ -41,13 +42,13 @@ export async function loadNodeConfig(path: string): Promise<NodeConfig> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new ConfigError([{ path: '', message: `cannot read: ${(e as Error).message}` }], path);
+    throw new ConfigError([{ path: '', message: `cannot read: ${errorMessage(e)}` }], path);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError([{ path: '', message: `not valid JSON: ${(e as Error).message}` }], path);
+    throw new ConfigError([{ path: '', message: `not valid JSON: ${errorMessage(e)}` }], path);
   }
   return validateNodeConfig(value, path);
 }

@@ -7,9 +7,9 @@
  */
 import { joinSession } from '@cdc/client';
 import type { EventDetails, Session } from '@cdc/client';
-import { CdcErrors, WampError } from '@cdc/protocol';
+import { WampError, silentLogger } from '@cdc/protocol';
 import type { Args, Dict, Kwargs, Transport, TransportHandler } from '@cdc/protocol';
-import { Router, silentLogger } from '@cdc/router';
+import { Router } from '@cdc/router';
 import type { AuthConfig } from '@cdc/router';
 import { createMemoryPair, listen } from '@cdc/transport';
 import type { Listener } from '@cdc/transport';
@@ -20,6 +20,7 @@ import {
   NODE_ROLE,
   WORKER_HEARTBEAT_TOPIC,
   managementRealmRoles,
+  CdcErrors,
 } from '@cdc/api';
 
 export interface Received {

@@ -1,6 +1,6 @@
 /**
- * The one catalogue of error and close URIs used anywhere in CDC, and the typed errors
- * that carry them. `docs/errors.md` lists every entry; a test keeps both in step.
+ * The WAMP, close and Crossbar.io node URIs of the one error catalogue (the center's own
+ * errors live in `@cdc/api`), and the typed errors that carry them.
  * @module
  */
 
@@ -82,35 +82,14 @@ export const CrossbarErrors = {
   RUNTIME_ERROR: 'crossbar.error.runtime_error',
 } as const;
 
-/** The center's own errors (SPEC §4.6). */
-export const CdcErrors = {
-  NODE_OFFLINE: 'com.crossbario.cdc.error.node_offline',
-  NODE_UNPAIRED: 'com.crossbario.cdc.error.node_unpaired',
-  NO_SUCH_NODE: 'com.crossbario.cdc.error.no_such_node',
-  NO_SUCH_REALM: 'com.crossbario.cdc.error.no_such_realm',
-  NO_SUCH_ROUTER: 'com.crossbario.cdc.error.no_such_router',
-  NO_SUCH_WORKER: 'com.crossbario.cdc.error.no_such_worker',
-  INVALID_CONFIG: 'com.crossbario.cdc.error.invalid_config',
-  ROUTER_RUNNING: 'com.crossbario.cdc.error.router_running',
-  RESTART_REQUIRED: 'com.crossbario.cdc.error.restart_required',
-  ALREADY_EXISTS: 'com.crossbario.cdc.error.already_exists',
-  INVALID_PIN: 'com.crossbario.cdc.error.invalid_pin',
-  REGISTRATION_EXPIRED: 'com.crossbario.cdc.error.registration_expired',
-  TOO_MANY_ATTEMPTS: 'com.crossbario.cdc.error.too_many_attempts',
-  NAME_TAKEN: 'com.crossbario.cdc.error.name_taken',
-  REALM_TAKEN: 'com.crossbario.cdc.error.realm_taken',
-  INVALID_NAME: 'com.crossbario.cdc.error.invalid_name',
-  UNKNOWN_KEY: 'com.crossbario.cdc.error.unknown_key',
-  RATE_LIMITED: 'com.crossbario.cdc.error.rate_limited',
-  DATABASE_UNAVAILABLE: 'com.crossbario.cdc.error.database_unavailable',
-  BACKEND_UNAVAILABLE: 'com.crossbario.cdc.error.backend_unavailable',
-} as const;
-
 export type WampErrorUri = (typeof WampErrors)[keyof typeof WampErrors];
 export type CloseReasonUri = (typeof CloseReasons)[keyof typeof CloseReasons];
 
-/** Every catalogued URI with a one-line meaning; the source of `docs/errors.md`. */
-export const ERROR_CATALOGUE: Readonly<Record<string, string>> = {
+/**
+ * Every protocol and node URI with a one-line meaning. With the center's own errors
+ * (`@cdc/api`) it makes the one catalogue that `docs/errors.md` is generated from.
+ */
+export const WAMP_ERROR_CATALOGUE: Readonly<Record<string, string>> = {
   [WampErrors.INVALID_URI]: 'A URI does not follow the URI rules in force (strict or loose).',
   [WampErrors.NO_SUCH_PROCEDURE]: 'No registration matches the called procedure.',
   [WampErrors.PROCEDURE_ALREADY_EXISTS]: 'The procedure is already registered (invoke: single).',
@@ -161,29 +140,6 @@ export const ERROR_CATALOGUE: Readonly<Record<string, string>> = {
   [CloseReasons.AUTH_CHANGED]: 'The credentials of the session were revoked or changed.',
   [CloseReasons.TRANSPORT_LOST]: 'The transport closed without a GOODBYE.',
   [CrossbarErrors.MAX_CONCURRENCY_REACHED]: 'The callee has reached its concurrency limit.',
-  [CdcErrors.NODE_OFFLINE]:
-    'The node is not connected to the center (or dropped while the call was in flight).',
-  [CdcErrors.NODE_UNPAIRED]: 'The node key is not paired with any management realm; pair it first.',
-  [CdcErrors.NO_SUCH_NODE]: 'No node with that ID in this management realm.',
-  [CdcErrors.NO_SUCH_REALM]: 'No management realm with that name.',
-  [CdcErrors.NO_SUCH_ROUTER]: 'No router with that ID is configured for the node.',
-  [CdcErrors.NO_SUCH_WORKER]: 'No worker with that ID is configured for the node.',
-  [CdcErrors.INVALID_CONFIG]:
-    'A configuration failed validation; the message names the path of the bad field.',
-  [CdcErrors.ROUTER_RUNNING]: 'The router runs; stop it first.',
-  [CdcErrors.RESTART_REQUIRED]: 'The change needs a restart of the router, which was not allowed.',
-  [CdcErrors.ALREADY_EXISTS]: 'An object with that ID or name exists already.',
-  [CdcErrors.INVALID_PIN]: 'The PIN does not match the registration.',
-  [CdcErrors.REGISTRATION_EXPIRED]: 'The registration is older than 15 minutes.',
-  [CdcErrors.TOO_MANY_ATTEMPTS]: 'The registration took too many wrong PINs.',
-  [CdcErrors.NAME_TAKEN]: 'The user name is taken.',
-  [CdcErrors.REALM_TAKEN]: 'The management realm name is taken.',
-  [CdcErrors.INVALID_NAME]: 'A user or realm name breaks the naming rules.',
-  [CdcErrors.UNKNOWN_KEY]: 'The public key is not known to the center.',
-  [CdcErrors.RATE_LIMITED]: 'Too many requests from this key or address; try again later.',
-  [CdcErrors.DATABASE_UNAVAILABLE]:
-    'The database cannot be reached or written; nothing was changed.',
-  [CdcErrors.BACKEND_UNAVAILABLE]: 'The management realm backend is restarting; try again shortly.',
   [CrossbarErrors.INVALID_CONFIGURATION]:
     'A configuration failed validation; the message names the path.',
   [CrossbarErrors.NO_SUCH_OBJECT]: 'No realm, role, transport, service or component with that ID.',
@@ -230,4 +186,9 @@ export class WampError extends Error {
 export class ProtocolError extends Error {
   override name = 'ProtocolError';
   readonly uri: string = WampErrors.PROTOCOL_VIOLATION;
+}
+
+/** The message of anything thrown: an Error's message, else its string form. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

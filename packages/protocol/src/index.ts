@@ -8,10 +8,10 @@ export {
   WampErrors,
   CloseReasons,
   CrossbarErrors,
-  CdcErrors,
-  ERROR_CATALOGUE,
+  WAMP_ERROR_CATALOGUE,
   WampError,
   ProtocolError,
+  errorMessage,
 } from './errors.js';
 export type { Args, Kwargs, WampErrorUri, CloseReasonUri } from './errors.js';
 export type * from './messages/types.js';
@@ -41,4 +41,6 @@ export * from './rawsocket/index.js';
 export type * from './transport.js';
 export { PayloadSizeError, serializedLength } from './transport.js';
 export { randomId, IdSequence } from './ids.js';
+export { silentLogger } from './log.js';
+export type { Logger } from './log.js';
 export { ROUTER_ROLES, CLIENT_ROLES, hasFeature } from './features.js';

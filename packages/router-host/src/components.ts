@@ -7,13 +7,13 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CrossbarErrors, WampError } from '@cdc/protocol';
-import type { Transport } from '@cdc/protocol';
+import { CrossbarErrors, WampError, errorMessage } from '@cdc/protocol';
+import type { Transport, Logger } from '@cdc/protocol';
 import { check } from '@cdc/config';
 import type { ClientTransportConfig, ComponentConfig } from '@cdc/config';
 import { joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
-import type { Logger, Router } from '@cdc/router';
+import type { Router } from '@cdc/router';
 import { connect, createMemoryPair } from '@cdc/transport';
 import { alreadyRunning, asWamp, noSuchObject } from './errors.js';
 
@@ -67,7 +67,7 @@ export class ComponentRunner {
       transport.close();
       throw failed(
         CrossbarErrors.CANNOT_START,
-        `component "${id}" could not join realm "${config.realm}": ${(e as Error).message}`,
+        `component "${id}" could not join realm "${config.realm}": ${errorMessage(e)}`,
       );
     }
     const log = this.logger;
@@ -80,7 +80,7 @@ export class ComponentRunner {
       transport.close();
       throw failed(
         CrossbarErrors.CANNOT_START,
-        `component "${id}" failed to start: ${(e as Error).message}`,
+        `component "${id}" failed to start: ${errorMessage(e)}`,
       );
     }
     const entry: Running = { config, started: new Date(), session, cleanup };
@@ -161,7 +161,7 @@ export class ComponentRunner {
     }
     throw failed(
       CrossbarErrors.CLASS_IMPORT_FAILED,
-      `cannot load component module "${path}": ${(lastError as Error).message}`,
+      `cannot load component module "${path}": ${errorMessage(lastError)}`,
     );
   }
 
@@ -198,9 +198,6 @@ export async function connectClient(t: ClientTransportConfig): Promise<Transport
       ...(t.serializer !== undefined ? { serializer: t.serializer } : {}),
     });
   } catch (e) {
-    throw failed(
-      CrossbarErrors.CANNOT_CONNECT,
-      `cannot connect to ${url}: ${(e as Error).message}`,
-    );
+    throw failed(CrossbarErrors.CANNOT_CONNECT, `cannot connect to ${url}: ${errorMessage(e)}`);
   }
 }

@@ -5,17 +5,17 @@
  * management API.
  * @module
  */
-import { CrossbarErrors, WampError } from '@cdc/protocol';
+import { CrossbarErrors, WampError, silentLogger } from '@cdc/protocol';
 import { check } from '@cdc/config';
 import type {
   ComponentConfig,
-  RealmConfig,
+  WorkerRealmConfig,
   RouterWorkerConfig,
   TransportConfig,
   WebPathConfig,
 } from '@cdc/config';
-import { Router, silentLogger } from '@cdc/router';
-import type { Logger, RoleConfig, RouterOptions } from '@cdc/router';
+import { Router } from '@cdc/router';
+import type { RoleConfig, RouterOptions } from '@cdc/router';
 import { ListenError } from '@cdc/transport';
 import type { ListenerAddress } from '@cdc/transport';
 import { ComponentRunner } from './components.js';
@@ -25,6 +25,7 @@ import { startTransport } from './transports.js';
 import type { StartedTransport } from './transports.js';
 import { createWebService } from './web/services.js';
 import type { WebContext } from './web/services.js';
+import type { Logger } from '@cdc/protocol';
 
 export interface RouterHostOptions {
   logger?: Logger;
@@ -36,7 +37,7 @@ export interface RouterHostOptions {
 }
 
 interface RealmEntry {
-  config: RealmConfig;
+  config: WorkerRealmConfig;
   started: string;
   /** Role ID → role name (roles are addressed by ID, the router knows them by name). */
   roles: Map<string, RoleConfig>;
@@ -101,7 +102,7 @@ export class RouterHost {
 
   // --- realms and roles -------------------------------------------------------------
 
-  startRealm(id: string, config: RealmConfig): { id: string; name: string; started: string } {
+  startRealm(id: string, config: WorkerRealmConfig): { id: string; name: string; started: string } {
     asWamp(() => check('realm', config));
     if (this.realms.has(id)) throw alreadyRunning('realm', id);
     if (this.router.hasRealm(config.name)) {
@@ -135,7 +136,7 @@ export class RouterHost {
   getRealm(id: string): {
     id: string;
     name: string;
-    config: RealmConfig;
+    config: WorkerRealmConfig;
     started: string;
     sessions: number;
     roles: string[];

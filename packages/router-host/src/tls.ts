@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { CrossbarErrors, WampError } from '@cdc/protocol';
+import { CrossbarErrors, WampError, errorMessage } from '@cdc/protocol';
 import type { EndpointConfig } from '@cdc/config';
 import type { Endpoint } from '@cdc/transport';
 
@@ -16,7 +16,7 @@ function read(baseDir: string, file: string, what: string): Buffer {
   } catch (e) {
     throw WampError.of(
       CrossbarErrors.INVALID_CONFIGURATION,
-      `cannot read TLS ${what} "${path}": ${(e as Error).message}`,
+      `cannot read TLS ${what} "${path}": ${errorMessage(e)}`,
     );
   }
 }

@@ -16,6 +16,5 @@ export {
   TRUSTED_ROLE,
   parseAuthorizerResult,
 } from './authorization/authorizer.js';
-export { silentLogger } from './types.js';
 export type * from './types.js';
 export type * from './auth/types.js';

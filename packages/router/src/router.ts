@@ -3,14 +3,20 @@
  * transport to {@link Router.accept} with the transport's authentication config.
  * @module
  */
-import { CloseReasons, WampError, WampErrors, isValidRealmName, randomId } from '@cdc/protocol';
-import type { Transport } from '@cdc/protocol';
+import {
+  CloseReasons,
+  WampError,
+  WampErrors,
+  isValidRealmName,
+  randomId,
+  silentLogger,
+} from '@cdc/protocol';
+import type { Transport, Logger } from '@cdc/protocol';
 import { buildAuthMethods } from './auth/index.js';
 import type { AuthConfig, AuthMethodHandler } from './auth/types.js';
 import { Realm } from './realm.js';
 import { RouterSession } from './session.js';
-import { silentLogger } from './types.js';
-import type { Logger, RealmConfig } from './types.js';
+import type { RealmConfig } from './types.js';
 
 export interface RouterOptions {
   logger?: Logger;

@@ -15,6 +15,7 @@ import {
   decodeMessage,
   encodeMessage,
   hasFeature,
+  errorMessage,
 } from '@cdc/protocol';
 import type { CloseDetails, Dict, Transport, TransportHandler, WampMessage } from '@cdc/protocol';
 import type { Authorization, SessionDetails } from './types.js';
@@ -105,7 +106,7 @@ export class RouterSession implements TransportHandler {
     try {
       msg = decodeMessage(raw);
     } catch (e) {
-      this.protocolViolation((e as Error).message);
+      this.protocolViolation(errorMessage(e));
       return;
     }
     if (this.busy > 0) (this.queue ??= []).push(msg);

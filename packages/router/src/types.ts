@@ -1,24 +1,9 @@
 /**
- * Shared router types: configuration in Crossbar.io's format, principals, authorization
- * results and the logger contract.
+ * Shared router types: configuration in Crossbar.io's format, principals and authorization
+ * results.
  * @module
  */
 import type { MatchPolicy } from '@cdc/protocol';
-
-/** The subset of pino's API the router logs through. */
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-export const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 
 export type Action = 'call' | 'register' | 'publish' | 'subscribe';
 

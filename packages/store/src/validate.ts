@@ -6,6 +6,7 @@
  */
 import { StoreError } from './errors.js';
 import type { RealmRole } from './types.js';
+import { errorMessage } from '@cdc/protocol';
 
 /** SPEC §4.4: a new user's name. */
 export const USER_NAME = /^[a-z][a-z0-9_-]{2,31}$/;
@@ -155,7 +156,7 @@ export function json(value: unknown, what: string, shape: 'object' | 'array'): s
       return v;
     });
   } catch (e) {
-    throw invalid(`${what} is not serializable as JSON: ${(e as Error).message}`);
+    throw invalid(`${what} is not serializable as JSON: ${errorMessage(e)}`);
   }
 }
 

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { createStoreFactory } from '../src/index.js';
 import type { StoreFactory, StoreFactoryOptions } from '../src/index.js';
 import type { Center } from './suite/harness.js';
+import { errorMessage } from '@cdc/protocol';
 
 export const ADMIN_URL =
   process.env['CDC_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -30,7 +31,7 @@ export async function unreachable(): Promise<string | undefined> {
     await client.query('select 1');
     return undefined;
   } catch (e) {
-    return `PostgreSQL is not reachable at ${ADMIN_URL} (${(e as Error).message}); skipped`;
+    return `PostgreSQL is not reachable at ${ADMIN_URL} (${errorMessage(e)}); skipped`;
   } finally {
     await client.end().catch(() => undefined);
   }

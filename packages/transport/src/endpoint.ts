@@ -8,6 +8,7 @@ import { unlink } from 'node:fs/promises';
 import { connect, type Server } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { ListenError } from './errors.js';
+import { errorMessage } from '@cdc/protocol';
 
 /** TLS for a TCP endpoint: key and certificate (PEM), optional CA and client certificates. */
 export interface TlsEndpointOptions extends TlsOptions {
@@ -83,7 +84,7 @@ function unixSocketAlive(path: string): Promise<boolean> {
 function toListenError(e: unknown, endpoint: Endpoint): ListenError {
   const where = describeEndpoint(endpoint);
   const code = (e as { code?: unknown }).code;
-  const text = e instanceof Error ? e.message : String(e);
+  const text = errorMessage(e);
   if (code === 'EADDRINUSE')
     return new ListenError(`cannot listen on ${where}: address already in use`, code, where, {
       cause: e,

@@ -13,6 +13,7 @@ import {
   maxLengthToExponent,
   parseHandshakeReply,
   type SerializerId,
+  errorMessage,
 } from '@cdc/protocol';
 import { ConnectError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
@@ -115,7 +116,7 @@ export function connectRawSocket(
       try {
         reply = parseHandshakeReply(got);
       } catch (e) {
-        fail(new ConnectError((e as Error).message, 'HANDSHAKE', { cause: e }));
+        fail(new ConnectError(errorMessage(e), 'HANDSHAKE', { cause: e }));
         return;
       }
       if (reply.serializer !== serializer.rawsocketId) {

@@ -25,6 +25,7 @@ import { CliError } from '../errors.js';
 import { parseValue, printResult } from '../output.js';
 import { connectionOptions, nodeStatus } from './api.js';
 import type { ConnectionFlags } from '../profile.js';
+import { errorMessage } from '@cdc/protocol';
 
 interface DirOpts {
   cbdir: string;
@@ -56,7 +57,7 @@ export async function nodeSession(cbdir: string): Promise<Session> {
   try {
     return await joinSession(await connect(`unix:${sock}`), { realm: MANAGEMENT_REALM });
   } catch (e) {
-    throw new CliError(`cannot reach the node in ${resolve(cbdir)}: ${(e as Error).message}`);
+    throw new CliError(`cannot reach the node in ${resolve(cbdir)}: ${errorMessage(e)}`);
   }
 }
 
@@ -113,7 +114,7 @@ export function registerNodeCommands(program: Command): void {
       try {
         await controller.start();
       } catch (e) {
-        log.error({ err: (e as Error).message }, 'node failed to start');
+        log.error({ err: errorMessage(e) }, 'node failed to start');
         await controller.shutdown({ mode: 'failed' });
         throw e;
       }

@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { openNodeDirectory } from '@cdc/node';
 import { createLogger } from '../log.js';
 import { CliError } from '../errors.js';
+import { errorMessage } from '@cdc/protocol';
 
 const CDC_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/cdc.js');
 
@@ -82,7 +83,7 @@ function ensureOwnerKey(file: string): void {
     );
   } catch (e) {
     throw new CliError(
-      `could not make an owner key with ssh-keygen (install openssh-client): ${(e as Error).message}`,
+      `could not make an owner key with ssh-keygen (install openssh-client): ${errorMessage(e)}`,
     );
   }
 }

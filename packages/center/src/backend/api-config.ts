@@ -5,7 +5,7 @@
  * node and record what is wanted; nothing is stored that does not validate.
  * @module
  */
-import { CdcErrors, CrossbarErrors, WampError } from '@cdc/protocol';
+import { CrossbarErrors, WampError } from '@cdc/protocol';
 import { validateNodeConfig } from '@cdc/config';
 import type { Params } from '@cdc/client';
 import type {
@@ -16,7 +16,6 @@ import type {
   StoredRouter,
   WorkerStats,
 } from '@cdc/api';
-import type { Logger } from '@cdc/router';
 import type { RealmStore, WorkerRecord } from '@cdc/store';
 import { knownNode } from './api-remote.js';
 import { liveWorker1, liveWorkers, runningConfig, runningRouter } from './live-router.js';
@@ -25,6 +24,8 @@ import { invalidConfig, workerEntry } from './remote.js';
 import type { NodeCaller } from './remote.js';
 import { describeChanges, planReload } from './router-plan.js';
 import type { ImplementationTable } from './service.js';
+import type { Logger } from '@cdc/protocol';
+import { CdcErrors } from '@cdc/api';
 
 type Dict = Record<string, unknown>;
 const CONFIG = 'io.crossbar.cdc';

@@ -2,8 +2,8 @@
  * SPEC §4.1: realm status and node queries, under all their names and versions.
  * @module
  */
-import { CdcErrors, WampError } from '@cdc/protocol';
-import { NODE_STATUSES } from '@cdc/api';
+import { WampError } from '@cdc/protocol';
+import { NODE_STATUSES, CdcErrors } from '@cdc/api';
 import type { NodeInfo, NodeStatus, RealmStatus } from '@cdc/api';
 import { invalidArgument } from '@cdc/client';
 import type { Params } from '@cdc/client';

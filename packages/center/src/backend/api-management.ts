@@ -4,8 +4,8 @@
  * them); node entries in the realm's own.
  * @module
  */
-import { CdcErrors, CloseReasons, WampError, isDict } from '@cdc/protocol';
-import { USER_ROLES, isUserRole } from '@cdc/api';
+import { CloseReasons, WampError, isDict } from '@cdc/protocol';
+import { USER_ROLES, isUserRole, CdcErrors } from '@cdc/api';
 import type { AccessInfo } from '@cdc/api';
 import { invalidArgument } from '@cdc/client';
 import type { Params, Session } from '@cdc/client';

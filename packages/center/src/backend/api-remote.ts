@@ -5,11 +5,11 @@
  * Starting a worker from a whole config is the exception: a sequence (see `remote.ts`).
  * @module
  */
-import { PROCEDURES } from '@cdc/api';
+import { PROCEDURES, CdcErrors } from '@cdc/api';
 import type { ProcedureDef } from '@cdc/api';
 import type { Params } from '@cdc/client';
 import type { RealmStore } from '@cdc/store';
-import { CdcErrors, WampError } from '@cdc/protocol';
+import { WampError } from '@cdc/protocol';
 import type { NodeCaller } from './remote.js';
 import { workerEntry } from './remote.js';
 import type { Implementation, ImplementationTable } from './service.js';

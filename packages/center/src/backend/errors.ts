@@ -2,8 +2,9 @@
  * Storage failures as the public API reports them.
  * @module
  */
-import { CdcErrors, WampError, WampErrors } from '@cdc/protocol';
+import { WampError, WampErrors } from '@cdc/protocol';
 import { StoreError } from '@cdc/store';
+import { CdcErrors } from '@cdc/api';
 
 /** Map a StoreError to the WAMP error a caller gets; anything else passes unchanged. */
 export function storeToWamp(e: unknown): unknown {

@@ -13,6 +13,7 @@ import { isCenterCommand } from './messages.js';
 import type { BackendMessage, CenterCommand } from './messages.js';
 import { CachedRealmStore } from './node-cache.js';
 import { RealmBackend } from './realm-backend.js';
+import { errorMessage } from '@cdc/protocol';
 
 type Init = Extract<CenterCommand, { cmd: 'init' }>;
 
@@ -73,8 +74,8 @@ process.on('message', (m: unknown) => {
     return;
   }
   run(m).catch((e: unknown) => {
-    process.stderr.write(`realm backend failed to start: ${(e as Error).message}\n`);
-    send({ cmd: 'failed', error: (e as Error).message });
+    process.stderr.write(`realm backend failed to start: ${errorMessage(e)}\n`);
+    send({ cmd: 'failed', error: errorMessage(e) });
     void exit(1);
   });
 });

@@ -9,7 +9,7 @@
  */
 import { EVENTS, NODE_PREFIX, workerLogTopic } from '@cdc/api';
 import type { EventDetails, Session } from '@cdc/client';
-import type { Logger } from '@cdc/router';
+import type { Logger } from '@cdc/protocol';
 
 type Dict = Record<string, unknown>;
 

@@ -16,7 +16,8 @@ import { EVENTS, HEARTBEAT_PERIOD_S, NODE_ROLE } from '@cdc/api';
 import type { Heartbeat, NodeInfo, NodeStatus } from '@cdc/api';
 import type { Session } from '@cdc/client';
 import type { HeartbeatRecord, NodeRecord, NodeSighting, RealmStore } from '@cdc/store';
-import type { Logger } from '@cdc/router';
+import type { Logger } from '@cdc/protocol';
+import { errorMessage } from '@cdc/protocol';
 
 interface Live {
   session: number;
@@ -149,10 +150,7 @@ export class NodeTracker {
       const { unknown } = await this.o.store.nodesSeen(seen);
       if (unknown.length > 0) this.o.log.debug({ nodes: unknown }, 'sightings of deleted nodes');
     } catch (e) {
-      this.o.log.warn(
-        { nodes: seen.length, err: (e as Error).message },
-        'node sightings not recorded',
-      );
+      this.o.log.warn({ nodes: seen.length, err: errorMessage(e) }, 'node sightings not recorded');
       // What they run is written again with their next heartbeat.
       for (const x of seen) if (x.type !== undefined) this.described.delete(x.node_id);
     }
@@ -166,7 +164,7 @@ export class NodeTracker {
         this.o.log.debug({ nodes: unknown }, 'heartbeats of deleted nodes skipped');
     } catch (e) {
       this.o.log.warn(
-        { heartbeats: batch.length, err: (e as Error).message },
+        { heartbeats: batch.length, err: errorMessage(e) },
         'heartbeats not recorded',
       );
     }

@@ -6,7 +6,6 @@
 import { HEARTBEAT_TOPIC, MREALM_GET_STATUS, NODE_ROLE } from '@cdc/api';
 import type { Heartbeat } from '@cdc/api';
 import type { EventDetails, InvocationDetails, Session } from '@cdc/client';
-import type { Logger } from '@cdc/router';
 import type { DomainStore, RealmStore } from '@cdc/store';
 import { configApi } from './api-config.js';
 import { globalApi } from './api-global.js';
@@ -17,6 +16,8 @@ import { NodeTracker } from './nodes.js';
 import { Reconciler } from './reconcile.js';
 import { NodeCaller } from './remote.js';
 import { registerApi } from './service.js';
+import type { Logger } from '@cdc/protocol';
+import { errorMessage } from '@cdc/protocol';
 
 export interface RealmBackendOptions {
   realm: string;
@@ -95,7 +96,7 @@ export class RealmBackend {
     await this.syncPairings();
     this.syncTimer = setInterval(() => {
       this.syncPairings().catch((e: unknown) =>
-        log.warn({ err: (e as Error).message }, 'pairing sync failed'),
+        log.warn({ err: errorMessage(e) }, 'pairing sync failed'),
       );
     }, 3000);
     this.syncTimer.unref();
@@ -147,7 +148,7 @@ export class RealmBackend {
             this.nodes
               .refreshDesired(id)
               .catch((e: unknown) =>
-                log.warn({ node: id, err: (e as Error).message }, 'desired workers not read'),
+                log.warn({ node: id, err: errorMessage(e) }, 'desired workers not read'),
               );
           },
         }),

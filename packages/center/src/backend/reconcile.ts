@@ -10,10 +10,11 @@
  * database), and at most a few passes run at once.
  * @module
  */
-import type { Logger } from '@cdc/router';
 import type { RealmStore } from '@cdc/store';
 import { liveWorkers } from './live-router.js';
 import type { NodeCaller } from './remote.js';
+import type { Logger } from '@cdc/protocol';
+import { errorMessage } from '@cdc/protocol';
 
 export interface ReconcilerOptions {
   store: RealmStore;
@@ -109,13 +110,13 @@ export class Reconciler {
           );
         } catch (e) {
           log.warn(
-            { node: nodeId, worker: w.worker_id, err: (e as Error).message },
+            { node: nodeId, worker: w.worker_id, err: errorMessage(e) },
             'could not start a worker to match its desired state',
           );
         }
       }
     } catch (e) {
-      log.warn({ node: nodeId, err: (e as Error).message }, 'reconciliation pass failed');
+      log.warn({ node: nodeId, err: errorMessage(e) }, 'reconciliation pass failed');
     }
   }
 }

@@ -7,13 +7,13 @@
  * (the worker stopped) when any of it fails, so nothing is left half-started.
  * @module
  */
-import { CdcErrors, CrossbarErrors, WampError, WampErrors } from '@cdc/protocol';
+import { CrossbarErrors, WampError, WampErrors } from '@cdc/protocol';
 import { ConfigError, check, validateRouterWorker } from '@cdc/config';
-import { upstreamUri } from '@cdc/api';
+import { upstreamUri, CdcErrors } from '@cdc/api';
 import type { Session } from '@cdc/client';
-import type { Logger } from '@cdc/router';
 import { EMPTY_ROUTER, planReload } from './router-plan.js';
 import type { Step } from './router-plan.js';
+import type { Logger } from '@cdc/protocol';
 
 type Dict = Record<string, unknown>;
 

@@ -4,13 +4,12 @@
  * every mutating call is audited (SPEC §4.7) with who made it and how it ended.
  * @module
  */
-import { WampError } from '@cdc/protocol';
-import type { Dict } from '@cdc/protocol';
+import { WampError, errorMessage } from '@cdc/protocol';
+import type { Dict, Logger } from '@cdc/protocol';
 import { PROCEDURES, registeredUris } from '@cdc/api';
 import type { ProcedureDef } from '@cdc/api';
 import { Params } from '@cdc/client';
 import type { InvocationDetails, Session } from '@cdc/client';
-import type { Logger } from '@cdc/router';
 import type { RealmStore } from '@cdc/store';
 import { storeToWamp } from './errors.js';
 
@@ -98,16 +97,12 @@ async function audit(
       kwargs: redact(kwargs) as Dict,
       outcome: failed ? 'error' : 'ok',
       error: failed ? (w?.uri ?? 'wamp.error.runtime_error') : null,
-      message: failed
-        ? typeof w?.args[0] === 'string'
-          ? w.args[0]
-          : (error as Error).message
-        : null,
+      message: failed ? (typeof w?.args[0] === 'string' ? w.args[0] : errorMessage(error)) : null,
     });
   } catch (e) {
     // The call happened; a lost audit record must at least be loud.
     log.error(
-      { procedure, authid: ctx.authid, err: (e as Error).message },
+      { procedure, authid: ctx.authid, err: errorMessage(e) },
       'audit record could not be written',
     );
   }

@@ -5,7 +5,7 @@
  * has ended.
  * @module
  */
-import { JsonPayload, MessageType, WampError, WampErrors } from '@cdc/protocol';
+import { JsonPayload, MessageType, WampError, WampErrors, errorMessage } from '@cdc/protocol';
 import type { Args, Invocation as InvocationMessage, Kwargs } from '@cdc/protocol';
 import { CanceledError } from '../errors.js';
 import { CallResult } from '../result.js';
@@ -202,7 +202,7 @@ export class Invocation {
     if (this.finished) return;
     this.end();
     if (e instanceof WampError) return this.sendError(e.uri, e.args, e.kwargs);
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorMessage(e);
     this.sendError(WampErrors.RUNTIME_ERROR, [message], {});
   }
 

@@ -9,7 +9,7 @@
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Router } from '@cdc/router';
-import type { AuthConfig, Logger } from '@cdc/router';
+import type { AuthConfig } from '@cdc/router';
 import { createMemoryPair, listen } from '@cdc/transport';
 import type { Listener } from '@cdc/transport';
 import { joinSession } from '@cdc/client';
@@ -25,6 +25,7 @@ import { controllerProcedures } from './api.js';
 import { lockNodeDirectory } from './node-lock.js';
 import { reapOrphans } from './orphans.js';
 import { WorkerManager } from './workers.js';
+import type { Logger } from '@cdc/protocol';
 
 export const MANAGEMENT_REALM = 'crossbar';
 export const CONTROLLER_SOCKET = 'controller.sock';

@@ -8,7 +8,7 @@
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '@cdc/router';
+import type { Logger } from '@cdc/protocol';
 
 export const WORKERS_FILE = 'workers.json';
 

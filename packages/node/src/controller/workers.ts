@@ -4,10 +4,9 @@
  * visible (status, exit code, log) until a new one with the same ID starts.
  * @module
  */
-import { CrossbarErrors, WampError } from '@cdc/protocol';
-import type { Transport } from '@cdc/protocol';
+import { CrossbarErrors, WampError, errorMessage } from '@cdc/protocol';
+import type { Transport, Logger } from '@cdc/protocol';
 import type { WorkerConfig } from '@cdc/config';
-import type { Logger } from '@cdc/router';
 import { setCpuAffinity } from '../system/affinity.js';
 import { WorkerRegistry } from './orphans.js';
 import { WorkerProcess } from './worker-process.js';
@@ -95,10 +94,8 @@ export class WorkerManager {
       if (cpus !== undefined && w.pid !== undefined)
         await setCpuAffinity(w.pid, cpus, { relative: false });
     } catch (e) {
-      this.o.logger.error({ worker: id, err: (e as Error).message }, 'worker failed to start');
-      this.o.publish(`crossbar.on_${type}_failed`, [
-        { id, type, error: (e as Error).message, who },
-      ]);
+      this.o.logger.error({ worker: id, err: errorMessage(e) }, 'worker failed to start');
+      this.o.publish(`crossbar.on_${type}_failed`, [{ id, type, error: errorMessage(e), who }]);
       if (w.status !== 'stopped' && w.status !== 'failed')
         await w.stop(true).catch(() => undefined);
       throw e;

@@ -10,6 +10,7 @@ import { access, constants, readdir } from 'node:fs/promises';
 import { cpus as osCpus } from 'node:os';
 import { checkPid, featureUnavailable, invalidArgument, runtimeError } from './errors.js';
 import { field, formatCpuList, parseCpuList, readOptional, requireProc } from './procfs.js';
+import { errorMessage } from '@cdc/protocol';
 
 /** The online CPU ids of this host (`/sys/devices/system/cpu/online`), sorted. */
 export async function getCpus(): Promise<number[]> {
@@ -147,7 +148,7 @@ export async function setCpuAffinity(
     if ((await readOptional(`/proc/${pid}/status`)) === null) {
       throw invalidArgument('pid', `no process with PID ${pid}`);
     }
-    throw runtimeError(`taskset failed for PID ${pid}: ${(err as Error).message}`, err);
+    throw runtimeError(`taskset failed for PID ${pid}: ${errorMessage(err)}`, err);
   }
   return getCpuAffinity(pid);
 }

@@ -11,7 +11,7 @@
  * @module
  */
 import { Session } from 'node:inspector';
-import { CrossbarErrors, WampError } from '@cdc/protocol';
+import { CrossbarErrors, WampError, errorMessage } from '@cdc/protocol';
 import { featureUnavailable, invalidArgument, runtimeError } from './errors.js';
 import { summarizeProfile } from './profile-summary.js';
 import type { CpuProfile, ProfileSummary } from './profile-summary.js';
@@ -224,7 +224,7 @@ export class Profiler {
       entry.record.status = 'finished';
     } catch (err) {
       entry.record.status = 'failed';
-      entry.record.error = err instanceof Error ? err.message : String(err);
+      entry.record.error = errorMessage(err);
     }
     entry.record.finished = new Date().toISOString();
     disconnect(session);

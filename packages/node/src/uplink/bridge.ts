@@ -16,8 +16,7 @@ import type {
   Registration,
   Session,
 } from '@cdc/client';
-import type { Args, Kwargs } from '@cdc/protocol';
-import type { Logger } from '@cdc/router';
+import type { Args, Kwargs, Logger } from '@cdc/protocol';
 import { nodeProcedure } from '@cdc/api';
 
 const LOCAL_PREFIX = 'crossbar.';

@@ -7,10 +7,10 @@
  * @module
  */
 import type { Session } from '@cdc/client';
-import type { Logger } from '@cdc/router';
 import { HEARTBEAT_TOPIC, WORKER_HEARTBEAT_TOPIC } from '@cdc/api';
 import type { Heartbeat } from '@cdc/api';
 import type { HeartbeatSettings } from './config.js';
+import type { Logger } from '@cdc/protocol';
 
 /** MNodeState / worker state ONLINE in Crossbar.io. */
 const STATE_ONLINE = 1;

@@ -7,13 +7,12 @@
  */
 import { AbortError, Connection, SessionClosedError } from '@cdc/client';
 import type { RetryOptions, Session } from '@cdc/client';
-import { CdcErrors, WampError, WampErrors } from '@cdc/protocol';
-import type { Transport } from '@cdc/protocol';
+import { WampError, WampErrors, errorMessage } from '@cdc/protocol';
+import type { Transport, Logger } from '@cdc/protocol';
 import { KeySigner } from '@cdc/cryptosign';
 import type { SigningKey } from '@cdc/cryptosign';
 import { connect, parseTransportUrl } from '@cdc/transport';
-import type { Logger } from '@cdc/router';
-import { MREALM_GET_STATUS } from '@cdc/api';
+import { MREALM_GET_STATUS, CdcErrors } from '@cdc/api';
 import { ManagementBridge } from './bridge.js';
 import type { UplinkTarget } from './config.js';
 import { HeartbeatLoop } from './heartbeat.js';
@@ -61,10 +60,6 @@ function errorKey(e: unknown): string {
   return typeof code === 'string' ? code : String(e);
 }
 
-function describe(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 export class ManagementUplink {
   private connection: Connection | undefined;
   private local: Session | undefined;
@@ -88,7 +83,7 @@ export class ManagementUplink {
       this.tls = parseTransportUrl(o.target.url).tls;
     } catch (e) {
       // Say where the bad URL came from (config path or environment variable).
-      throw new Error(`management uplink URL from ${o.target.source}: ${describe(e)}`, {
+      throw new Error(`management uplink URL from ${o.target.source}: ${errorMessage(e)}`, {
         cause: e,
       });
     }
@@ -123,7 +118,7 @@ export class ManagementUplink {
       logger: log,
       onSetNodeId: (uri, nodeId) => {
         local.call(uri, [nodeId]).catch((e: unknown) => {
-          log.debug({ procedure: uri, err: describe(e) }, 'set_node_id failed');
+          log.debug({ procedure: uri, err: errorMessage(e) }, 'set_node_id failed');
         });
       },
     });
@@ -152,12 +147,12 @@ export class ManagementUplink {
       // A node waits for its center forever: pairing, a center restart, a fixed
       // misconfiguration all resolve without touching the node.
       shouldRetry: () => !this.stopped,
-      onError: (e, where) => log.warn({ err: describe(e), where }, 'management uplink error'),
+      onError: (e, where) => log.warn({ err: errorMessage(e), where }, 'management uplink error'),
     });
     this.connection.onJoin((s) => {
       // Every step handles its own failures; this only keeps a bug from killing the node.
       this.joined(s).catch((e: unknown) => {
-        log.error({ err: describe(e) }, 'management uplink setup failed');
+        log.error({ err: errorMessage(e) }, 'management uplink setup failed');
       });
     });
     this.connection.onLeave((info) => this.left(info.reason, info.message));
@@ -194,7 +189,7 @@ export class ManagementUplink {
     const ctx = { url: this.o.target.url, attempt, retry_in_ms: delay };
     // The first retry after losing a joined session: left() has said so already.
     if (attempt === 1 && e instanceof SessionClosedError)
-      return log.debug({ ...ctx, err: describe(e) }, 'management uplink retry');
+      return log.debug({ ...ctx, err: errorMessage(e) }, 'management uplink retry');
     const key = errorKey(e);
     const first = !this.streak.has(key);
     this.streak.add(key);
@@ -209,11 +204,14 @@ export class ManagementUplink {
       );
       return;
     }
-    if (!first) return log.debug({ ...ctx, err: describe(e) }, 'management uplink retry');
+    if (!first) return log.debug({ ...ctx, err: errorMessage(e) }, 'management uplink retry');
     // A refusal by the center needs an operator; a network problem usually heals itself.
     if (e instanceof AbortError)
-      log.error({ ...ctx, reason: key, err: describe(e) }, 'the center refused the node; retrying');
-    else log.warn({ ...ctx, err: describe(e) }, 'cannot reach the center; retrying');
+      log.error(
+        { ...ctx, reason: key, err: errorMessage(e) },
+        'the center refused the node; retrying',
+      );
+    else log.warn({ ...ctx, err: errorMessage(e) }, 'cannot reach the center; retrying');
   }
 
   private async joined(session: Session): Promise<void> {
@@ -286,7 +284,7 @@ export class ManagementUplink {
         const waiting = e instanceof WampError && e.uri === WampErrors.NO_SUCH_PROCEDURE;
         if (!waitingLogged)
           log[waiting ? 'info' : 'warn'](
-            { procedure: MREALM_GET_STATUS, err: describe(e) },
+            { procedure: MREALM_GET_STATUS, err: errorMessage(e) },
             waiting
               ? 'waiting for the management realm backend'
               : 'management realm status probe failed; trying again',

@@ -7,7 +7,7 @@
  * @module
  */
 import { pino } from 'pino';
-import { CrossbarErrors, WampError } from '@cdc/protocol';
+import { CrossbarErrors, WampError, errorMessage } from '@cdc/protocol';
 import type { ContainerWorkerConfig, RouterWorkerConfig } from '@cdc/config';
 import { joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
@@ -117,7 +117,7 @@ process.on('message', (m: unknown) => {
   }
   run(m).catch((e: unknown) => {
     const err =
-      e instanceof WampError ? e : WampError.of(CrossbarErrors.CANNOT_START, (e as Error).message);
+      e instanceof WampError ? e : WampError.of(CrossbarErrors.CANNOT_START, errorMessage(e));
     const message = typeof err.args[0] === 'string' ? err.args[0] : err.message;
     process.stderr.write(`worker failed to start: ${err.uri}: ${message}\n`);
     send({ cmd: 'failed', error: message, uri: err.uri });

@@ -4,7 +4,12 @@
  * @module
  */
 import { CloseReasons } from '@cdc/protocol';
-import type { RealmConfig, TransportConfig, WebPathConfig, ComponentConfig } from '@cdc/config';
+import type {
+  WorkerRealmConfig,
+  TransportConfig,
+  WebPathConfig,
+  ComponentConfig,
+} from '@cdc/config';
 import type { RoleConfig } from '@cdc/router';
 import type { RouterHost } from '@cdc/router-host';
 import { proc } from '../api/procedures.js';
@@ -73,7 +78,7 @@ export function routerProcedures(host: RouterHost, publish: LocalPublish): Proce
     }),
     start_router_realm: proc(['realm_id', 'realm_config'], (p) => {
       const id = p.id('realm_id');
-      host.startRealm(id, p.dict('realm_config') as unknown as RealmConfig);
+      host.startRealm(id, p.dict('realm_config') as unknown as WorkerRealmConfig);
       publish('on_realm_started', [id]);
       return realmObject(host, id);
     }),

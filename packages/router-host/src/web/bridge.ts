@@ -5,7 +5,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { WampError, WampErrors, isDict, isValidUri } from '@cdc/protocol';
+import { WampError, WampErrors, isDict, isValidUri, errorMessage } from '@cdc/protocol';
 import type { Dict } from '@cdc/protocol';
 import type { Router } from '@cdc/router';
 import { sendJson } from './types.js';
@@ -33,10 +33,7 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
         resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
       } catch (e) {
         reject(
-          WampError.of(
-            WampErrors.INVALID_ARGUMENT,
-            `request body is not JSON: ${(e as Error).message}`,
-          ),
+          WampError.of(WampErrors.INVALID_ARGUMENT, `request body is not JSON: ${errorMessage(e)}`),
         );
       }
     });
@@ -54,8 +51,7 @@ const STATUS: Record<string, number> = {
 };
 
 function sendError(res: ServerResponse, e: unknown): void {
-  const err =
-    e instanceof WampError ? e : WampError.of(WampErrors.RUNTIME_ERROR, (e as Error).message);
+  const err = e instanceof WampError ? e : WampError.of(WampErrors.RUNTIME_ERROR, errorMessage(e));
   sendJson(res, STATUS[err.uri] ?? 500, { error: err.uri, args: err.args, kwargs: err.kwargs });
 }
 

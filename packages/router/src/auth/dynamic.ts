@@ -3,7 +3,7 @@
  * `authenticate(realm, authid, details)`), or an in-process function.
  * @module
  */
-import { WampError, WampErrors } from '@cdc/protocol';
+import { WampError, WampErrors, errorMessage } from '@cdc/protocol';
 import type { Dict } from '@cdc/protocol';
 import { deny } from './principal.js';
 import type { AuthResult, AuthenticatorResult, DynamicAuthConfig, HelloContext } from './types.js';
@@ -61,10 +61,7 @@ export async function callAuthenticator(
       const msg = typeof e.args[0] === 'string' ? e.args[0] : 'denied by the authenticator';
       return deny(e.uri, msg);
     }
-    return deny(
-      WampErrors.AUTHENTICATION_FAILED,
-      `the authenticator failed: ${(e as Error).message}`,
-    );
+    return deny(WampErrors.AUTHENTICATION_FAILED, `the authenticator failed: ${errorMessage(e)}`);
   }
 }
 

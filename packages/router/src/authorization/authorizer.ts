@@ -4,7 +4,7 @@
  * the built-in `trusted` role that may do anything.
  * @module
  */
-import { WampError, WampErrors } from '@cdc/protocol';
+import { WampError, WampErrors, errorMessage } from '@cdc/protocol';
 import type { Dict } from '@cdc/protocol';
 import type { Action, Authorization, RoleConfig, SessionDetails } from '../types.js';
 import { StaticRole } from './static-role.js';
@@ -133,7 +133,7 @@ export class RealmAuthorizer {
 }
 
 function authorizationFailed(authorizer: string, cause: unknown): WampError {
-  const why = cause instanceof Error ? cause.message : String(cause);
+  const why = errorMessage(cause);
   return new WampError(
     WampErrors.AUTHORIZATION_FAILED,
     [`authorizer "${authorizer}" failed: ${why}`],

@@ -13,6 +13,7 @@ import {
   WampErrors,
   parseJsonPayload,
   CrossbarErrors,
+  errorMessage,
 } from '@cdc/protocol';
 import type { Call, Cancel, Dict, ErrorMessage, Payload, Yield } from '@cdc/protocol';
 import type { Authorization } from '../types.js';
@@ -481,7 +482,7 @@ function toResult(r: unknown): { args: unknown[]; kwargs: Dict } {
 
 function asWampError(e: unknown): WampError {
   if (e instanceof WampError) return e;
-  return WampError.of(WampErrors.RUNTIME_ERROR, e instanceof Error ? e.message : String(e));
+  return WampError.of(WampErrors.RUNTIME_ERROR, errorMessage(e));
 }
 
 export type { Registration };

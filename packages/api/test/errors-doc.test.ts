@@ -2,13 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CdcErrors,
-  CloseReasons,
-  CrossbarErrors,
-  ERROR_CATALOGUE,
-  WampErrors,
-} from '../src/index.js';
+import { CloseReasons, CrossbarErrors, WampErrors } from '@cdc/protocol';
+import { CdcErrors, ERROR_CATALOGUE } from '../src/index.js';
 import { repoRoot } from '@cdc/testkit';
 
 test('errors - every URI constant is in the catalogue with a meaning', () => {

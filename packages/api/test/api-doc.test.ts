@@ -3,8 +3,8 @@
  * writes, and the contract has every procedure SPEC §4.1, §4.2, §4.3 and §4.5 name, with
  * their versions, aliases, arguments, node targets and roles, and the §4.2 events.
  *
- * The contract sits above this package in the dependency graph, so it is loaded at run time
- * through the generator script (which imports the built `@cdc/api`), not at build time.
+ * The contract is read through the generator script (which imports the built `@cdc/api`),
+ * so the test sees exactly what the script renders.
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
