@@ -9,7 +9,7 @@ import { connect } from '@cdc/transport';
 import { captureLogger } from '@cdc/testkit';
 import type { CapturedLog } from '@cdc/testkit';
 
-export { until, captureLogger } from '@cdc/testkit';
+export { until } from '@cdc/testkit';
 export type { CapturedLog } from '@cdc/testkit';
 import { NodeController, openNodeDirectory, MANAGEMENT_REALM } from '../src/index.js';
 import type { UplinkOverrides } from '../src/index.js';
@@ -87,7 +87,3 @@ export const OPEN_ROLE = {
     },
   ],
 };
-
-export function writeFile(path: string, text: string): void {
-  writeFileSync(path, text);
-}

@@ -3,12 +3,11 @@
  * system stats, workers, logs, CPU and process procedures, shutdown).
  * @module
  */
-import { CrossbarErrors, WampError, isDict } from '@cdc/protocol';
+import { CrossbarErrors, WampError } from '@cdc/protocol';
 import { ConfigError, check } from '@cdc/config';
 import type { WorkerConfig } from '@cdc/config';
 import { proc } from '../api/procedures.js';
 import type { ProcedureTable } from '../api/procedures.js';
-import { invalidArgument } from '../api/params.js';
 import { nativeProcessProcedures } from '../api/native.js';
 import type { SystemStats } from '../system/system-stats.js';
 import type { WorkerManager } from './workers.js';
@@ -95,10 +94,4 @@ export function controllerProcedures(ctx: ControllerApiContext): ProcedureTable 
       return worker.log.tail(p.int('limit', 100, 0, 100_000));
     }),
   };
-}
-
-/** Checks a value is a config dict, for procedures that take one. */
-export function configDict(v: unknown, name: string): Record<string, unknown> {
-  if (!isDict(v)) throw invalidArgument(`argument "${name}" must be a dict`);
-  return v;
 }

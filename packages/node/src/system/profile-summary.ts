@@ -12,7 +12,7 @@
 import type { FunctionSummary, ProfileSummary, TreeNode } from '@cdc/api';
 import { invalidArgument } from './errors.js';
 
-export type { FunctionSummary, ProfileSummary, TreeNode } from '@cdc/api';
+export type { ProfileSummary, TreeNode } from '@cdc/api';
 
 /** The parts of a V8 `Profiler.Profile` this module reads. */
 export interface CpuProfile {

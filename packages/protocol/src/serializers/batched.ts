@@ -5,7 +5,6 @@
  * @module
  */
 
-const RS = 0x1e;
 const encoder = new TextEncoder();
 
 /** Split one WebSocket message of a batched subprotocol into its WAMP messages. */
@@ -51,5 +50,3 @@ export function joinBatch(parts: (Uint8Array | string)[], binary: boolean): Uint
   }
   return out;
 }
-
-export const RECORD_SEPARATOR = RS;

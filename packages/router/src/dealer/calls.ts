@@ -22,7 +22,7 @@ import { appendPayload, copyPassthru, usesPassthru } from '../payload.js';
 import type { Dealer } from './dealer.js';
 import { Invocation } from './invocation.js';
 import type { InternalCall } from './invocation.js';
-import type { CalleeEntry, Registration } from './registration.js';
+import type { CalleeEntry } from './registration.js';
 
 /** A procedure the router implements itself (the meta API). Return a value or a {@link CallResult}. */
 export type BuiltinProcedure = (
@@ -484,5 +484,3 @@ function asWampError(e: unknown): WampError {
   if (e instanceof WampError) return e;
   return WampError.of(WampErrors.RUNTIME_ERROR, errorMessage(e));
 }
-
-export type { Registration };

@@ -1,0 +1,109 @@
+// The package graph of docs/ARCHITECTURE.md as data: which workspace package may import
+// which. `.dependency-cruiser.mjs` turns it into rules, `scripts/check-architecture.mjs`
+// checks the code, the manifests and the diagram in ARCHITECTURE.md against it.
+
+/**
+ * `deps`: what the package's sources import (its `dependencies`). `testDeps`: what only its
+ * tests import besides those (its `devDependencies`). `pure`: no Node built-ins in its
+ * sources, because browsers load it too.
+ */
+export const PACKAGES = {
+  'packages/protocol': { deps: [], testDeps: ['testkit'], pure: true },
+  'packages/cryptosign': { deps: [], testDeps: ['testkit'] },
+  'packages/testkit': { deps: [], testDeps: [] },
+  'packages/transport': { deps: ['protocol'], testDeps: [] },
+  'packages/router': { deps: ['protocol', 'cryptosign'], testDeps: ['testkit'] },
+  'packages/client': { deps: ['protocol'], testDeps: [], pure: true },
+  'packages/api': { deps: ['protocol'], testDeps: ['testkit'], pure: true },
+  'packages/store': { deps: ['protocol'], testDeps: [] },
+  'packages/config': { deps: ['router'], testDeps: [] },
+  'packages/router-host': {
+    deps: ['protocol', 'router', 'transport', 'config', 'client'],
+    testDeps: [],
+  },
+  'packages/node': {
+    deps: [
+      'api',
+      'protocol',
+      'config',
+      'cryptosign',
+      'transport',
+      'router',
+      'router-host',
+      'client',
+    ],
+    testDeps: ['testkit'],
+  },
+  'packages/center': {
+    deps: ['api', 'protocol', 'config', 'cryptosign', 'transport', 'router', 'client', 'store'],
+    // Its integration tests run real nodes.
+    testDeps: ['node', 'testkit'],
+  },
+  'apps/cli': {
+    deps: [
+      'api',
+      'protocol',
+      'config',
+      'cryptosign',
+      'transport',
+      'client',
+      'router-host',
+      'node',
+      'store',
+      'center',
+    ],
+    testDeps: [],
+  },
+  conformance: {
+    deps: [],
+    testDeps: ['protocol', 'cryptosign', 'transport', 'router', 'client', 'config', 'router-host'],
+  },
+};
+
+/** `api` → `packages/api`, `cli` → `apps/cli`. */
+export function dirOf(name) {
+  return Object.keys(PACKAGES).find((d) => d === name || d.endsWith(`/${name}`));
+}
+
+export const nameOf = (dir) => dir.split('/').pop();
+
+/** The edges a line of the diagram shows: each package's `deps` minus what they imply. */
+export function reducedEdges() {
+  const reach = new Map();
+  const closure = (dir) => {
+    if (reach.has(dir)) return reach.get(dir);
+    const out = new Set();
+    for (const d of PACKAGES[dir].deps) {
+      out.add(d);
+      for (const x of closure(dirOf(d))) out.add(x);
+    }
+    reach.set(dir, out);
+    return out;
+  };
+  const edges = [];
+  for (const [dir, p] of Object.entries(PACKAGES)) {
+    for (const d of p.deps) {
+      const implied = p.deps.some((o) => o !== d && closure(dirOf(o)).has(d));
+      if (!implied) edges.push([nameOf(dir), d]);
+    }
+  }
+  return edges;
+}
+
+/** The Mermaid diagram of the package graph (ARCHITECTURE.md shows it). */
+export function renderDiagram() {
+  const lines = ['```mermaid', 'graph BT'];
+  const drawn = new Set();
+  const node = (n) => {
+    if (drawn.has(n)) return id(n);
+    drawn.add(n);
+    return id(n) === n ? n : `${id(n)}[${n}]`;
+  };
+  for (const [from, to] of reducedEdges()) lines.push(`  ${node(from)} --> ${node(to)}`);
+  for (const n of Object.keys(PACKAGES).map(nameOf))
+    if (!drawn.has(n) && n !== 'testkit' && n !== 'conformance') lines.push(`  ${node(n)}`);
+  lines.push('```');
+  return lines.join('\n');
+}
+
+const id = (name) => name.replace(/-/g, '_');
