@@ -1,14 +1,22 @@
 /** The node directory: keys made once with the right modes, Crossbar.io key files read, config validated. */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@cdc/config';
 import { KeyError, SigningKey } from '@cdc/cryptosign';
 import { openNodeDirectory } from '../src/index.js';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'cdc-cbdir-'));
+const made: string[] = [];
+const tmp = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'cdc-cbdir-'));
+  made.push(dir);
+  return dir;
+};
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 test('cbdir - first start writes key.priv (0600) and key.pub (0644); later starts reuse them', async () => {
   const dir = join(tmp(), '.crossbar');

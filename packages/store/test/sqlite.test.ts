@@ -59,8 +59,12 @@ function sqliteCenter(dir: string): Center & { sqlite: SqliteStoreFactory } {
 storeSuite({ dialect: 'sqlite', make: () => Promise.resolve(sqliteCenter(tmp())) });
 
 test('sqlite layout - domain.sqlite and realms/<encoded name>.sqlite, in WAL mode', async (t) => {
-  const c = sqliteCenter(join(tmp(), 'data', 'nested'));
-  t.after(() => c.close());
+  const base = tmp();
+  const c = sqliteCenter(join(base, 'data', 'nested'));
+  t.after(async () => {
+    await c.close();
+    rmSync(base, { recursive: true, force: true });
+  });
   const d = await c.factory.domain();
   await d.migrate();
   const r = await c.factory.realm('com.example.Realm@1');

@@ -9,8 +9,8 @@
  */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { Migrator } from 'kysely/migration';
-import type { Migration } from 'kysely/migration';
+import { Migrator } from 'kysely';
+import type { Migration } from 'kysely';
 import { StoreError } from '../errors.js';
 import type { Flavor } from './flavor.js';
 import { users } from './domain/0001-users.js';

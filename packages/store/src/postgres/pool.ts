@@ -7,7 +7,7 @@
  * @module
  */
 import type pg from 'pg';
-import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import { isConnectionError } from './errors.js';
 
 export class GuardedPool implements PostgresPool {
@@ -24,23 +24,29 @@ export class GuardedPool implements PostgresPool {
   async connect(): Promise<PostgresPoolClient> {
     const client = await this.#pool.connect();
     let broken = false;
-    const guarded = {
-      // kysely uses the backend pid to cancel queries.
-      processID: (client as { processID?: number }).processID,
-      async query<R>(text: string, values: readonly unknown[]): Promise<PostgresQueryResult<R>> {
-        try {
-          const r = await client.query(text, values as unknown[]);
-          return r as unknown as PostgresQueryResult<R>;
-        } catch (e) {
-          if (isConnectionError(e)) broken = true;
-          throw e;
-        }
-      },
+    const run = async <R>(
+      text: string,
+      values: readonly unknown[],
+    ): Promise<PostgresQueryResult<R>> => {
+      try {
+        const r = await client.query(text, values as unknown[]);
+        return r as unknown as PostgresQueryResult<R>;
+      } catch (e) {
+        if (isConnectionError(e)) broken = true;
+        throw e;
+      }
+    };
+    // kysely streams through a cursor object; that path is not guarded (we never stream).
+    const query = ((q: string | PostgresCursor<unknown>, values: readonly unknown[] = []) =>
+      typeof q === 'string'
+        ? run(q, values)
+        : client.query(q as never)) as PostgresPoolClient['query'];
+    return {
+      query,
       release(destroy?: boolean): void {
         client.release(destroy === true || broken);
       },
     };
-    return guarded as PostgresPoolClient;
   }
 
   end(): Promise<void> {

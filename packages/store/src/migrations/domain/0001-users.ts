@@ -4,7 +4,7 @@
  * @module
  */
 import type { Kysely } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import type { Flavor } from '../flavor.js';
 
 export function users(f: Flavor): Migration {
