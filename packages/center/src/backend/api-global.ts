@@ -4,12 +4,11 @@
  */
 import { WampError } from '@cdc/protocol';
 import { NODE_STATUSES, CdcErrors } from '@cdc/api';
-import type { NodeInfo, NodeStatus, RealmStatus } from '@cdc/api';
+import type { NodeStatus, RealmStatus } from '@cdc/api';
 import { invalidArgument } from '@cdc/client';
 import type { Params } from '@cdc/client';
-import type { RealmStore } from '@cdc/store';
-import { NodeInfoJson } from './node-json.js';
-import type { NodeTracker } from './nodes.js';
+import { listPayload, mapPayload } from './node-json.js';
+import type { NodeState, NodeTable } from './node-table.js';
 import type { ImplementationTable } from './service.js';
 
 const CDC = 'com.crossbario.cdc';
@@ -25,55 +24,56 @@ function statusFilter(p: Params, name: string): NodeStatus | undefined {
   return v as NodeStatus;
 }
 
+/** Answered from the nodes in memory (the realm backend loaded them before it registered). */
 export function globalApi(ctx: {
   realm: string;
   started: Date;
   version: string;
-  store: RealmStore;
-  nodes: NodeTracker;
+  nodes: NodeTable;
 }): ImplementationTable {
-  const infos = async (): Promise<NodeInfo[]> =>
-    (await ctx.store.listNodes())
-      .map((n) => ctx.nodes.info(n))
-      .sort((a, b) => (a.node_id < b.node_id ? -1 : a.node_id > b.node_id ? 1 : 0));
-  const json = new NodeInfoJson();
+  const all = (): readonly NodeState[] => ctx.nodes.nodes();
   return {
-    [`${CDC}.get_status@1`]: async (): Promise<RealmStatus> => {
-      const all = await infos();
-      const online = all.filter((n) => n.status === 'online' || n.status === 'running').length;
+    [`${CDC}.get_status@1`]: (): RealmStatus => {
+      const c = ctx.nodes.counts();
+      const total = c.created + c.online + c.running + c.offline;
+      const online = c.online + c.running;
       const now = new Date();
       return {
         realm: ctx.realm,
         now: now.toISOString(),
         started: ctx.started.toISOString(),
         uptime: Math.round((now.getTime() - ctx.started.getTime()) / 100) / 10,
-        nodes: { total: all.length, online, offline: all.length - online },
+        nodes: { total, online, offline: total - online },
         version: ctx.version,
       };
     },
-    [`${CDC}.get_nodes@1`]: async () => (await infos()).map((n) => n.node_id),
-    [`${CDC}.get_nodes@2`]: async (p) => {
+    [`${CDC}.get_nodes@1`]: () => all().map((n) => n.id),
+    [`${CDC}.get_nodes@2`]: (p) => {
       const status = statusFilter(p, 'filter_status');
-      return json.list(await infos(), (n) => status === undefined || n.status === status);
+      return listPayload(status === undefined ? all() : all().filter((n) => n.status === status));
     },
-    [`${CDC}.get_nodes@3`]: async (p) => {
+    [`${CDC}.get_nodes@3`]: (p) => {
       const type = p.optString('filter_type');
       const status = statusFilter(p, 'filter_status');
-      return json.map(
-        await infos(),
-        (n) =>
-          (type === undefined || n.type === type) && (status === undefined || n.status === status),
+      return mapPayload(
+        type === undefined && status === undefined
+          ? all()
+          : all().filter(
+              (n) =>
+                (type === undefined || n.type === type) &&
+                (status === undefined || n.status === status),
+            ),
       );
     },
-    [`${CDC}.get_node_status@1`]: async (p) => {
+    [`${CDC}.get_node_status@1`]: (p) => {
       const id = p.id('node_id');
-      const n = await ctx.store.getNode(id);
-      if (n === undefined)
+      const n = ctx.nodes.get(id);
+      if (n?.row === undefined)
         throw WampError.of(
           CdcErrors.NO_SUCH_NODE,
           `no node "${id}" in management realm "${ctx.realm}"`,
         );
-      return ctx.nodes.info(n);
+      return n.info();
     },
   };
 }

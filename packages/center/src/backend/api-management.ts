@@ -11,7 +11,7 @@ import { invalidArgument } from '@cdc/client';
 import type { Params, Session } from '@cdc/client';
 import { parseOpenSshPublicKey } from '@cdc/cryptosign';
 import type { AuditFilter, DomainStore, RealmStore } from '@cdc/store';
-import type { NodeTracker } from './nodes.js';
+import type { NodeLiveness } from './node-liveness.js';
 import type { ImplementationTable } from './service.js';
 
 const MGMT = 'com.crossbario.cdc.management';
@@ -34,7 +34,7 @@ export interface ManagementContext {
   realm: string;
   domain: DomainStore;
   store: RealmStore;
-  nodes: NodeTracker;
+  nodes: NodeLiveness;
   session: Session;
 }
 

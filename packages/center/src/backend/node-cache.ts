@@ -1,9 +1,11 @@
 /**
- * The node entries of a realm, in memory. A realm backend is the only process that writes
- * its realm's database, so it can keep every node record next to the database and answer
- * `get_nodes` over ten thousand nodes without reading them all each time. Every write goes
- * to the database first; the cache changes only after the write succeeded. Workers are not
- * cached: their calls go straight to the database.
+ * The realm store with the node rows kept in memory. A realm backend is the only process
+ * that writes its realm's database, so it can keep every node row next to the database and
+ * answer `get_nodes` over ten thousand nodes without reading them all each time. The rows
+ * live in the realm's {@link NodeTable} (one record per node, `node-table.ts`): every write
+ * goes to the database first, and the node's row changes only after the write succeeded, to
+ * what the database made of it. Workers and audit are not cached: their calls go straight
+ * to the database.
  * @module
  */
 import type {
@@ -14,12 +16,18 @@ import type {
   RealmStore,
   WorkerRecord,
 } from '@cdc/store';
+import { NodeTable } from './node-table.js';
 
 export class CachedRealmStore implements RealmStore {
-  private nodes: Map<string, NodeRecord> | undefined;
-  private loading: Promise<Map<string, NodeRecord>> | undefined;
+  private loaded = false;
+  private loading: Promise<NodeTable> | undefined;
+  /** Writes that succeeded (a load that saw one land reads again). */
+  private writes = 0;
 
-  constructor(private readonly db: RealmStore) {}
+  constructor(
+    private readonly db: RealmStore,
+    readonly table = new NodeTable(),
+  ) {}
 
   get realm(): string {
     return this.db.realm;
@@ -33,44 +41,51 @@ export class CachedRealmStore implements RealmStore {
     return this.db.close();
   }
 
-  private all(): Promise<Map<string, NodeRecord>> {
-    if (this.nodes !== undefined) return Promise.resolve(this.nodes);
-    this.loading ??= this.db.listNodes().then(
-      (list) => {
-        this.nodes = new Map(list.map((n) => [n.node_id, n]));
-        this.loading = undefined;
-        return this.nodes;
-      },
-      (e: unknown) => {
-        this.loading = undefined;
-        throw e;
-      },
-    );
+  /** The node table, with every row loaded (once; the first read waits for it). */
+  ready(): Promise<NodeTable> {
+    if (this.loaded) return Promise.resolve(this.table);
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
     return this.loading;
   }
 
-  /** Forget the cache (the next read loads it again). */
-  reset(): void {
-    this.nodes = undefined;
+  private async load(): Promise<NodeTable> {
+    for (;;) {
+      const writes = this.writes;
+      const rows = await this.db.listNodes();
+      // A write that landed while the rows were read may be missing from them: read again.
+      if (this.writes !== writes) continue;
+      this.table.load(rows);
+      this.loaded = true;
+      return this.table;
+    }
+  }
+
+  /** A write succeeded: its rows are what the database holds now. */
+  private wrote(): void {
+    this.writes++;
   }
 
   async upsertNode(node: Parameters<RealmStore['upsertNode']>[0]): Promise<NodeRecord> {
     const n = await this.db.upsertNode(node);
-    this.nodes?.set(n.node_id, n);
+    this.wrote();
+    this.table.setRow(n);
     return n;
   }
 
   async getNode(nodeId: string): Promise<NodeRecord | undefined> {
-    return (await this.all()).get(nodeId);
+    return (await this.ready()).get(nodeId)?.row;
   }
 
   async listNodes(): Promise<NodeRecord[]> {
-    return [...(await this.all()).values()];
+    return (await this.ready()).nodes().map((s) => s.row as NodeRecord);
   }
 
   async deleteNode(nodeId: string): Promise<boolean> {
     const deleted = await this.db.deleteNode(nodeId);
-    this.nodes?.delete(nodeId);
+    this.wrote();
+    this.table.removeRow(nodeId);
     return deleted;
   }
 
@@ -79,28 +94,28 @@ export class CachedRealmStore implements RealmStore {
     info: { time: string; version?: string | null; type?: string | null },
   ): Promise<void> {
     await this.db.nodeSeen(nodeId, info);
+    this.wrote();
     // Read back what the database made of it (one row, on a join or a version change).
     const n = await this.db.getNode(nodeId);
-    if (n !== undefined) this.nodes?.set(nodeId, n);
+    if (n !== undefined) this.table.setRow(n);
   }
 
   async nodesSeen(
     seen: Parameters<RealmStore['nodesSeen']>[0],
   ): Promise<{ recorded: number; unknown: string[] }> {
     const res = await this.db.nodesSeen(seen);
-    // What the database did, done to the cached rows (no read back of thousands of rows).
-    const nodes = this.nodes;
-    if (nodes !== undefined)
-      for (const s of seen) {
-        const n = nodes.get(s.node_id);
-        if (n === undefined) continue;
-        nodes.set(s.node_id, {
-          ...n,
-          last_seen: new Date(s.time).toISOString(),
-          ...(s.version !== undefined ? { version: s.version } : {}),
-          ...(s.type !== undefined ? { type: s.type } : {}),
-        });
-      }
+    this.wrote();
+    // What the database did, done to the rows in memory (no read back of thousands of rows).
+    for (const s of seen) {
+      const n = this.table.get(s.node_id)?.row;
+      if (n === undefined) continue;
+      this.table.setRow({
+        ...n,
+        last_seen: new Date(s.time).toISOString(),
+        ...(s.version !== undefined ? { version: s.version } : {}),
+        ...(s.type !== undefined ? { type: s.type } : {}),
+      });
+    }
     return res;
   }
 
@@ -120,12 +135,11 @@ export class CachedRealmStore implements RealmStore {
 
   /** What recording a heartbeat changes on its node's row (see the store's heartbeats). */
   private patch(hbs: readonly HeartbeatRecord[]): void {
-    const nodes = this.nodes;
-    if (nodes === undefined) return;
+    this.wrote();
     for (const hb of hbs) {
-      const n = nodes.get(hb.node_id);
+      const n = this.table.get(hb.node_id)?.row;
       if (n === undefined) continue;
-      nodes.set(hb.node_id, {
+      this.table.setRow({
         ...n,
         heartbeat: hb.seq,
         heartbeat_time: hb.time,
@@ -163,13 +177,14 @@ export class CachedRealmStore implements RealmStore {
     return this.db.deleteWorker(nodeId, workerId);
   }
 
-  /** Sets the node's config too: the cache takes the node record the database returns. */
+  /** Sets the node's config too: the node takes the row the database returns. */
   async setNodeWorkers(
     nodeId: string,
     node: Parameters<RealmStore['setNodeWorkers']>[1],
   ): Promise<NodeRecord> {
     const n = await this.db.setNodeWorkers(nodeId, node);
-    this.nodes?.set(n.node_id, n);
+    this.wrote();
+    this.table.setRow(n);
     return n;
   }
 

@@ -1,18 +1,29 @@
 /**
  * The service of one management realm: its stores, node tracking, heartbeats and public
  * API, on one trusted session in the realm. Runs in the realm's own backend process.
+ *
+ * The nodes' state has one owner, the realm's {@link NodeTable} (one record per node), which
+ * three parts keep by concern, wired here: the database's rows through the cached store
+ * (`node-cache.ts`), connections and status through {@link NodeLiveness}, and what heartbeats
+ * and sightings must write through the {@link HeartbeatBatch}; {@link NodeMetrics} reports
+ * the counts by status.
  * @module
  */
 import { HEARTBEAT_TOPIC, MREALM_GET_STATUS, NODE_ROLE } from '@cdc/api';
 import type { Heartbeat } from '@cdc/api';
 import type { EventDetails, InvocationDetails, Session } from '@cdc/client';
-import type { DomainStore, RealmStore } from '@cdc/store';
+import type { DomainStore } from '@cdc/store';
 import { configApi } from './api-config.js';
 import { globalApi } from './api-global.js';
 import { managementApi } from './api-management.js';
 import { remoteApi } from './api-remote.js';
+import { HeartbeatBatch } from './heartbeat-batch.js';
+import type { CachedRealmStore } from './node-cache.js';
 import { NodeEvents } from './node-events.js';
-import { NodeTracker } from './nodes.js';
+import { NodeLiveness } from './node-liveness.js';
+import { NodeMetrics } from './node-metrics.js';
+import { readHeartbeat } from './node-table.js';
+import type { NodeTable } from './node-table.js';
 import { Reconciler } from './reconcile.js';
 import { NodeCaller } from './remote.js';
 import { registerApi } from './service.js';
@@ -23,7 +34,8 @@ export interface RealmBackendOptions {
   realm: string;
   session: Session;
   domain: DomainStore;
-  store: RealmStore;
+  /** The realm's store with its node rows in memory (the backend answers from them). */
+  store: CachedRealmStore;
   log: Logger;
   started: Date;
   version: string;
@@ -40,7 +52,10 @@ function isHeartbeat(v: unknown): v is Heartbeat {
 }
 
 export class RealmBackend {
-  readonly nodes: NodeTracker;
+  readonly table: NodeTable;
+  readonly nodes: NodeLiveness;
+  readonly batch: HeartbeatBatch;
+  readonly metrics: NodeMetrics;
   readonly calls: NodeCaller;
   readonly events: NodeEvents;
   readonly reconciler: Reconciler;
@@ -49,15 +64,24 @@ export class RealmBackend {
 
   constructor(private readonly o: RealmBackendOptions) {
     this.events = new NodeEvents({ session: o.session, log: o.log });
-    this.nodes = new NodeTracker({
-      realm: o.realm,
+    const table = (this.table = o.store.table);
+    this.metrics = new NodeMetrics({
+      counts: () => table.counts(),
+      report: (counts) => o.onMetrics?.(counts),
+    });
+    this.batch = new HeartbeatBatch({ store: o.store, table, log: o.log });
+    this.nodes = new NodeLiveness({
+      table,
       store: o.store,
       session: o.session,
       log: o.log,
       heartbeatPeriodS: o.heartbeatPeriodS,
-      onChange: () => o.onMetrics?.(this.nodes.counts()),
+      onChange: () => this.metrics.changed(),
+      onJoined: (nodeId, time) => this.batch.sighting(nodeId, { time }),
       onLeft: (nodeId) => this.events.forgetNode(nodeId),
     });
+    // Whatever writes a node's row (pairing, create_node, a flush), its status follows.
+    table.onRow = (s, change) => this.nodes.rowChanged(s, change);
     this.calls = new NodeCaller({
       session: o.session,
       isOnline: (id) => this.nodes.isOnline(id),
@@ -80,19 +104,17 @@ export class RealmBackend {
    */
   async syncPairings(): Promise<void> {
     const { realm, store, domain } = this.o;
-    // Two reads however big the fleet: this runs every few seconds.
-    const nodes = new Map((await store.listNodes()).map((n) => [n.node_id, n]));
+    // One read however big the fleet (the rows are in memory): this runs every few seconds.
     for (const p of await domain.listPairings(realm)) {
-      const n = nodes.get(p.node_id);
-      if (n === undefined || n.pubkey !== p.pubkey) {
+      const n = this.table.get(p.node_id)?.row;
+      if (n === undefined || n.pubkey !== p.pubkey)
         await store.upsertNode({ node_id: p.node_id, pubkey: p.pubkey, extra: p.extra });
-        this.nodes.update(p.node_id);
-      }
     }
   }
 
   async start(): Promise<number> {
     const { session, realm, store, domain, log } = this.o;
+    await store.ready();
     await this.syncPairings();
     this.syncTimer = setInterval(() => {
       this.syncPairings().catch((e: unknown) =>
@@ -101,6 +123,7 @@ export class RealmBackend {
     }, 3000);
     this.syncTimer.unref();
     this.nodes.beforeJoin = () => this.syncPairings();
+    this.batch.start();
     await this.nodes.start();
     await this.events.start();
     await session.subscribe(HEARTBEAT_TOPIC, (args, _kw, d) => this.onHeartbeat(args, d));
@@ -132,8 +155,7 @@ export class RealmBackend {
           realm,
           started: this.o.started,
           version: this.o.version,
-          store,
-          nodes: this.nodes,
+          nodes: this.table,
         }),
         ...managementApi({ realm, domain, store, nodes: this.nodes, session }),
         ...remoteApi({ realm, store, nodes: this.calls }),
@@ -158,7 +180,7 @@ export class RealmBackend {
     this.reconciler.start();
     // Nodes connected before this backend (re)started come back to their desired state.
     this.reconciler.sweep();
-    this.o.onMetrics?.(this.nodes.counts());
+    this.metrics.report();
     return n;
   }
 
@@ -166,7 +188,9 @@ export class RealmBackend {
   stop(): Promise<void> {
     if (this.syncTimer !== undefined) clearInterval(this.syncTimer);
     this.reconciler.stop();
-    return this.nodes.stop();
+    this.nodes.stop();
+    this.metrics.stop();
+    return this.batch.stop();
   }
 
   /** A heartbeat counts only from the node it names: a forged one is dropped and logged. */
@@ -183,6 +207,8 @@ export class RealmBackend {
       );
       return;
     }
-    this.nodes.heartbeat(nodeId, hb);
+    const heard = readHeartbeat(nodeId, hb);
+    this.nodes.heartbeat(heard); // memory first: the status, what get_nodes shows
+    this.batch.heartbeat(heard); // the database within a second
   }
 }
