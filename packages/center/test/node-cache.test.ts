@@ -67,3 +67,29 @@ test('node cache - agrees with the database after every kind of write', async (t
   await agree('after failures');
   assert.equal((await cache.getNode('n1'))?.heartbeat, 2);
 });
+
+test("node cache - its rows are the node table's; a write landing during the first read is kept", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'cdc-node-cache-'));
+  const factory = createStoreFactory({ dir });
+  t.after(async () => {
+    await factory.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const db = await factory.realm('realm-a');
+  await db.migrate();
+  for (let i = 0; i < 50; i++) await db.upsertNode({ node_id: `n${i}` });
+  const cache = new CachedRealmStore(db);
+  const [table] = await Promise.all([
+    cache.ready(),
+    cache.upsertNode({ node_id: 'late', pubkey: key(9) }),
+    cache.upsertNode({ node_id: 'n7', extra: { moved: true } }),
+  ]);
+  assert.equal(table, cache.table);
+  assert.deepEqual(await cache.listNodes(), await db.listNodes());
+  assert.deepEqual(
+    table.nodes().map((n) => n.row),
+    await db.listNodes(),
+  );
+  assert.equal(table.get('late')?.row?.pubkey, key(9));
+  assert.deepEqual(table.get('n7')?.info().extra, { moved: true });
+});
