@@ -127,7 +127,9 @@ function tracker(nodes: NodeRecord[], workers: WorkerRecord[], heartbeatPeriodS 
     session: backend,
     log: captureLogger(),
     heartbeatPeriodS,
-    onChange: () => void told.changes++,
+    onChange: () => {
+      told.changes++;
+    },
     onJoined: (id) => void told.joined.push(id),
     onLeft: (id) => void told.left.push(id),
   });
