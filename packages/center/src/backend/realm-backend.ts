@@ -52,10 +52,10 @@ function isHeartbeat(v: unknown): v is Heartbeat {
 }
 
 export class RealmBackend {
-  readonly table: NodeTable;
+  private readonly table: NodeTable;
   readonly nodes: NodeLiveness;
-  readonly batch: HeartbeatBatch;
-  readonly metrics: NodeMetrics;
+  private readonly batch: HeartbeatBatch;
+  private readonly metrics: NodeMetrics;
   readonly calls: NodeCaller;
   readonly events: NodeEvents;
   readonly reconciler: Reconciler;
