@@ -1,32 +1,57 @@
 /**
- * One backend process per management realm: forked with an IPC channel that carries its
- * WAMP session into the realm as `trusted`, restarted with backoff when it dies, stopped
- * when its realm goes. A crashed backend takes only its own realm's API down for a moment.
+ * One backend process per management realm, kept by `@cdc/supervisor`: forked with its
+ * lifecycle channel and a WAMP socket whose session the center's router accepts into the
+ * realm as `trusted`; restarted with backoff whenever it dies (also when it fails to
+ * start: its realm's API must come back), stopped when its realm goes. A crashed backend
+ * takes only its own realm's API down for a moment.
  * @module
  */
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import type { Router } from '@cdc/router';
-import { IPC_STDIO, childWampStream, createIpcTransport } from '@cdc/transport';
-import { isBackendMessage } from './backend/messages.js';
-import type { CenterCommand, StoreLocation } from './backend/messages.js';
+import { errorMessage } from '@cdc/protocol';
 import type { Logger } from '@cdc/protocol';
+import { Supervisor, startProcess } from '@cdc/supervisor';
+import type { ManagedProcess } from '@cdc/supervisor';
+import type { BackendInit, BackendLifecycle, StoreLocation } from './backend/messages.js';
 
-const ENTRY = new URL('./backend/main.js', import.meta.url);
-const MAX_BACKOFF_MS = 30_000;
+/**
+ * The entry module of each kind of backend process. A kind brings its own entry and its own
+ * lifecycle; the realm backend is the one there is so far.
+ */
+const ENTRIES = {
+  realm: new URL('./backend/main.js', import.meta.url),
+} as const;
+
+export type BackendKind = keyof typeof ENTRIES;
+
+/**
+ * How the center restarts a backend. Its first retry comes sooner than a node's worker's
+ * (0.5 s, not 1 s): while a backend is down, its whole realm's API is, for every user and
+ * node in it. The rest are `@cdc/supervisor`'s defaults (doubling up to 30 s, half of it
+ * jitter, afresh after a minute up).
+ */
+const BACKOFF = { baseMs: 500 };
+/**
+ * A backend's start runs its realm database's migrations, which on a large PostgreSQL realm
+ * may take minutes; one killed half-way would only start them again. So the center waits
+ * longer for `ready` than a node waits for a worker (30 s).
+ */
+const START_TIMEOUT_MS = 300_000;
 
 export type BackendStatus = 'starting' | 'ready' | 'restarting' | 'stopped' | 'failed';
 
-interface Backend {
-  realm: string;
-  child: ChildProcess | undefined;
-  status: BackendStatus;
-  restarts: number;
+type Run = ManagedProcess<BackendLifecycle>;
+
+/** What the center knows of a backend beyond its process. */
+interface BackendState {
   started: Date | undefined;
-  stopping: boolean;
-  timer: ReturnType<typeof setTimeout> | undefined;
   nodes: Record<string, number>;
-  ready: Promise<void> | undefined;
+}
+
+interface Backend {
+  state: BackendState;
+  supervisor: Supervisor<Run>;
+  /** Settles once the first run is ready or has failed. */
+  first: Promise<void>;
 }
 
 export interface SupervisorOptions {
@@ -47,101 +72,68 @@ export class BackendSupervisor {
   constructor(private readonly o: SupervisorOptions) {}
 
   /** Make sure the realm's backend runs; resolves once it is ready (or failed for now). */
-  ensure(realm: string): Promise<void> {
+  ensure(realm: string, kind: BackendKind = 'realm'): Promise<void> {
     let b = this.backends.get(realm);
     if (b === undefined) {
-      b = {
-        realm,
-        child: undefined,
-        status: 'starting',
-        restarts: 0,
-        started: undefined,
-        stopping: false,
-        timer: undefined,
-        nodes: {},
-        ready: undefined,
-      };
-      this.backends.set(realm, b);
-      this.launch(b);
-    }
-    return b.ready ?? Promise.resolve();
-  }
-
-  private launch(b: Backend): void {
-    b.status = b.restarts === 0 ? 'starting' : 'restarting';
-    const child = fork(ENTRY, [b.realm], {
-      stdio: IPC_STDIO,
-      serialization: 'advanced',
-      execArgv: [],
-    });
-    b.child = child;
-    this.o.router.accept(createIpcTransport(childWampStream(child), `ipc:backend/${b.realm}`), {
-      auth: { anonymous: { type: 'static', role: 'trusted', authid: `backend-${b.realm}` } },
-    });
-    const forward = (d: Buffer): void => {
-      for (const line of d.toString('utf8').split('\n'))
-        if (line.trim() !== '') this.o.onLog?.(b.realm, line);
-    };
-    child.stdout?.on('data', forward);
-    child.stderr?.on('data', forward);
-    b.ready = new Promise<void>((resolve) => {
-      const onMessage = (m: unknown): void => {
-        if (!isBackendMessage(m)) return;
-        if (m.cmd === 'ready') {
-          b.status = 'ready';
-          b.started = new Date();
+      const state: BackendState = { started: undefined, nodes: {} };
+      const supervisor = new Supervisor<Run>({
+        launch: () => this.launch(realm, kind, state),
+        policy: 'always',
+        retryFirstStart: true,
+        backoff: BACKOFF,
+        onReady: (p, ready) => {
+          state.started = new Date();
           this.o.log.info(
-            { realm: b.realm, pid: child.pid, procedures: m.procedures },
+            { realm, pid: p.pid, procedures: ready.procedures },
             'realm backend ready',
           );
-          resolve();
-        } else if (m.cmd === 'failed') {
-          this.o.log.error({ realm: b.realm, err: m.error }, 'realm backend failed to start');
-          resolve();
-        } else b.nodes = m.nodes;
-      };
-      child.on('message', onMessage);
-      child.once('exit', (code, signal) => {
-        resolve();
-        this.onExit(b, child, code, signal);
+        },
+        onStartFailed: (_p, e) =>
+          this.o.log.error({ realm, err: errorMessage(e) }, 'realm backend failed to start'),
+        onRestarting: (r) =>
+          this.o.log.error(
+            { realm, code: r.exit?.code, signal: r.exit?.signal, restart_in_ms: r.delayMs },
+            'realm backend died; restarting',
+          ),
       });
-    });
-    const init: CenterCommand = {
-      cmd: 'init',
-      realm: b.realm,
+      // Failed for now is settled too: the supervisor keeps trying.
+      const first = supervisor.start().then(
+        () => undefined,
+        () => undefined,
+      );
+      b = { state, supervisor, first };
+      this.backends.set(realm, b);
+    }
+    return b.first;
+  }
+
+  private launch(realm: string, kind: BackendKind, state: BackendState): Run {
+    const init: BackendInit = {
+      realm,
       store: this.o.store,
       started: this.started.toISOString(),
       version: this.o.version,
       heartbeatPeriodS: this.o.heartbeatPeriodS,
       logLevel: this.o.logLevel,
     };
-    child.send(init);
-  }
-
-  private onExit(
-    b: Backend,
-    child: ChildProcess,
-    code: number | null,
-    signal: string | null,
-  ): void {
-    if (b.child !== child) return;
-    b.child = undefined;
-    if (b.stopping) {
-      b.status = 'stopped';
-      return;
-    }
-    b.status = 'failed';
-    const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(b.restarts, 10));
-    b.restarts++;
-    this.o.log.error(
-      { realm: b.realm, code, signal, restart_in_ms: delay },
-      'realm backend died; restarting',
-    );
-    b.timer = setTimeout(() => {
-      b.timer = undefined;
-      if (!b.stopping) this.launch(b);
-    }, delay);
-    b.timer.unref();
+    const p = startProcess<BackendLifecycle>({
+      kind: 'wamp',
+      name: `realm backend "${realm}"`,
+      module: ENTRIES[kind],
+      args: [realm],
+      init,
+      peer: `ipc:backend/${realm}`,
+      startTimeoutMs: START_TIMEOUT_MS,
+      onTransport: (t) =>
+        this.o.router.accept(t, {
+          auth: { anonymous: { type: 'static', role: 'trusted', authid: `backend-${realm}` } },
+        }),
+      onMessage: (m) => {
+        state.nodes = m.nodes;
+      },
+      onLine: (line) => this.o.onLog?.(realm, line),
+    });
+    return p;
   }
 
   /** Stop a realm's backend (the realm is going away or the center shuts down). */
@@ -149,15 +141,7 @@ export class BackendSupervisor {
     const b = this.backends.get(realm);
     if (b === undefined) return;
     this.backends.delete(realm);
-    b.stopping = true;
-    if (b.timer !== undefined) clearTimeout(b.timer);
-    const child = b.child;
-    if (child === undefined || child.exitCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    if (child.connected) child.send({ cmd: 'shutdown' } satisfies CenterCommand);
-    const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(kill);
+    await b.supervisor.stop();
   }
 
   async stopAll(): Promise<void> {
@@ -180,12 +164,13 @@ export class BackendSupervisor {
   > {
     const out: ReturnType<BackendSupervisor['status']> = {};
     for (const [r, b] of this.backends) {
+      const s = b.supervisor;
       out[r] = {
-        status: b.status,
-        pid: b.child?.pid ?? null,
-        restarts: b.restarts,
-        started: b.started?.toISOString() ?? null,
-        nodes: b.nodes,
+        status: backendStatus(s),
+        pid: livePid(s) ?? null,
+        restarts: s.restarts,
+        started: b.state.started?.toISOString() ?? null,
+        nodes: b.state.nodes,
       };
     }
     return out;
@@ -193,6 +178,28 @@ export class BackendSupervisor {
 
   /** The PID of a realm's backend (tests kill it). */
   pid(realm: string): number | undefined {
-    return this.backends.get(realm)?.child?.pid;
+    const b = this.backends.get(realm);
+    return b === undefined ? undefined : livePid(b.supervisor);
+  }
+}
+
+/** The PID of the backend's process while there is one. */
+function livePid(s: Supervisor<Run>): number | undefined {
+  const p = s.current;
+  return p?.exit === undefined ? p?.pid : undefined;
+}
+
+function backendStatus(s: Supervisor<Run>): BackendStatus {
+  switch (s.state) {
+    case 'starting':
+      return s.restarts === 0 ? 'starting' : 'restarting';
+    case 'running':
+    case 'stopping':
+      return 'ready';
+    case 'backoff':
+    case 'failed':
+      return 'failed';
+    case 'stopped':
+      return 'stopped';
   }
 }

@@ -24,6 +24,11 @@ test('isolation - each realm has its own backend process', () => {
   const pa = c.center.supervisor.pid('realm-a');
   const pb = c.center.supervisor.pid('realm-b');
   assert.ok(pa !== undefined && pb !== undefined && pa !== pb && pa !== process.pid);
+  // Its `ready` told the center how many procedures it registered.
+  const ready = c.log.records.find(
+    (r) => r.msg === 'realm backend ready' && r.obj['realm'] === 'realm-a' && r.obj['pid'] === pa,
+  );
+  assert.ok(typeof ready?.obj['procedures'] === 'number' && ready.obj['procedures'] > 0);
 });
 
 test('isolation - nothing of one realm is visible from another', async () => {

@@ -56,8 +56,8 @@ export interface SupervisorOptions<P extends Incarnation> {
   retryFirstStart?: boolean;
   backoff?: BackoffOptions;
   clock?: Clock;
-  /** A run is up. */
-  onReady?(p: P): void;
+  /** A run is up (`ready` is what its `ready` gave). */
+  onReady?(p: P, ready: Awaited<P['ready']>): void;
   /** A run could not start (its error is what `ready` rejected with). */
   onStartFailed?(p: P, error: unknown): void;
   /** A run that was spawned has exited (before any restart is scheduled). */
@@ -109,11 +109,11 @@ export class Supervisor<P extends Incarnation> {
     this.runState = 'starting';
     let readyAt: number | undefined;
     p.ready.then(
-      () => {
+      (ready) => {
         if (this.run !== p || this.done) return;
         readyAt = this.clock.now();
         this.runState = 'running';
-        this.o.onReady?.(p);
+        this.o.onReady?.(p, ready as Awaited<P['ready']>);
       },
       (e: unknown) => {
         if (this.run === p) this.o.onStartFailed?.(p, e);

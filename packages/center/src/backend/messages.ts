@@ -1,8 +1,11 @@
 /**
- * The center ↔ realm backend vocabulary on the backend's IPC channel (WAMP travels on the
- * same channel in `{wamp}` envelopes).
+ * What a realm backend process and the center say on the backend's lifecycle channel (Node's
+ * IPC channel, `@cdc/supervisor`): the init payload, the ready payload and the node counts
+ * the backend reports for the center's metrics. Its WAMP session travels on a socket pair of
+ * its own. Both ends are typed by {@link BackendLifecycle}.
  * @module
  */
+import type { Lifecycle } from '@cdc/supervisor';
 
 export interface StoreLocation {
   /** PostgreSQL URL, or none for SQLite files in `dir`. */
@@ -10,35 +13,20 @@ export interface StoreLocation {
   dir: string;
 }
 
-export type CenterCommand =
-  | {
-      cmd: 'init';
-      realm: string;
-      store: StoreLocation;
-      started: string;
-      version: string;
-      heartbeatPeriodS: number;
-      logLevel: string;
-    }
-  | { cmd: 'shutdown' };
+export interface BackendInit {
+  realm: string;
+  store: StoreLocation;
+  /** When the center started (ISO 8601), for `get_status`. */
+  started: string;
+  version: string;
+  heartbeatPeriodS: number;
+  logLevel: string;
+}
 
-export type BackendMessage =
-  | { cmd: 'ready'; procedures: number }
-  | { cmd: 'failed'; error: string }
+export type BackendLifecycle = Lifecycle<
+  BackendInit,
+  /** Up: the number of procedures it registered. */
+  { procedures: number },
   /** Node counts by status, for the center's metrics. */
-  | { cmd: 'metrics'; nodes: Record<string, number> };
-
-export function isCenterCommand(m: unknown): m is CenterCommand {
-  return (
-    typeof m === 'object' && m !== null && 'cmd' in m && (m.cmd === 'init' || m.cmd === 'shutdown')
-  );
-}
-
-export function isBackendMessage(m: unknown): m is BackendMessage {
-  return (
-    typeof m === 'object' &&
-    m !== null &&
-    'cmd' in m &&
-    ['ready', 'failed', 'metrics'].includes(String(m.cmd))
-  );
-}
+  { kind: 'metrics'; nodes: Record<string, number> }
+>;
