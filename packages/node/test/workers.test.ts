@@ -79,6 +79,68 @@ test('guest - restarted when its options say so', async () => {
   await call(node.session, 'crossbar.stop_worker', ['g-restart']).catch(() => undefined);
 });
 
+test("guest - a restart is announced with its delay and attempt, and is the node's own", async () => {
+  const restarting: Record<string, unknown>[] = [];
+  const started: Record<string, unknown>[] = [];
+  await node.session.subscribe(
+    'crossbar.on_worker_restarting',
+    (args) => void restarting.push(args[0] as Record<string, unknown>),
+  );
+  await node.session.subscribe(
+    'crossbar.on_guest_started',
+    (args) => void started.push(args[0] as Record<string, unknown>),
+  );
+  const first = await call<{ pid: number }>(node.session, 'crossbar.start_worker', [
+    'g-again',
+    'guest',
+    {
+      executable: NODE,
+      arguments: ['-e', "console.log('run'); setTimeout(() => process.exit(5), 100)"],
+      options: { restart: 'always' },
+    },
+  ]);
+  const r = await until(
+    () => restarting.find((e) => e['id'] === 'g-again'),
+    5000,
+    'on_worker_restarting',
+  );
+  assert.equal(r['attempt'], 1);
+  // The node's backoff starts at 1 s, half of it jitter.
+  assert.ok(
+    typeof r['delay'] === 'number' && r['delay'] >= 0.5 && r['delay'] <= 1,
+    String(r['delay']),
+  );
+  const next = await until(
+    () => started.find((e) => e['id'] === 'g-again' && e['pid'] !== first.pid),
+    8000,
+    'the restarted run',
+  );
+  assert.equal(next['who'], null, "a restart is the node's own");
+  await call(node.session, 'crossbar.stop_worker', ['g-again']).catch(() => undefined);
+  await until(
+    async () => !(await call<string[]>(node.session, 'crossbar.get_workers')).includes('g-again'),
+    5000,
+    'the stop',
+  );
+});
+
+test('guest - its CPU affinity is set when it starts', async () => {
+  const { readFileSync } = await import('node:fs');
+  const cpus = await call<number>(node.session, 'crossbar.get_cpu_count');
+  const r = await call<{ pid: number }>(node.session, 'crossbar.start_worker', [
+    'g-pinned',
+    'guest',
+    {
+      executable: NODE,
+      arguments: ['-e', 'setInterval(() => {}, 1000)'],
+      options: { cpu_affinity: [cpus - 1] },
+    },
+  ]);
+  const status = readFileSync(`/proc/${r.pid}/status`, 'utf8');
+  assert.equal(/^Cpus_allowed_list:\s*(\S+)$/m.exec(status)?.[1], String(cpus - 1));
+  await call(node.session, 'crossbar.stop_worker', ['g-pinned']);
+});
+
 test('guest - a process that ignores SIGTERM is killed after the grace period', async () => {
   await call(node.session, 'crossbar.start_worker', [
     'g-hang',

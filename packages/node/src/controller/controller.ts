@@ -1,7 +1,7 @@
 /**
  * The node controller: a local management router (realm `crossbar`) on which the
  * controller registers its `crossbar.*` procedures and every native worker, joining over its
- * IPC channel, registers `crossbar.worker.<id>.*`; a Unix socket in the node directory so
+ * WAMP socket, registers `crossbar.worker.<id>.*`; a Unix socket in the node directory so
  * `cdc` (and anyone with access to the directory) can drive it; the management uplink to a
  * center when one is configured; and the workers of `config.json`, started in order at boot.
  * @module
@@ -37,7 +37,10 @@ export interface NodeControllerOptions {
   logLevel?: string;
   /** Unix socket of the local management API; default `<cbdir>/controller.sock`, `false` for none. */
   managementSocket?: string | false;
-  /** How long a worker gets to stop before SIGKILL (default 5 s). */
+  /**
+   * How long a worker gets after the polite stop request (native: `shutdown`, then SIGTERM
+   * and SIGKILL 2 s later; guest: SIGTERM, then SIGKILL) before the next step (default 5 s).
+   */
   stopGraceMs?: number;
   /** Called once the node has shut down (after `crossbar.shutdown` or a signal). */
   onShutdown?: (info: Record<string, unknown>) => void;

@@ -1,7 +1,8 @@
 /**
- * Worker logs: each line a worker writes becomes an entry in a per-worker ring buffer
- * (for `get_worker_log`) and goes out live on `crossbar.worker.<id>.on_log`. Native workers
- * log pino JSON lines; anything else (guests, crashes) is kept as plain text.
+ * Worker logs: each line a worker writes (split by `@cdc/supervisor`) becomes an entry in a
+ * per-worker ring buffer (for `get_worker_log`) and goes out live on
+ * `crossbar.worker.<id>.on_log`. Native workers log pino JSON lines; anything else (guests,
+ * crashes) is kept as plain text.
  * @module
  */
 
@@ -87,36 +88,5 @@ export class LogBuffer {
 
   get size(): number {
     return this.entries.length;
-  }
-}
-
-/**
- * Splits a byte stream into lines (keeping a partial last line until more arrives), with a
- * cap on line length so a worker spamming one endless line cannot exhaust memory.
- */
-export class LineSplitter {
-  private partial = '';
-
-  constructor(
-    private readonly onLine: (line: string) => void,
-    private readonly maxLine = 64 * 1024,
-  ) {}
-
-  write(chunk: Buffer | string): void {
-    const text = this.partial + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-    const lines = text.split('\n');
-    this.partial = lines.pop() ?? '';
-    if (this.partial.length > this.maxLine) {
-      lines.push(this.partial.slice(0, this.maxLine) + ' …[truncated]');
-      this.partial = '';
-    }
-    for (const l of lines)
-      if (l.trim() !== '')
-        this.onLine(l.length > this.maxLine ? l.slice(0, this.maxLine) + ' …[truncated]' : l);
-  }
-
-  end(): void {
-    if (this.partial.trim() !== '') this.onLine(this.partial);
-    this.partial = '';
   }
 }

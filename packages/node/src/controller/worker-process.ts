@@ -1,39 +1,40 @@
 /**
- * One worker process of a node: a native worker (`router`, `container`: our worker entry,
- * forked with an IPC channel that carries its WAMP session to the controller's router) or
- * a `guest` (any executable). Starting resolves once the worker is ready; exits are
- * reported with code and signal; stopping escalates from a polite request to SIGKILL.
+ * One run of a node's worker, as the controller shows it: a native worker (`router`,
+ * `container`: our worker entry, a WAMP child of `@cdc/supervisor` whose session joins the
+ * controller's router) or a `guest` (any executable, a plain process of `@cdc/supervisor`).
+ * It keeps what `get_worker` and `get_worker_log` report — status, times, exit, the log ring
+ * buffer — after the process is gone, until a new run with the same ID replaces it. Starting
+ * includes the CPU affinity its options ask for.
  * @module
  */
-import { fork, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { isAbsolute, resolve } from 'node:path';
-import { CrossbarErrors, WampError } from '@cdc/protocol';
 import type { Transport } from '@cdc/protocol';
 import type { GuestWorkerConfig, WorkerConfig } from '@cdc/config';
-import { IPC_STDIO, childWampStream, createIpcTransport } from '@cdc/transport';
-import type { ParentCommand } from '../ipc/messages.js';
-import { isWorkerMessage } from '../ipc/messages.js';
-import { LineSplitter, LogBuffer, parseLogLine } from './log-buffer.js';
+import { startProcess } from '@cdc/supervisor';
+import type {
+  ExitInfo,
+  Incarnation,
+  ManagedProcess,
+  ProcessSpec,
+  StopOptions,
+} from '@cdc/supervisor';
+import { setCpuAffinity } from '../system/affinity.js';
+import type { NativeWorkerType, WorkerLifecycle } from '../ipc/messages.js';
+import { LogBuffer, parseLogLine } from './log-buffer.js';
 import type { LogEntry } from './log-buffer.js';
 
 export type WorkerType = WorkerConfig['type'];
 export type WorkerStatus = 'starting' | 'started' | 'stopping' | 'stopped' | 'failed';
-
-export interface ExitInfo {
-  code: number | null;
-  signal: string | null;
-  /** True when the exit was asked for (stop_worker, shutdown). */
-  expected: boolean;
-}
 
 export interface WorkerContext {
   cbdir: string;
   realm: string;
   nodeId: string | null;
   logLevel: string;
+  /** How long a native worker gets to report `ready` (default `@cdc/supervisor`'s, 30 s). */
+  startupTimeoutMs?: number | undefined;
+  stop: StopOptions;
   onLog(w: WorkerProcess, entry: LogEntry): void;
-  onExit(w: WorkerProcess, info: ExitInfo): void;
   /** A native worker's WAMP transport to the controller's router. */
   attach(w: WorkerProcess, transport: Transport): void;
 }
@@ -51,24 +52,64 @@ function workerEnv(
   return { ...env, ...options?.env?.vars };
 }
 
-export class WorkerProcess {
+export class WorkerProcess implements Incarnation<void> {
   readonly created = new Date();
   started: Date | undefined;
   status: WorkerStatus = 'starting';
-  pid: number | undefined;
+  readonly pid: number | undefined;
   startupTime: number | undefined;
   exit: ExitInfo | undefined;
   readonly log = new LogBuffer();
-  private child: ChildProcess | undefined;
-  private stopping = false;
-  private exited: Promise<ExitInfo> | undefined;
+  /** Resolves once the worker is up (CPU affinity set); rejects with why it could not start. */
+  readonly ready: Promise<void>;
+  /** Resolves once the process is gone, this record updated. */
+  readonly exited: Promise<ExitInfo>;
+  private readonly process: ManagedProcess<WorkerLifecycle>;
 
+  /** Start a run of the worker (it spawns before this returns: the PID is known). */
   constructor(
     readonly id: string,
     readonly type: WorkerType,
     readonly config: WorkerConfig,
     private readonly ctx: WorkerContext,
-  ) {}
+  ) {
+    const t0 = performance.now();
+    this.process = startProcess(type === 'guest' ? this.guestSpec() : this.nativeSpec());
+    this.pid = this.process.pid;
+    this.exited = this.process.exited.then((info) => {
+      // A guest whose executable is missing never ran: it has no exit to show.
+      if (this.process.spawned) this.exit = info;
+      this.status =
+        info.expected || (info.code === 0 && info.signal === null) ? 'stopped' : 'failed';
+      return info;
+    });
+    this.ready = this.process.ready.then(
+      async () => {
+        this.startupTime = (performance.now() - t0) / 1000;
+        const cpus = config.options?.cpu_affinity;
+        if (cpus !== undefined && this.pid !== undefined) {
+          try {
+            await setCpuAffinity(this.pid, cpus, { relative: false });
+          } catch (e) {
+            this.status = 'failed';
+            void this.process.stop({ kill: true });
+            throw e;
+          }
+        }
+        this.started = new Date();
+        this.status = 'started';
+      },
+      (e: unknown) => {
+        this.status = 'failed';
+        throw e;
+      },
+    );
+    this.ready.catch(() => undefined);
+  }
+
+  get spawned(): boolean {
+    return this.process.spawned;
+  }
 
   get uptime(): number {
     return this.started === undefined || this.exit !== undefined
@@ -76,88 +117,64 @@ export class WorkerProcess {
       : (Date.now() - this.started.getTime()) / 1000;
   }
 
-  /** Start the process; resolves when it is ready, rejects with `crossbar.error.cannot_start`. */
-  async start(timeoutMs = 30_000): Promise<void> {
-    const t0 = performance.now();
-    const child =
-      this.type === 'guest' ? this.spawnGuest(this.config as GuestWorkerConfig) : this.forkNative();
-    this.child = child;
-    this.exited = new Promise((res) => {
-      child.once('exit', (code, signal) => {
-        const info: ExitInfo = { code, signal, expected: this.stopping };
-        this.exit = info;
-        this.status = this.stopping || (code === 0 && signal === null) ? 'stopped' : 'failed';
-        this.ctx.onExit(this, info);
-        res(info);
-      });
-    });
-    this.capture(child);
-    try {
-      await this.waitReady(child, timeoutMs);
-    } catch (e) {
-      this.status = 'failed';
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      throw e;
-    }
-    this.startupTime = (performance.now() - t0) / 1000;
-    this.started = new Date();
-    this.status = 'started';
+  private common(): {
+    name: string;
+    onLine: (line: string, source: 'stdout' | 'stderr') => void;
+    stop: StopOptions;
+  } {
+    return {
+      name: `worker "${this.id}"`,
+      onLine: (line, source) => this.addLog(parseLogLine(line, source)),
+      stop: this.ctx.stop,
+    };
   }
 
-  private forkNative(): ChildProcess {
+  private nativeSpec(): ProcessSpec<WorkerLifecycle> {
     const options = (this.config as { options?: Parameters<typeof workerEnv>[0] }).options;
-    const child = fork(WORKER_ENTRY, [this.id], {
+    return {
+      kind: 'wamp',
+      ...this.common(),
+      module: WORKER_ENTRY,
+      args: [this.id],
       cwd: this.ctx.cbdir,
       env: workerEnv(options),
-      stdio: IPC_STDIO,
-      serialization: 'advanced',
-      execArgv: [],
-    });
-    this.pid = child.pid;
-    this.ctx.attach(this, createIpcTransport(childWampStream(child), `ipc:worker/${this.id}`));
-    const init: ParentCommand = {
-      cmd: 'init',
-      id: this.id,
-      type: this.type as 'router' | 'container',
-      cbdir: this.ctx.cbdir,
-      realm: this.ctx.realm,
-      config: this.config as never,
-      nodeId: this.ctx.nodeId,
-      logLevel: this.ctx.logLevel,
+      peer: `ipc:worker/${this.id}`,
+      onTransport: (t) => this.ctx.attach(this, t),
+      init: {
+        id: this.id,
+        type: this.type as NativeWorkerType,
+        cbdir: this.ctx.cbdir,
+        realm: this.ctx.realm,
+        config: this.config as never,
+        nodeId: this.ctx.nodeId,
+        logLevel: this.ctx.logLevel,
+      },
+      ...(this.ctx.startupTimeoutMs !== undefined
+        ? { startTimeoutMs: this.ctx.startupTimeoutMs }
+        : {}),
     };
-    child.send(init);
-    return child;
   }
 
-  private spawnGuest(cfg: GuestWorkerConfig): ChildProcess {
+  private guestSpec(): ProcessSpec<WorkerLifecycle> {
+    const cfg = this.config as GuestWorkerConfig;
     const o = cfg.options ?? {};
     const out = (mode: 'close' | 'log' | 'drop' | undefined): 'pipe' | 'ignore' =>
       mode === 'log' || mode === undefined ? 'pipe' : 'ignore';
-    const cwd =
-      o.workdir === undefined
-        ? this.ctx.cbdir
-        : isAbsolute(o.workdir)
-          ? o.workdir
-          : resolve(this.ctx.cbdir, o.workdir);
-    const child = spawn(cfg.executable, cfg.arguments ?? [], {
-      cwd,
+    return {
+      kind: 'plain',
+      ...this.common(),
+      executable: cfg.executable,
+      args: cfg.arguments ?? [],
+      cwd:
+        o.workdir === undefined
+          ? this.ctx.cbdir
+          : isAbsolute(o.workdir)
+            ? o.workdir
+            : resolve(this.ctx.cbdir, o.workdir),
       env: workerEnv(o),
-      stdio: ['ignore', out(o.stdout), out(o.stderr)],
-    });
-    this.pid = child.pid;
-    return child;
-  }
-
-  private capture(child: ChildProcess): void {
-    for (const [stream, source] of [
-      [child.stdout, 'stdout'],
-      [child.stderr, 'stderr'],
-    ] as const) {
-      if (stream === null) continue;
-      const lines = new LineSplitter((l) => this.addLog(parseLogLine(l, source)));
-      stream.on('data', (d: Buffer) => lines.write(d));
-      stream.on('end', () => lines.end());
-    }
+      stdout: out(o.stdout),
+      stderr: out(o.stderr),
+    };
   }
 
   addLog(entry: LogEntry): void {
@@ -165,74 +182,13 @@ export class WorkerProcess {
     this.ctx.onLog(this, entry);
   }
 
-  private waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const fail = (message: string, uri: string = CrossbarErrors.CANNOT_START): void => {
-        cleanup();
-        reject(WampError.of(uri, `worker "${this.id}" could not start: ${message}`));
-      };
-      const timer = setTimeout(() => fail(`not ready within ${timeoutMs / 1000} s`), timeoutMs);
-      const onMessage = (m: unknown): void => {
-        if (!isWorkerMessage(m)) return;
-        if (m.cmd === 'ready') {
-          cleanup();
-          resolve();
-        } else fail(m.error, m.uri);
-      };
-      const onExit = (code: number | null, signal: string | null): void => {
-        const last = this.log
-          .tail(3)
-          .map((e) => e.message)
-          .join(' | ');
-        fail(
-          `it exited (code ${code ?? 'none'}, signal ${signal ?? 'none'})${last !== '' ? `: ${last}` : ''}`,
-        );
-      };
-      const onError = (e: Error): void => {
-        const code = (e as NodeJS.ErrnoException).code;
-        fail(
-          code === 'ENOENT'
-            ? `executable "${(this.config as GuestWorkerConfig).executable}" not found`
-            : e.message,
-        );
-      };
-      const onSpawn = (): void => {
-        cleanup();
-        resolve();
-      };
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        child.off('error', onError);
-        child.off('spawn', onSpawn);
-      };
-      child.on('error', onError);
-      child.on('exit', onExit);
-      if (this.type === 'guest') child.on('spawn', onSpawn);
-      else child.on('message', onMessage);
-    });
-  }
-
-  /** Stop the worker: ask (native) or SIGTERM (guest), then SIGKILL after `graceMs`. */
-  async stop(kill = false, graceMs = 5000): Promise<ExitInfo> {
-    const child = this.child;
-    const exited = this.exited;
-    if (child === undefined || exited === undefined)
-      throw WampError.of(CrossbarErrors.WORKER_NOT_RUNNING, `worker "${this.id}" is not running`);
-    if (this.exit !== undefined) return this.exit;
-    this.stopping = true;
-    this.status = 'stopping';
-    if (kill) child.kill('SIGKILL');
-    else if (this.type === 'guest' || !child.connected) child.kill('SIGTERM');
-    else child.send({ cmd: 'shutdown', reason: 'stop_worker' } satisfies ParentCommand);
-    const timer = setTimeout(() => {
-      child.kill(this.type === 'guest' ? 'SIGKILL' : 'SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-    }, graceMs);
-    const info = await exited;
-    clearTimeout(timer);
-    return info;
+  /**
+   * Stop the worker: SIGKILL with `kill`; else ask (native: `shutdown`; guest: SIGTERM) and
+   * escalate after the grace periods. Resolves with its exit.
+   */
+  stop(o: { kill?: boolean } = {}): Promise<ExitInfo> {
+    if (this.exit === undefined) this.status = 'stopping';
+    return this.process.stop(o).then(() => this.exited);
   }
 
   /** The `get_worker` shape (Crossbar.io's, plus exit details once it has exited). */

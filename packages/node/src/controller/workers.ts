@@ -1,16 +1,18 @@
 /**
  * The controller's worker table: start and stop workers, report exits, restart workers
- * whose options ask for it (with backoff), and keep the last incarnation of every worker
- * visible (status, exit code, log) until a new one with the same ID starts.
+ * whose options ask for it (`@cdc/supervisor`: the policy, backoff with jitter, reset after a
+ * minute up), and keep the last run of every worker visible (status, exit code, log) until a
+ * new one with the same ID starts. Live workers are recorded in `workers.json`.
  * @module
  */
 import { CrossbarErrors, WampError, errorMessage } from '@cdc/protocol';
 import type { Transport, Logger } from '@cdc/protocol';
 import type { WorkerConfig } from '@cdc/config';
-import { setCpuAffinity } from '../system/affinity.js';
+import { Supervisor } from '@cdc/supervisor';
+import type { ExitInfo, RestartInfo } from '@cdc/supervisor';
 import { WorkerRegistry } from './orphans.js';
 import { WorkerProcess } from './worker-process.js';
-import type { ExitInfo, WorkerType } from './worker-process.js';
+import type { WorkerType } from './worker-process.js';
 import type { LogEntry } from './log-buffer.js';
 
 export interface WorkerManagerOptions {
@@ -22,24 +24,21 @@ export interface WorkerManagerOptions {
   publish(topic: string, args: unknown[]): void;
   /** Connect a native worker's transport to the controller's router. */
   attach(workerId: string, transport: Transport): void;
+  /** How long a native worker gets to report `ready` (default 30 s). */
   startupTimeoutMs?: number;
-  /** How long a worker gets to stop before SIGKILL. */
+  /**
+   * How long a worker gets after the polite stop request (native: `shutdown`; guest:
+   * SIGTERM) before the next step (default 5 s).
+   */
   stopGraceMs?: number;
 }
 
 const ACTIVE = new Set(['starting', 'started', 'stopping']);
-const RESTART_MAX_DELAY_MS = 30_000;
-/** A worker that ran this long before crashing starts its backoff afresh. */
-const RESTART_RESET_MS = 60_000;
-
-type RestartPolicy = 'never' | 'always' | 'on-failure';
 
 export class WorkerManager {
+  /** The last run of every worker ID. */
   private readonly workers = new Map<string, WorkerProcess>();
-  private readonly restarts = new Map<
-    string,
-    { attempts: number; timer: ReturnType<typeof setTimeout> | undefined }
-  >();
+  private readonly supervisors = new Map<string, Supervisor<WorkerProcess>>();
   private closing = false;
   private readonly registry: WorkerRegistry;
 
@@ -64,11 +63,22 @@ export class WorkerManager {
         `a worker with ID "${id}" runs already`,
       );
     }
-    this.cancelRestart(id);
-    return this.launch(config, who);
+    this.supervisors.get(id)?.giveUp();
+    // Only the first run is someone's request; restarts are the node's own.
+    const whoOf = (restarts: number): number | null => (restarts === 0 ? who : null);
+    const supervisor: Supervisor<WorkerProcess> = new Supervisor({
+      launch: (restart) => this.launch(config, whoOf(restart)),
+      policy: config.options?.restart ?? 'never',
+      onReady: (w) => this.onStarted(w, whoOf(supervisor.restarts)),
+      onStartFailed: (w, e) => this.onStartFailed(w, e, whoOf(supervisor.restarts)),
+      onExit: (w, info) => this.onExit(w, info),
+      onRestarting: (r, w) => this.onRestarting(w, r),
+    });
+    this.supervisors.set(id, supervisor);
+    return this.result(await supervisor.start(), who);
   }
 
-  private async launch(config: WorkerConfig, who: number | null): Promise<Record<string, unknown>> {
+  private launch(config: WorkerConfig, who: number | null): WorkerProcess {
     const id = config.id as string;
     const type = config.type;
     const w = new WorkerProcess(id, type, config, {
@@ -76,8 +86,9 @@ export class WorkerManager {
       realm: this.o.realm,
       nodeId: this.o.nodeId(),
       logLevel: this.o.logLevel,
+      startupTimeoutMs: this.o.startupTimeoutMs,
+      stop: this.o.stopGraceMs !== undefined ? { graceMs: this.o.stopGraceMs } : {},
       onLog: (wp, e) => this.onLog(wp, e),
-      onExit: (wp, info) => this.onExit(wp, info),
       attach: (wp, t) => this.o.attach(wp.id, t),
     });
     this.workers.set(id, w);
@@ -85,36 +96,34 @@ export class WorkerManager {
       { id, type, status: 'starting', created: w.created.toISOString(), who },
     ]);
     this.o.logger.info({ worker: id, type }, 'starting worker');
-    try {
-      // start() spawns before its first await: the PID is known right after the call.
-      const ready = w.start(this.o.startupTimeoutMs);
-      if (w.pid !== undefined && w.exit === undefined) this.registry.add(id, type, w.pid);
-      await ready;
-      const cpus = config.options?.cpu_affinity;
-      if (cpus !== undefined && w.pid !== undefined)
-        await setCpuAffinity(w.pid, cpus, { relative: false });
-    } catch (e) {
-      this.o.logger.error({ worker: id, err: errorMessage(e) }, 'worker failed to start');
-      this.o.publish(`crossbar.on_${type}_failed`, [{ id, type, error: errorMessage(e), who }]);
-      if (w.status !== 'stopped' && w.status !== 'failed')
-        await w.stop(true).catch(() => undefined);
-      throw e;
-    }
-    const result = {
-      id,
-      type,
+    if (w.pid !== undefined) this.registry.add(id, type, w.pid);
+    return w;
+  }
+
+  private result(w: WorkerProcess, who: number | null): Record<string, unknown> {
+    return {
+      id: w.id,
+      type: w.type,
       status: 'started',
       started: w.started?.toISOString() ?? null,
       who,
       pid: w.pid ?? null,
       startup_time: w.startupTime ?? null,
     };
+  }
+
+  private onStarted(w: WorkerProcess, who: number | null): void {
     this.o.logger.info(
-      { worker: id, type, pid: w.pid, startup_time: w.startupTime },
+      { worker: w.id, type: w.type, pid: w.pid, startup_time: w.startupTime },
       'worker started',
     );
-    this.o.publish(`crossbar.on_${type}_started`, [result]);
-    return result;
+    this.o.publish(`crossbar.on_${w.type}_started`, [this.result(w, who)]);
+  }
+
+  private onStartFailed(w: WorkerProcess, e: unknown, who: number | null): void {
+    const { id, type } = w;
+    this.o.logger.error({ worker: id, err: errorMessage(e) }, 'worker failed to start');
+    this.o.publish(`crossbar.on_${type}_failed`, [{ id, type, error: errorMessage(e), who }]);
   }
 
   async stop(
@@ -123,21 +132,29 @@ export class WorkerManager {
     who: number | null = null,
   ): Promise<Record<string, unknown>> {
     const w = this.workers.get(id);
-    this.cancelRestart(id);
-    if (w === undefined || !ACTIVE.has(w.status)) {
+    const supervisor = this.supervisors.get(id);
+    supervisor?.giveUp();
+    if (w === undefined || supervisor === undefined || !ACTIVE.has(w.status)) {
       throw WampError.of(CrossbarErrors.WORKER_NOT_RUNNING, `no worker "${id}" is running`);
     }
     this.o.publish('crossbar.on_stop_requested', [{ id, type: w.type, kill, who }]);
-    await w.stop(kill, this.o.stopGraceMs);
+    await supervisor.stop({ kill });
     return { id, type: w.type, kill, who, when: new Date().toISOString() };
   }
 
   /** Stop every worker (node shutdown): no restarts from here on. */
   async stopAll(): Promise<void> {
     this.closing = true;
-    for (const id of [...this.restarts.keys()]) this.cancelRestart(id);
+    for (const s of this.supervisors.values()) s.giveUp();
     const running = [...this.workers.values()].filter((w) => ACTIVE.has(w.status)).reverse();
-    await Promise.all(running.map((w) => w.stop(false, this.o.stopGraceMs).catch(() => undefined)));
+    await Promise.all(
+      running.map(async (w) => {
+        await this.supervisors
+          .get(w.id)
+          ?.stop()
+          .catch(() => undefined);
+      }),
+    );
   }
 
   /** IDs of running workers, sorted; `filterTypes` limits them to some types. */
@@ -189,7 +206,6 @@ export class WorkerManager {
       this.o.publish(`crossbar.on_${type}_stopped`, [payload]);
       return;
     }
-    const wasStarted = w.started !== undefined;
     this.o.logger[info.code === 0 ? 'warn' : 'error'](
       { worker: id, code: info.code, signal: info.signal },
       'worker exited unexpectedly',
@@ -200,42 +216,15 @@ export class WorkerManager {
       message: `worker exited (code ${info.code ?? 'none'}, signal ${info.signal ?? 'none'})`,
       source: 'controller',
     });
-    const policy: RestartPolicy = w.config.options?.restart ?? 'never';
-    const failed = info.code !== 0 || info.signal !== null;
-    if (!wasStarted || this.closing || policy === 'never' || (policy === 'on-failure' && !failed))
-      return;
-    this.scheduleRestart(w);
   }
 
-  private scheduleRestart(w: WorkerProcess): void {
-    const state = this.restarts.get(w.id) ?? { attempts: 0, timer: undefined };
-    if (w.started !== undefined && Date.now() - w.started.getTime() > RESTART_RESET_MS)
-      state.attempts = 0;
-    const delay = Math.min(RESTART_MAX_DELAY_MS, 1000 * 2 ** state.attempts);
-    state.attempts++;
+  private onRestarting(w: WorkerProcess, r: RestartInfo): void {
     this.o.logger.warn(
-      { worker: w.id, delay_ms: delay, attempt: state.attempts },
+      { worker: w.id, delay_ms: r.delayMs, attempt: r.attempt },
       'restarting worker',
     );
     this.o.publish('crossbar.on_worker_restarting', [
-      { id: w.id, type: w.type, delay: delay / 1000, attempt: state.attempts },
+      { id: w.id, type: w.type, delay: r.delayMs / 1000, attempt: r.attempt },
     ]);
-    state.timer = setTimeout(() => {
-      state.timer = undefined;
-      if (this.closing) return;
-      this.launch(w.config, null).catch(() => {
-        // launch logged and published the failure; try again later.
-        const again = this.workers.get(w.id);
-        if (again !== undefined && !this.closing) this.scheduleRestart(again);
-      });
-    }, delay);
-    state.timer.unref();
-    this.restarts.set(w.id, state);
-  }
-
-  private cancelRestart(id: string): void {
-    const r = this.restarts.get(id);
-    if (r?.timer !== undefined) clearTimeout(r.timer);
-    this.restarts.delete(id);
   }
 }

@@ -1,45 +1,26 @@
 /**
- * The typed parent↔worker vocabulary on a worker's IPC channel. WAMP (the management API)
- * travels on the same channel in `{wamp}` envelopes (see `@cdc/transport` `ipc.ts`); these
- * are the lifecycle messages around it.
+ * What a native worker and its controller say on the worker's lifecycle channel (Node's IPC
+ * channel, `@cdc/supervisor`): the init payload; `ready` carries nothing (the worker's API is
+ * on the management router by then). The management API itself travels as WAMP on the
+ * worker's socket pair. Both ends are typed by {@link WorkerLifecycle}.
  * @module
  */
 import type { ContainerWorkerConfig, RouterWorkerConfig } from '@cdc/config';
+import type { Lifecycle } from '@cdc/supervisor';
 
 export type NativeWorkerType = 'router' | 'container';
 
-/** Parent → worker. */
-export type ParentCommand =
-  | {
-      cmd: 'init';
-      id: string;
-      type: NativeWorkerType;
-      /** The node directory: relative paths in the worker's config resolve here. */
-      cbdir: string;
-      /** Realm of the controller's local management router. */
-      realm: string;
-      /** Options and initial config (realms, transports, components) of the worker. */
-      config: RouterWorkerConfig | ContainerWorkerConfig;
-      nodeId: string | null;
-      logLevel: string;
-    }
-  | { cmd: 'shutdown'; reason: string };
-
-/** Worker → parent. */
-export type WorkerMessage =
-  /** Joined the management realm and registered its procedures: the worker is up. */
-  | { cmd: 'ready'; pid: number }
-  /** Starting failed; the worker exits right after. */
-  | { cmd: 'failed'; error: string; uri: string };
-
-export function isParentCommand(m: unknown): m is ParentCommand {
-  return (
-    typeof m === 'object' && m !== null && 'cmd' in m && (m.cmd === 'init' || m.cmd === 'shutdown')
-  );
+export interface WorkerInit {
+  id: string;
+  type: NativeWorkerType;
+  /** The node directory: relative paths in the worker's config resolve here. */
+  cbdir: string;
+  /** Realm of the controller's local management router. */
+  realm: string;
+  /** Options and initial config (realms, transports, components) of the worker. */
+  config: RouterWorkerConfig | ContainerWorkerConfig;
+  nodeId: string | null;
+  logLevel: string;
 }
 
-export function isWorkerMessage(m: unknown): m is WorkerMessage {
-  return (
-    typeof m === 'object' && m !== null && 'cmd' in m && (m.cmd === 'ready' || m.cmd === 'failed')
-  );
-}
+export type WorkerLifecycle = Lifecycle<WorkerInit, undefined>;
