@@ -14,8 +14,8 @@ import type { ManagedProcess } from '@cdc/supervisor';
 import type { BackendInit, BackendLifecycle, StoreLocation } from './backend/messages.js';
 
 /**
- * The entry module of each kind of backend process. A kind brings its own entry and its own
- * lifecycle; the realm backend is the one there is so far.
+ * The entry module of each kind of backend process (`ensure(name, kind)`), all speaking
+ * {@link BackendLifecycle}; the realm backend is the one there is so far.
  */
 const ENTRIES = {
   realm: new URL('./backend/main.js', import.meta.url),
@@ -27,7 +27,8 @@ export type BackendKind = keyof typeof ENTRIES;
  * How the center restarts a backend. Its first retry comes sooner than a node's worker's
  * (0.5 s, not 1 s): while a backend is down, its whole realm's API is, for every user and
  * node in it. The rest are `@cdc/supervisor`'s defaults (doubling up to 30 s, half of it
- * jitter, afresh after a minute up).
+ * jitter, afresh after a minute up), and so is the stop (`shutdown`, SIGTERM after 5 s,
+ * SIGKILL 2 s later).
  */
 const BACKOFF = { baseMs: 500 };
 /**

@@ -2,6 +2,7 @@
  * The child's side of the lifecycle: wait for `init`, run, report `ready` (or `failed`, and
  * exit), and stop cleanly on `shutdown` or when the parent goes away. A child's entry module
  * is one call: `serveChild<MyLifecycle>({ name }, async (init, child) => { …; return ready })`.
+ * Children import it as `@cdc/supervisor/child`, which loads none of the parent's side.
  * @module
  */
 import { WampError, errorMessage } from '@cdc/protocol';

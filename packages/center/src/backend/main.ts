@@ -8,7 +8,8 @@
 import { pino } from 'pino';
 import { joinSession } from '@cdc/client';
 import { createStoreFactory } from '@cdc/store';
-import { serveChild } from '@cdc/supervisor';
+// The child's side alone: a child loads none of the parent's machinery.
+import { serveChild } from '@cdc/supervisor/child';
 import type { BackendLifecycle } from './messages.js';
 import { CachedRealmStore } from './node-cache.js';
 import { RealmBackend } from './realm-backend.js';

@@ -11,8 +11,9 @@ import type { ContainerWorkerConfig, RouterWorkerConfig } from '@cdc/config';
 import { joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
 import { ComponentRunner, RouterHost } from '@cdc/router-host';
-import { serveChild } from '@cdc/supervisor';
-import type { ChildContext } from '@cdc/supervisor';
+// The child's side alone: a child loads none of the parent's machinery.
+import { serveChild } from '@cdc/supervisor/child';
+import type { ChildContext } from '@cdc/supervisor/child';
 import { registerTable } from '../api/procedures.js';
 import type { ProcedureTable } from '../api/procedures.js';
 import { nativeProcessProcedures } from '../api/native.js';
