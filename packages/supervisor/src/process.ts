@@ -108,6 +108,7 @@ export class ManagedProcess<L extends AnyLifecycle = AnyLifecycle> implements In
   private failReady: ((e: WampError) => void) | undefined;
   private startTimer: ReturnType<typeof setTimeout> | undefined;
   private escalating = false;
+  private isUp = false;
 
   constructor(private readonly spec: ProcessSpec<L>) {
     this.ready = new Promise<L['ready']>((res, rej) => {
@@ -151,7 +152,7 @@ export class ManagedProcess<L extends AnyLifecycle = AnyLifecycle> implements In
 
   /** The child is up (`ready` resolved) and has not exited. */
   get running(): boolean {
-    return this.settleReady === undefined && this.exit === undefined;
+    return this.isUp && this.exit === undefined;
   }
 
   private forkWamp(spec: WampChildSpec<L>): ChildProcess {
@@ -221,8 +222,10 @@ export class ManagedProcess<L extends AnyLifecycle = AnyLifecycle> implements In
 
   private up(v: L['ready']): void {
     const settle = this.settleReady;
+    if (settle === undefined) return;
     this.clearStart();
-    settle?.(v);
+    this.isUp = true;
+    settle(v);
   }
 
   private failStart(message: string, uri: string = CrossbarErrors.CANNOT_START): void {

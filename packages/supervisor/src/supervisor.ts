@@ -143,16 +143,23 @@ export class Supervisor<P extends Incarnation> {
       this.runState = readyAt !== undefined && !exitFailed(exit) ? 'stopped' : 'failed';
       return;
     }
+    this.scheduleRestart(p, p.spawned ? exit : undefined, readyAt);
+  }
+
+  private scheduleRestart(p: P, exit: ExitInfo | undefined, readyAt: number | undefined): void {
     const delayMs = this.backoff.next(readyAt === undefined ? 0 : this.clock.now() - readyAt);
     this.restartCount++;
     this.runState = 'backoff';
-    this.o.onRestarting?.(
-      { delayMs, attempt: this.backoff.attempt, exit: p.spawned ? exit : undefined },
-      p,
-    );
+    this.o.onRestarting?.({ delayMs, attempt: this.backoff.attempt, exit }, p);
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
-      if (!this.done) this.launch();
+      if (this.done) return;
+      try {
+        this.launch();
+      } catch {
+        // Spawning threw (bad arguments): a failed start like any other, tried again later.
+        this.scheduleRestart(p, undefined, undefined);
+      }
     }, delayMs);
   }
 
