@@ -1,5 +1,6 @@
 // Rules for `depcruise`, generated from the package graph in scripts/architecture.mjs, so the
 // picture in docs/ARCHITECTURE.md, these rules and the code cannot disagree.
+import { readFileSync } from 'node:fs';
 import { PACKAGES, dirOf } from './scripts/architecture.mjs';
 
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
@@ -29,6 +30,13 @@ function layerRules() {
   return rules;
 }
 
+/** The compiled files a package's manifest exports (`@cdc/x`, `@cdc/x/child`): its entries. */
+const ENTRIES = Object.keys(PACKAGES).flatMap((dir) => {
+  const url = new URL(`./${dir}/package.json`, import.meta.url);
+  const exports = JSON.parse(readFileSync(url, 'utf8')).exports ?? {};
+  return Object.values(exports).map((e) => `${dir}/${(e.default ?? e).replace(/^[.]\//, '')}`);
+});
+
 const pure = Object.entries(PACKAGES)
   .filter(([, p]) => p.pure)
   .map(([dir]) => dir);
@@ -53,13 +61,20 @@ export default {
     {
       name: 'no-deep-imports',
       comment:
-        'another package is imported by its name (its entry), never by a path into its files',
+        'another package is imported by its name (its entries), never by a path into its files',
       severity: 'error',
       from: { path: '^((packages|apps)/[^/]+|conformance)/' },
       to: {
         path: '^(packages|apps)/[^/]+/',
-        pathNot: ['^$1/', '^(packages|apps)/[^/]+/dist/src/index[.]js$'],
+        pathNot: ['^$1/', `^(${alt(ENTRIES)})$`],
       },
+    },
+    {
+      name: 'no-unresolvable',
+      comment: 'a workspace package is imported by one of the entries its manifest exports',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true, path: '^@cdc/' },
     },
     {
       name: 'src-not-from-test',
@@ -73,6 +88,8 @@ export default {
     // The sources are cruised; `@cdc/x` resolves to the package's compiled entry
     // (`dist/src/index.js`), which stands for the package and is not followed.
     doNotFollow: { path: ['node_modules', '/dist/'] },
+    // Subpath entries (`@cdc/supervisor/child`) resolve through the manifests' `exports`.
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'default'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.base.json' },
   },
