@@ -1,11 +1,11 @@
 /**
  * @cdc/supervisor — one supervisor for child processes: a child with a WAMP socket (a
  * realm backend of the center, a native worker of a node) or a plain process (a node's
- * guest worker). The parent side starts one run ({@link startProcess}) and keeps a child
- * running ({@link Supervisor}); the child side serves the typed lifecycle ({@link serveChild}).
+ * guest worker). This entry is the parent's side: one run ({@link startProcess}) and a child
+ * kept running ({@link Supervisor}). The child's side, `serveChild`, is the entry
+ * `@cdc/supervisor/child`.
  * @module
  */
-export { isChildMessage, isParentMessage } from './lifecycle.js';
 export type { AnyLifecycle, ChildMessage, Lifecycle, ParentMessage } from './lifecycle.js';
 export { LineSplitter, LineTail, lineText } from './lines.js';
 export type { LineSource } from './lines.js';
@@ -22,5 +22,3 @@ export type {
 } from './process.js';
 export { Supervisor } from './supervisor.js';
 export type { Clock, RestartInfo, SupervisorOptions, SupervisorState } from './supervisor.js';
-export { serveChild } from './child.js';
-export type { ChildContext, ServeOptions } from './child.js';
