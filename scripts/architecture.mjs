@@ -64,7 +64,7 @@ export const PACKAGES = {
       'store',
       'center',
     ],
-    testDeps: [],
+    testDeps: ['testkit'],
   },
   conformance: {
     deps: [],

@@ -45,7 +45,14 @@ const GROUPS = [
   {
     group: 'registration',
     title: 'Registration (SPEC §4.4)',
-    intro: 'On the global realm `com.crossbario.cdc`.',
+    intro:
+      'On the global realm `com.crossbario.cdc`, served by a backend process of its own. A key ' +
+      'the center does not know joins it as `cdc-registrant` and may call only the two user ' +
+      "registration procedures; a registered user's key joins as `cdc-user`; the router refuses " +
+      'the rest. The PIN goes by mail as a picture (a PNG captcha); a registration expires after ' +
+      '15 minutes or 5 wrong PINs and is rate limited per key, email address and source address. ' +
+      'The global realm keeps no audit log of its own: its backend logs every call that changes ' +
+      "something with the caller's key and address.",
   },
 ];
 
@@ -111,7 +118,8 @@ export function renderApiDoc() {
   const first = later && PROCEDURES.find((d) => d.name === later.name && d.version === 1);
   let out = '# Public API\n\n';
   out += para(
-    'The public API of a management realm (SPEC §4): every procedure and event, generated from ' +
+    'The public API of a management realm and of the global realm (SPEC §4): every procedure ' +
+      'and event, generated from ' +
       'the contract in `packages/api/src/procedures.ts` (`PROCEDURES`, `EVENTS`, ' +
       '`workerLogTopic`) by `node scripts/gen-api-doc.mjs`. A test keeps this file and the ' +
       'contract in step, and another checks the contract against the procedures ' +

@@ -3,14 +3,17 @@
  * @module
  */
 import { Command } from 'commander';
+import { registerAccessCommands } from './commands/access.js';
 import { registerApiCommands } from './commands/api.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerCenterCommands } from './commands/center.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerGenericCommands } from './commands/generic.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerNodeCommands } from './commands/node.js';
 import { registerProfileCommands } from './commands/profile.js';
 import { registerQuickstartCommand } from './commands/quickstart.js';
+import { registerRegistrationCommands } from './commands/register.js';
 import { registerRemoteCommands } from './commands/remote.js';
 import { registerRouterCommands } from './commands/router.js';
 import { registerWorkerObjectCommands } from './commands/worker-objects.js';
@@ -34,6 +37,9 @@ registerWorkerObjectCommands(program);
 registerProfileCommands(program);
 registerAuditCommand(program);
 registerQuickstartCommand(program);
+registerRegistrationCommands(program);
+registerAccessCommands(program);
+registerGenericCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.exitCode = reportError(e);

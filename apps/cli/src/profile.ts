@@ -72,7 +72,7 @@ export function resolveProfile(flags: ConnectionFlags): Profile {
 }
 
 /** Join the center with the profile's key (cryptosign; ssh-agent for protected keys). */
-export async function connectCenter(flags: ConnectionFlags): Promise<Session> {
+async function open(flags: ConnectionFlags): Promise<{ session: Session; pubkey: string }> {
   const p = resolveProfile(flags);
   const signer = await loadUserSigner(p.key);
   let transport;
@@ -81,7 +81,12 @@ export async function connectCenter(flags: ConnectionFlags): Promise<Session> {
   } catch (e) {
     throw new CliError(`cannot reach the center at ${p.url}: ${errorMessage(e)}`);
   }
-  return joinSession(transport, { realm: p.realm, authmethods: ['cryptosign'], signer });
+  const session = await joinSession(transport, {
+    realm: p.realm,
+    authmethods: ['cryptosign'],
+    signer,
+  });
+  return { session, pubkey: signer.publicKeyHex };
 }
 
 /** Run `f` with a session, leaving afterwards. */
@@ -89,10 +94,18 @@ export async function withCenter<T>(
   flags: ConnectionFlags,
   f: (s: Session) => Promise<T>,
 ): Promise<T> {
-  const s = await connectCenter(flags);
+  return withCenterKey(flags, (s) => f(s));
+}
+
+/** Run `f` with a session and the public key (64 hex) it joined with, leaving afterwards. */
+export async function withCenterKey<T>(
+  flags: ConnectionFlags,
+  f: (s: Session, pubkey: string) => Promise<T>,
+): Promise<T> {
+  const { session, pubkey } = await open(flags);
   try {
-    return await f(s);
+    return await f(session, pubkey);
   } finally {
-    await s.leave().catch(() => undefined);
+    await session.leave().catch(() => undefined);
   }
 }

@@ -26,6 +26,10 @@ export const CdcErrors = {
   INVALID_NAME: 'com.crossbario.cdc.error.invalid_name',
   UNKNOWN_KEY: 'com.crossbario.cdc.error.unknown_key',
   RATE_LIMITED: 'com.crossbario.cdc.error.rate_limited',
+  NO_SUCH_REGISTRATION: 'com.crossbario.cdc.error.no_such_registration',
+  MAIL_FAILED: 'com.crossbario.cdc.error.mail_failed',
+  KEY_IN_USE: 'com.crossbario.cdc.error.key_in_use',
+  LAST_OWNER: 'com.crossbario.cdc.error.last_owner',
   DATABASE_UNAVAILABLE: 'com.crossbario.cdc.error.database_unavailable',
   BACKEND_UNAVAILABLE: 'com.crossbario.cdc.error.backend_unavailable',
 } as const;
@@ -45,14 +49,22 @@ const CDC_ERROR_MEANINGS: Readonly<Record<CdcErrorUri, string>> = {
   [CdcErrors.ROUTER_RUNNING]: 'The router runs; stop it first.',
   [CdcErrors.RESTART_REQUIRED]: 'The change needs a restart of the router, which was not allowed.',
   [CdcErrors.ALREADY_EXISTS]: 'An object with that ID or name exists already.',
-  [CdcErrors.INVALID_PIN]: 'The PIN does not match the registration.',
+  [CdcErrors.INVALID_PIN]: 'The PIN does not match the registration, or was used already.',
   [CdcErrors.REGISTRATION_EXPIRED]: 'The registration is older than 15 minutes.',
   [CdcErrors.TOO_MANY_ATTEMPTS]: 'The registration took too many wrong PINs.',
   [CdcErrors.NAME_TAKEN]: 'The user name is taken.',
   [CdcErrors.REALM_TAKEN]: 'The management realm name is taken.',
   [CdcErrors.INVALID_NAME]: 'A user or realm name breaks the naming rules.',
   [CdcErrors.UNKNOWN_KEY]: 'The public key is not known to the center.',
-  [CdcErrors.RATE_LIMITED]: 'Too many requests from this key or address; try again later.',
+  [CdcErrors.RATE_LIMITED]:
+    'Too many registrations or mails for this key, email address or source address; the message and `retry_after` (s) say when to try again.',
+  [CdcErrors.NO_SUCH_REGISTRATION]:
+    'No registration with that ID (of that kind) is pending for the calling key or user.',
+  [CdcErrors.MAIL_FAILED]:
+    'The mail with the PIN could not be delivered (the reason is in the message); nothing was left pending.',
+  [CdcErrors.KEY_IN_USE]:
+    "The key is in use: paired as a node (with another management realm, or here), or a user's or API client's key where a node key is needed.",
+  [CdcErrors.LAST_OWNER]: "The realm's last owner key cannot be revoked or given a lesser role.",
   [CdcErrors.DATABASE_UNAVAILABLE]:
     'The database cannot be reached or written; nothing was changed.',
   [CdcErrors.BACKEND_UNAVAILABLE]: 'The management realm backend is restarting; try again shortly.',

@@ -19,3 +19,5 @@ export {
 export type { ProcedureDef, RemoteTarget } from './procedures.js';
 export { managementRealmRoles, userRole, nodeRole, SUBSCRIBABLE_PREFIXES } from './permissions.js';
 export type { RoleSpec, RolePermission } from './permissions.js';
+export { REGISTRATION_PROCEDURES, CENTER_REALM_CREATED, globalRealmRoles } from './registration.js';
+export type { UserInfo, ManagementRealmInfo } from './registration.js';

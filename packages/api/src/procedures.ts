@@ -5,7 +5,8 @@
  * router's roles are generated from it, and the CLI, SDK and docs read it.
  * @module
  */
-import type { UserRole } from './roles.js';
+import { REGISTRATION_PROCEDURES } from './registration.js';
+import type { GlobalRole, UserRole } from './roles.js';
 
 /** Where a remote procedure goes on the node (SPEC §4.2). */
 export interface RemoteTarget {
@@ -22,11 +23,12 @@ export interface ProcedureDef {
   aliases: readonly string[];
   /** Positional parameter names; keyword arguments with the same names work too. */
   params: readonly string[];
-  /** The least role that may call it. */
-  role: UserRole;
+  /** The least role that may call it (`registration`: a role of the global realm). */
+  role: UserRole | GlobalRole;
   /** Changes something: audited. */
   mutating: boolean;
-  group: 'global' | 'management' | 'remote' | 'config';
+  /** `registration` procedures live on the global realm, the others on management realms. */
+  group: 'global' | 'management' | 'remote' | 'config' | 'registration';
   summary: string;
   remote?: RemoteTarget;
 }
@@ -527,6 +529,8 @@ export const PROCEDURES: readonly ProcedureDef[] = [
     false,
     'process statistics of a worker',
   ),
+  // §4.4 registration, on the global realm
+  ...REGISTRATION_PROCEDURES,
 ];
 
 /** Every URI a procedure is registered under: `name@N`, aliases `@N`, and the bare names for `@1`. */

@@ -14,17 +14,20 @@ export const NODE_ROLE = 'cdc-node';
 /** The realm backend's role: it may do anything in its realm. */
 export const BACKEND_ROLE = 'trusted';
 /** Roles on the global realm. */
-export const GLOBAL_USER_ROLE = 'cdc-user';
-export const REGISTRANT_ROLE = 'cdc-registrant';
+export const GLOBAL_USER_ROLE = 'cdc-user' as const;
+export const REGISTRANT_ROLE = 'cdc-registrant' as const;
+export type GlobalRole = typeof GLOBAL_USER_ROLE | typeof REGISTRANT_ROLE;
 
 export function isUserRole(r: string): r is UserRole {
   return (USER_ROLES as readonly string[]).includes(r);
 }
 
-/** Whether `role` includes the rights of `required`. */
-export function roleAtLeast(role: string, required: UserRole): boolean {
-  const i = (USER_ROLES as readonly string[]).indexOf(role);
-  return i >= 0 && i >= USER_ROLES.indexOf(required);
+/** Whether `role` includes the rights of `required` (false for roles of other realms). */
+export function roleAtLeast(role: string, required: string): boolean {
+  const roles = USER_ROLES as readonly string[];
+  const i = roles.indexOf(role);
+  const j = roles.indexOf(required);
+  return i >= 0 && j >= 0 && i >= j;
 }
 
 /** Management realm names (SPEC §3): reserved names are refused. */

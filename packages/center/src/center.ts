@@ -7,7 +7,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { GLOBAL_REALM, GLOBAL_USER_ROLE, REGISTRANT_ROLE, managementRealmRoles } from '@cdc/api';
+import { GLOBAL_REALM, globalRealmRoles, managementRealmRoles } from '@cdc/api';
 import { Router } from '@cdc/router';
 import type { AuthConfig, RealmConfig } from '@cdc/router';
 import { createStoreFactory } from '@cdc/store';
@@ -21,6 +21,9 @@ import { httpHandler } from './http.js';
 import { createMetrics } from './metrics.js';
 import { addRealm, pairKeysDir } from './provision.js';
 import type { KeyInfo } from './provision.js';
+import { globalBackendOptions, serveRealmCreated } from './registration/center-link.js';
+import type { GlobalBackendOptions } from './registration/center-link.js';
+import { limitsWith } from './registration/limits.js';
 import { BackendSupervisor } from './supervisor.js';
 import type { Logger } from '@cdc/protocol';
 import { errorMessage } from '@cdc/protocol';
@@ -46,6 +49,8 @@ export interface CenterOptions {
   reconcileIntervalMs?: number;
   /** Forward realm backend log lines. */
   onBackendLog?: (realm: string, line: string) => void;
+  /** The global realm's backend: mail (SMTP or outbox) and registration limits (SPEC §4.4). */
+  global?: GlobalBackendOptions;
 }
 
 function realmConfig(name: string): RealmConfig {
@@ -80,6 +85,8 @@ export class Center {
       ...(o.onBackendLog !== undefined ? { onLog: o.onBackendLog } : {}),
     });
     this.metrics = createMetrics(this.router, this.supervisor);
+    // Refused here, before anything starts, rather than in the backend process.
+    limitsWith(o.global?.registrationLimits);
   }
 
   get domain(): DomainStore {
@@ -102,13 +109,13 @@ export class Center {
     this.factory = createStoreFactory(this.storeLocation);
     this.domainStore = await this.factory.domain();
     await this.domainStore.migrate();
-    this.router.addRealm({
-      name: GLOBAL_REALM,
-      roles: [
-        { name: GLOBAL_USER_ROLE, permissions: [] },
-        { name: REGISTRANT_ROLE, permissions: [] },
-      ],
-    });
+    this.router.addRealm({ name: GLOBAL_REALM, roles: globalRealmRoles() });
+    await serveRealmCreated(
+      this.router,
+      () => this.reconcile(),
+      (realm) => this.router.hasRealm(realm) && this.supervisor.status()[realm]?.status === 'ready',
+    );
+    await this.supervisor.ensure(GLOBAL_REALM, 'global', globalBackendOptions(this.o.global ?? {}));
     if (this.o.bootstrapOwnerKey !== undefined && (await this.domain.listRealms()).length === 0) {
       await addRealm(this.domain, 'default', this.o.bootstrapOwnerKey);
       this.o.logger.info(
@@ -166,7 +173,7 @@ export class Center {
           await this.supervisor.ensure(name);
         }
         for (const name of this.supervisor.realms()) {
-          if (wanted.has(name)) continue;
+          if (wanted.has(name) || name === GLOBAL_REALM) continue;
           await this.supervisor.stop(name);
           this.router.removeRealm(name, 'the management realm was deleted');
           this.o.logger.info({ realm: name }, 'management realm stopped');

@@ -15,10 +15,11 @@ import type { BackendInit, BackendLifecycle, StoreLocation } from './backend/mes
 
 /**
  * The entry module of each kind of backend process (`ensure(name, kind)`), all speaking
- * {@link BackendLifecycle}; the realm backend is the one there is so far.
+ * {@link BackendLifecycle}: a management realm's, and the global realm's (registration).
  */
 const ENTRIES = {
   realm: new URL('./backend/main.js', import.meta.url),
+  global: new URL('./registration/main.js', import.meta.url),
 } as const;
 
 export type BackendKind = keyof typeof ENTRIES;
@@ -72,13 +73,20 @@ export class BackendSupervisor {
 
   constructor(private readonly o: SupervisorOptions) {}
 
-  /** Make sure the realm's backend runs; resolves once it is ready (or failed for now). */
-  ensure(realm: string, kind: BackendKind = 'realm'): Promise<void> {
+  /**
+   * Make sure the realm's backend runs; resolves once it is ready (or failed for now).
+   * `options` are what only that kind of backend needs, given to every run.
+   */
+  ensure(
+    realm: string,
+    kind: BackendKind = 'realm',
+    options?: Record<string, unknown>,
+  ): Promise<void> {
     let b = this.backends.get(realm);
     if (b === undefined) {
       const state: BackendState = { started: undefined, nodes: {} };
       const supervisor = new Supervisor<Run>({
-        launch: () => this.launch(realm, kind, state),
+        launch: () => this.launch(realm, kind, state, options),
         policy: 'always',
         retryFirstStart: true,
         backoff: BACKOFF,
@@ -108,7 +116,12 @@ export class BackendSupervisor {
     return b.first;
   }
 
-  private launch(realm: string, kind: BackendKind, state: BackendState): Run {
+  private launch(
+    realm: string,
+    kind: BackendKind,
+    state: BackendState,
+    options: Record<string, unknown> | undefined,
+  ): Run {
     const init: BackendInit = {
       realm,
       store: this.o.store,
@@ -116,6 +129,7 @@ export class BackendSupervisor {
       version: this.o.version,
       heartbeatPeriodS: this.o.heartbeatPeriodS,
       logLevel: this.o.logLevel,
+      ...(options !== undefined ? { options } : {}),
     };
     const p = startProcess<BackendLifecycle>({
       kind: 'wamp',

@@ -194,7 +194,7 @@ test('center - errors for bad arguments and unknown things', async () => {
   );
   await rejectsWith(
     s.call('com.crossbario.cdc.management.revoke_access@1', [owner.publicKeyHex]),
-    'com.crossbario.cdc.error.already_exists',
+    'com.crossbario.cdc.error.last_owner',
   );
   await s.leave();
 });

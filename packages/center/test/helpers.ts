@@ -14,6 +14,7 @@ import { connect } from '@cdc/transport';
 import { WampError } from '@cdc/protocol';
 import { NodeController, openNodeDirectory } from '@cdc/node';
 import { Center, addRealm } from '../src/index.js';
+import type { GlobalBackendOptions } from '../src/index.js';
 
 export interface TestCenter {
   center: Center;
@@ -30,6 +31,7 @@ export async function startCenter(
     databaseUrl?: string;
     heartbeatPeriodS?: number;
     tls?: { key: string; cert: string };
+    global?: GlobalBackendOptions;
   } = {},
 ): Promise<TestCenter> {
   const dir = mkdtempSync(joinPath(tmpdir(), 'cdc-center-'));
@@ -44,6 +46,7 @@ export async function startCenter(
       heartbeatPeriodS: opts.heartbeatPeriodS ?? 1,
       reconcileIntervalMs: 200,
       tls: opts.tls,
+      ...(opts.global !== undefined ? { global: opts.global } : {}),
       // Backend processes log pino JSON lines; keep them with the center's records.
       onBackendLog: (realm, line) => {
         try {

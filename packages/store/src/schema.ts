@@ -60,6 +60,23 @@ export interface PairingsTable {
   created: string;
 }
 
+/** A self-service registration waiting for its PIN, verified, or dead (SPEC §4.4). */
+export interface RegistrationsTable {
+  id: BigIntColumn;
+  kind: string;
+  user_name: string;
+  email: string;
+  email_key: string;
+  pubkey: string;
+  realm: string | null;
+  source: string;
+  pin_hash: string;
+  attempts: BigIntColumn;
+  state: string;
+  created: string;
+  expires: string;
+}
+
 /** PostgreSQL only: which schema holds which realm's tables. */
 export interface RealmSchemasTable {
   realm: string;
@@ -74,6 +91,7 @@ export interface DomainDatabase {
   access: AccessTable;
   pairings: PairingsTable;
   realm_schemas: RealmSchemasTable;
+  registrations: RegistrationsTable;
 }
 
 export interface NodesTable {

@@ -60,6 +60,63 @@ export type KeyLookup =
   | { kind: 'client'; access: AccessRecord[] }
   | { kind: 'unknown' };
 
+/** What a registration makes when verified: a user (or a key for one), or a realm. */
+export type RegistrationKind = 'user' | 'realm';
+/** `pending` until verified; `dead` after too many wrong PINs or when it cannot complete. */
+export type RegistrationState = 'pending' | 'verified' | 'dead';
+
+/** A self-service registration (SPEC §4.4); only a hash of its PIN is kept. */
+export interface RegistrationRecord {
+  id: number;
+  kind: RegistrationKind;
+  /** The user to create (or to add the key to, or who will own the realm). */
+  user: string;
+  /** Where the PIN went. */
+  email: string;
+  /** The key the user gets (`user`) or the owner key (`realm`). */
+  pubkey: string;
+  /** The realm to create (`realm` registrations). */
+  realm: string | null;
+  /** The caller's source address, for the rate limits. */
+  source: string;
+  pin_hash: string;
+  /** Wrong PINs so far. */
+  attempts: number;
+  state: RegistrationState;
+  created: string;
+  expires: string;
+}
+
+export interface NewRegistration {
+  kind: RegistrationKind;
+  user: string;
+  email: string;
+  pubkey: string;
+  realm?: string | null;
+  source: string;
+  pin_hash: string;
+  created: string;
+  expires: string;
+}
+
+/** Per key, per email address and per source address: how many pending, how many an hour. */
+export interface RegistrationLimits {
+  pending: number;
+  per_hour: number;
+}
+
+export type RegistrationScope = 'key' | 'email' | 'source';
+
+/** A registration made, or the limit it ran into and when that limit frees up (s). */
+export type RegistrationOutcome =
+  | { ok: true; registration: RegistrationRecord }
+  | {
+      ok: false;
+      scope: RegistrationScope;
+      limit: 'pending' | 'per_hour';
+      retry_after_s: number;
+    };
+
 export interface DomainStore {
   /** Create the schema or migrate it; refuses a database newer than the code. */
   migrate(): Promise<void>;
@@ -106,6 +163,35 @@ export interface DomainStore {
 
   /** Everything the authenticator needs about a key, in one lookup. */
   lookupKey(pubkey: string): Promise<KeyLookup>;
+
+  /**
+   * Store a pending registration unless a limit of `limits` is reached for its key, email or
+   * source (counted and inserted in one transaction); rows older than a day are removed.
+   */
+  createRegistration(
+    reg: NewRegistration,
+    limits: Record<RegistrationScope, RegistrationLimits>,
+  ): Promise<RegistrationOutcome>;
+  getRegistration(id: number): Promise<RegistrationRecord | undefined>;
+  /** Registrations kept (a day's worth), newest first. */
+  listRegistrations(): Promise<RegistrationRecord[]>;
+  /** Remove one (its mail could not be sent). */
+  deleteRegistration(id: number): Promise<boolean>;
+  /** Count a wrong PIN; at `max` the registration is dead. The record after the change. */
+  failRegistrationAttempt(id: number, max: number): Promise<RegistrationRecord | undefined>;
+  /** Mark a registration dead (it can no longer complete). */
+  killRegistration(id: number): Promise<void>;
+  /**
+   * Verify a pending, unexpired registration of `kind` (at `now`) and make what it asked
+   * for, in one transaction: the user and key (or the key for the existing user, which gets
+   * `cdc-owner` in the user's realms), or the realm with its owner's access. CONFLICT when
+   * it is not pending any more; ALREADY_EXISTS when the name or realm was taken meanwhile.
+   */
+  completeRegistration(
+    id: number,
+    kind: RegistrationKind,
+    now: string,
+  ): Promise<RegistrationRecord>;
 }
 
 export interface NodeRecord {

@@ -57,6 +57,7 @@ test(
       'pairings',
       'realm_schemas',
       'realms',
+      'registrations',
       'user_keys',
       'users',
     ]);

@@ -8,6 +8,7 @@ import type { SuiteHarness } from './suite/harness.js';
 import { domainCases } from './suite/domain.js';
 import { lifecycleCases } from './suite/lifecycle.js';
 import { realmCases } from './suite/realm.js';
+import { registrationCases } from './suite/registrations.js';
 import { workerCases } from './suite/workers.js';
 
 export type { Center, SuiteHarness } from './suite/harness.js';
@@ -17,5 +18,6 @@ export function storeSuite(harness: SuiteHarness): void {
   domainCases(it);
   realmCases(it);
   workerCases(it);
+  registrationCases(it);
   lifecycleCases(it);
 }

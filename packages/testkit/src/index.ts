@@ -73,3 +73,8 @@ export function captureLogger(): CapturedLog {
   };
   return { records, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
+
+export { pinRecorder } from './pins.js';
+export type { PinRecorder } from './pins.js';
+export { startSmtpSink, readOutbox } from './mail.js';
+export type { SmtpSink, SmtpSinkOptions, ReceivedMail, ParsedMail } from './mail.js';

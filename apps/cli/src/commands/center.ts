@@ -6,6 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { errorMessage } from '@cdc/protocol';
+import type { LimitsOverride } from '@cdc/center';
 import type { DomainStore } from '@cdc/store';
 import { createLogger } from '../log.js';
 import { CliError } from '../errors.js';
@@ -67,6 +69,22 @@ interface StartFlags extends StoreFlags {
   watchRealm?: string;
   logLevel: string;
   heartbeatPeriod: string;
+  smtpUrl?: string;
+  mailFrom?: string;
+  registrationLimits?: string;
+}
+
+/**
+ * `--registration-limits`: JSON text (flag, environment) or already an object (config
+ * file). The center checks the values: its constructor refuses bad ones with a message.
+ */
+function registrationLimits(v: unknown): LimitsOverride | undefined {
+  if (typeof v !== 'string') return v as LimitsOverride | undefined;
+  try {
+    return JSON.parse(v) as LimitsOverride;
+  } catch (e) {
+    throw new CliError(`--registration-limits is not valid JSON: ${errorMessage(e)}`);
+  }
 }
 
 export function registerCenterCommands(program: Command): void {
@@ -88,6 +106,17 @@ export function registerCenterCommands(program: Command): void {
     .option('--watch-to-pair <dir>', 'pair every <dir>/<node_id>/key.pub that appears')
     .option('--watch-realm <name>', 'realm for --watch-to-pair', 'default')
     .option('--heartbeat-period <s>', 'node heartbeat period', '10')
+    .option(
+      '--smtp-url <url>',
+      'send registration mail over SMTP: smtp://user:pass@host:587 or smtps://… (default: .eml files in <dir>/outbox/)',
+      process.env['CDC_SMTP_URL'],
+    )
+    .option('--mail-from <address>', 'sender of registration mail', process.env['CDC_MAIL_FROM'])
+    .option(
+      '--registration-limits <json>',
+      'registration limits per key, email and source, e.g. {"source": {"pending": 50, "per_hour": 200}}',
+      process.env['CDC_REGISTRATION_LIMITS'],
+    )
     .option(
       '--log-level <level>',
       'trace, debug, info, warn or error',
@@ -125,6 +154,11 @@ export function registerCenterCommands(program: Command): void {
           flags.bootstrapOwnerKey !== undefined
             ? readPublicKey(flags.bootstrapOwnerKey)
             : undefined,
+        global: {
+          smtpUrl: flags.smtpUrl,
+          mailFrom: flags.mailFrom,
+          registrationLimits: registrationLimits(flags.registrationLimits),
+        },
         watchToPair:
           flags.watchToPair !== undefined
             ? { dir: resolve(flags.watchToPair), realm: flags.watchRealm ?? 'default' }

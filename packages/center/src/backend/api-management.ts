@@ -10,6 +10,7 @@ import type { AccessInfo } from '@cdc/api';
 import { invalidArgument } from '@cdc/client';
 import type { Params, Session } from '@cdc/client';
 import { parseOpenSshPublicKey } from '@cdc/cryptosign';
+import { isStoreError } from '@cdc/store';
 import type { AuditFilter, DomainStore, RealmStore } from '@cdc/store';
 import type { NodeLiveness } from './node-liveness.js';
 import type { ImplementationTable } from './service.js';
@@ -55,6 +56,30 @@ async function killByPubkey(session: Session, pubkey: string, message: string): 
   return n;
 }
 
+/**
+ * A node key must be free: not paired with another realm (`key_in_use`, without naming it:
+ * realms see nothing of each other), not paired here already, not a user's or client's key.
+ */
+async function refuseKeyInUse(ctx: ManagementContext, pubkey: string): Promise<void> {
+  const found = await ctx.domain.lookupKey(pubkey);
+  if (found.kind === 'node') {
+    if (found.pairing.realm !== ctx.realm)
+      throw WampError.of(
+        CdcErrors.KEY_IN_USE,
+        'this node key is already paired with another management realm',
+      );
+    throw WampError.of(
+      CdcErrors.ALREADY_EXISTS,
+      `this node key is already paired here as node "${found.pairing.node_id}"`,
+    );
+  }
+  if (found.kind !== 'unknown')
+    throw WampError.of(
+      CdcErrors.KEY_IN_USE,
+      "this key is a user's or an API client's key; a node needs a key of its own",
+    );
+}
+
 export function managementApi(ctx: ManagementContext): ImplementationTable {
   const owners = async (): Promise<string[]> =>
     (await ctx.domain.listAccess(ctx.realm))
@@ -65,7 +90,15 @@ export function managementApi(ctx: ManagementContext): ImplementationTable {
       const pubkey = pubkeyArg(p, 'node_pubkey');
       const nodeId = p.id('node_id');
       const extra = p.optDict('node_extra') ?? {};
-      await ctx.domain.pairNode({ pubkey, realm: ctx.realm, node_id: nodeId, extra });
+      await refuseKeyInUse(ctx, pubkey);
+      try {
+        await ctx.domain.pairNode({ pubkey, realm: ctx.realm, node_id: nodeId, extra });
+      } catch (e) {
+        // Paired elsewhere between the check and the write: say so without naming the realm.
+        if (isStoreError(e, 'ALREADY_EXISTS') || isStoreError(e, 'CONFLICT'))
+          await refuseKeyInUse(ctx, pubkey);
+        throw e;
+      }
       const node = await ctx.store.upsertNode({ node_id: nodeId, pubkey, extra });
       ctx.nodes.update(nodeId);
       return ctx.nodes.info(node);
@@ -98,12 +131,15 @@ export function managementApi(ctx: ManagementContext): ImplementationTable {
       const label = p.optString('label') ?? null;
       const found = await ctx.domain.lookupKey(pubkey);
       if (found.kind === 'node')
-        throw invalidArgument('this key is a paired node key; grant user or API-client keys only');
+        throw WampError.of(
+          CdcErrors.KEY_IN_USE,
+          'this key is a paired node key; grant user or API-client keys only',
+        );
       const current = (await ctx.domain.listAccess(ctx.realm)).find((a) => a.pubkey === pubkey);
       if (current?.role === 'cdc-owner' && role !== 'cdc-owner' && (await owners()).length === 1) {
         throw WampError.of(
-          CdcErrors.ALREADY_EXISTS,
-          "this is the realm's only owner key; grant another owner first",
+          CdcErrors.LAST_OWNER,
+          "this is the realm's last owner key; grant another owner first",
         );
       }
       const authid =
@@ -124,8 +160,8 @@ export function managementApi(ctx: ManagementContext): ImplementationTable {
         throw WampError.of(CdcErrors.UNKNOWN_KEY, 'this key has no access to this realm');
       if (current.role === 'cdc-owner' && (await owners()).length === 1) {
         throw WampError.of(
-          CdcErrors.ALREADY_EXISTS,
-          "this is the realm's only owner key; it cannot be revoked",
+          CdcErrors.LAST_OWNER,
+          "this is the realm's last owner key; grant another owner before revoking it",
         );
       }
       await ctx.domain.revokeAccess(ctx.realm, pubkey);

@@ -21,6 +21,8 @@ export interface BackendInit {
   version: string;
   heartbeatPeriodS: number;
   logLevel: string;
+  /** What only this kind of backend needs (the global realm's: mail, limits). */
+  options?: Record<string, unknown>;
 }
 
 export type BackendLifecycle = Lifecycle<

@@ -32,42 +32,49 @@ export async function createRealm(
   const owner = v.userName(i['owner'], 'owner');
   const extra = i['extra'] === undefined ? {} : i['extra'];
   const row = { name, owner, created: v.now(), extra: v.json(extra, 'extra', 'object') };
-  return await e.tx(`create realm "${name}"`, async (trx) => {
-    const user = await trx
-      .selectFrom('users')
-      .select('name')
-      .where('name', '=', owner)
-      .executeTakeFirst();
-    if (!user) throw new StoreError('NOT_FOUND', `owner "${owner}" is not a user`);
-    const taken = await trx
-      .selectFrom('realms')
-      .select('name')
-      .where('name', '=', name)
-      .executeTakeFirst();
-    if (taken) throw new StoreError('ALREADY_EXISTS', `realm "${name}" already exists`);
-    await trx.insertInto('realms').values(row).execute();
-    const keys = await trx
-      .selectFrom('user_keys')
-      .select(['pubkey', 'label'])
-      .where('user_name', '=', owner)
+  return await e.tx(`create realm "${name}"`, (trx) => insertRealm(trx, row));
+}
+
+/** Create a realm inside `trx` and give its owner's keys `cdc-owner`. */
+export async function insertRealm(
+  trx: Transaction<DomainDatabase>,
+  row: { name: string; owner: string; created: string; extra: string },
+): Promise<RealmRecord> {
+  const { name, owner } = row;
+  const user = await trx
+    .selectFrom('users')
+    .select('name')
+    .where('name', '=', owner)
+    .executeTakeFirst();
+  if (!user) throw new StoreError('NOT_FOUND', `owner "${owner}" is not a user`);
+  const taken = await trx
+    .selectFrom('realms')
+    .select('name')
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (taken) throw new StoreError('ALREADY_EXISTS', `realm "${name}" already exists`);
+  await trx.insertInto('realms').values(row).execute();
+  const keys = await trx
+    .selectFrom('user_keys')
+    .select(['pubkey', 'label'])
+    .where('user_name', '=', owner)
+    .execute();
+  if (keys.length > 0) {
+    await trx
+      .insertInto('access')
+      .values(
+        keys.map((k) => ({
+          realm: name,
+          pubkey: k.pubkey,
+          role: 'cdc-owner',
+          authid: owner,
+          label: k.label,
+          created: row.created,
+        })),
+      )
       .execute();
-    if (keys.length > 0) {
-      await trx
-        .insertInto('access')
-        .values(
-          keys.map((k) => ({
-            realm: name,
-            pubkey: k.pubkey,
-            role: 'cdc-owner',
-            authid: owner,
-            label: k.label,
-            created: row.created,
-          })),
-        )
-        .execute();
-    }
-    return realmRecord(row);
-  });
+  }
+  return realmRecord(row);
 }
 
 export async function getRealm(e: E, name: string): Promise<RealmRecord | undefined> {

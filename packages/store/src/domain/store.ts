@@ -9,14 +9,21 @@ import type {
   AccessRecord,
   DomainStore,
   KeyLookup,
+  NewRegistration,
   PairingRecord,
   RealmRecord,
   RealmRole,
+  RegistrationKind,
+  RegistrationLimits,
+  RegistrationOutcome,
+  RegistrationRecord,
+  RegistrationScope,
   UserKeyRecord,
   UserRecord,
 } from '../types.js';
 import * as pairings from './pairings.js';
 import * as realms from './realms.js';
+import * as registrations from './registrations.js';
 import * as users from './users.js';
 
 export class KyselyDomainStore implements DomainStore {
@@ -115,5 +122,40 @@ export class KyselyDomainStore implements DomainStore {
 
   lookupKey(pubkey: string): Promise<KeyLookup> {
     return pairings.lookupKey(this.#e, pubkey);
+  }
+
+  createRegistration(
+    reg: NewRegistration,
+    limits: Record<RegistrationScope, RegistrationLimits>,
+  ): Promise<RegistrationOutcome> {
+    return registrations.createRegistration(this.#e, reg, limits);
+  }
+
+  getRegistration(id: number): Promise<RegistrationRecord | undefined> {
+    return registrations.getRegistration(this.#e, id);
+  }
+
+  listRegistrations(): Promise<RegistrationRecord[]> {
+    return registrations.listRegistrations(this.#e);
+  }
+
+  deleteRegistration(id: number): Promise<boolean> {
+    return registrations.deleteRegistration(this.#e, id);
+  }
+
+  failRegistrationAttempt(id: number, max: number): Promise<RegistrationRecord | undefined> {
+    return registrations.failRegistrationAttempt(this.#e, id, max);
+  }
+
+  killRegistration(id: number): Promise<void> {
+    return registrations.killRegistration(this.#e, id);
+  }
+
+  completeRegistration(
+    id: number,
+    kind: RegistrationKind,
+    now: string,
+  ): Promise<RegistrationRecord> {
+    return registrations.completeRegistration(this.#e, id, kind, now);
   }
 }

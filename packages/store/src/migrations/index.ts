@@ -17,6 +17,7 @@ import { users } from './domain/0001-users.js';
 import { realms } from './domain/0002-realms.js';
 import { pairings } from './domain/0003-pairings.js';
 import { realmSchemas } from './domain/0004-realm-schemas.js';
+import { registrations } from './domain/0005-registrations.js';
 import { nodes } from './realm/0001-nodes.js';
 import { heartbeats } from './realm/0002-heartbeats.js';
 import { audit } from './realm/0003-audit.js';
@@ -32,6 +33,7 @@ export const DOMAIN_MIGRATIONS: MigrationSet = {
   '0002_realms': realms,
   '0003_pairings': pairings,
   '0004_realm_schemas': realmSchemas,
+  '0005_registrations': registrations,
 };
 
 export const REALM_MIGRATIONS: MigrationSet = {
