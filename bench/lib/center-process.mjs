@@ -1,4 +1,4 @@
-// The center under test in its own process (bench/fleet.mjs): as `cdc center start` runs
+// The center under test in its own process (bench/fleet.mjs, …): as `cdc center start` runs
 // it, on an ephemeral port, logging warnings only.
 import { pino } from 'pino';
 import { Center } from '@cdc/center';
@@ -8,7 +8,7 @@ import { profileStart, profileStop } from './profiler.mjs';
 let center;
 
 serve({
-  async start({ dir, heartbeatPeriodS, realm }) {
+  async start({ dir, heartbeatPeriodS, realm, global }) {
     center = new Center({
       host: '127.0.0.1',
       port: 0,
@@ -17,6 +17,7 @@ serve({
       logLevel: 'warn',
       heartbeatPeriodS,
       onBackendLog: (r, line) => process.stderr.write(`[backend ${r}] ${line}\n`),
+      ...(global !== undefined ? { global } : {}),
     });
     await center.start();
     return { url: center.url, backendPid: center.supervisor.pid(realm) ?? null };

@@ -85,12 +85,17 @@ function smtpMailer(url: string, from: string): Mailer {
 
 function outboxMailer(dir: string, from: string): Mailer {
   const transport = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  let made: Promise<unknown> | undefined;
   return {
     kind: 'outbox',
     async send(m) {
       try {
         const info = await transport.sendMail({ from, ...m });
-        await mkdir(dir, { recursive: true, mode: 0o700 });
+        made ??= mkdir(dir, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
+          made = undefined;
+          throw e;
+        });
+        await made;
         const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`;
         const path = join(dir, name);
         await writeFile(path, info.message as Buffer, { mode: 0o600 });

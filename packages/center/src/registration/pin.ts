@@ -17,7 +17,7 @@ export const PIN_MAX = 99_999;
 /** A five-digit PIN (never with a leading zero: it travels as an int). */
 export const randomPin: PinSource = () => randomInt(PIN_MIN, PIN_MAX + 1);
 
-const N = 2 ** 11;
+const N = 2 ** 10;
 const R = 8;
 const P = 1;
 const KEY_LEN = 32;

@@ -15,6 +15,7 @@ import { USER_NAME, isStoreError } from '@cdc/store';
 import type { DomainStore, RegistrationKind, RegistrationRecord } from '@cdc/store';
 import { pinMail } from '../mail/compose.js';
 import type { Mailer } from '../mail/mailer.js';
+import { Gate } from './gate.js';
 import { DEFAULT_LIMITS, rateLimited } from './limits.js';
 import type { LimitsConfig } from './limits.js';
 import { hashPin, pinMatches, randomPin } from './pin.js';
@@ -36,6 +37,8 @@ export interface RegistrationServiceOptions {
   now?: () => Date;
   /** Make a just-created realm live (the center starts its backend); awaited before "OK". */
   realmCreated?: (realm: string) => Promise<void>;
+  /** Registrations worked on at once (see `Gate`). */
+  concurrency?: number;
 }
 
 export const REGISTRATION_LIFETIME_S = 15 * 60;
@@ -51,8 +54,10 @@ export class RegistrationService {
   private readonly limits: LimitsConfig;
   private readonly pins: PinSource;
   private readonly now: () => Date;
+  private readonly gate: Gate;
 
   constructor(private readonly o: RegistrationServiceOptions) {
+    this.gate = new Gate(o.concurrency ?? 6);
     this.limits = o.limits ?? DEFAULT_LIMITS;
     this.pins = o.pins ?? randomPin;
     this.now = o.now ?? (() => new Date());
@@ -92,7 +97,9 @@ export class RegistrationService {
         `"${address}" is the address of another user; register a key with that user's name`,
       );
     }
-    return this.start(caller, { kind: 'user', user: name, email: to, pubkey, realm: null });
+    return this.gate.run(() =>
+      this.start(caller, { kind: 'user', user: name, email: to, pubkey, realm: null }),
+    );
   }
 
   /** `register_management_realm@1`: a realm owned by the calling user. */
@@ -111,13 +118,9 @@ export class RegistrationService {
       throw fail(CdcErrors.REALM_TAKEN, `management realm "${realm}" exists already`);
     const user = await d.getUser(me);
     if (user === undefined) throw fail(CdcErrors.UNKNOWN_KEY, 'your user no longer exists');
-    return this.start(caller, {
-      kind: 'realm',
-      user: me,
-      email: user.email,
-      pubkey: ownerKey,
-      realm,
-    });
+    return this.gate.run(() =>
+      this.start(caller, { kind: 'realm', user: me, email: user.email, pubkey: ownerKey, realm }),
+    );
   }
 
   /** `verify_user_registration@1` and `verify_management_realm_registration@1`. */

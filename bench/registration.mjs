@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// Self-service registration under a burst (SPEC §4.4, issue 10). Figures only.
+//
+//   node bench/registration.mjs [--registrations=200] [--json=FILE]
+//
+// A center in its own process (SQLite, mail to the outbox) and N registrants, each with a
+// key of its own, joined to the global realm before the clock starts; then all N call
+// `register_user@1` at once. Each call checks the caller's key, stores the registration
+// under the rate limits (raised here for the one source address all come from), hashes a
+// PIN, renders its captcha PNG and writes the mail to the outbox — all in the global
+// realm's backend process, so the CPU of that process and of the center's router process
+// are reported apart.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { joinSession } from '@cdc/client';
+import { KeySigner, SigningKey } from '@cdc/cryptosign';
+import { connect } from '@cdc/transport';
+import { Histogram } from './lib/hist.mjs';
+import { Child } from './lib/ipc.mjs';
+import { parseFlags, pathFrom } from './lib/cli.mjs';
+
+const flags = parseFlags();
+const N = Number(flags.registrations ?? 200);
+const WARMUP = 20;
+const GLOBAL = 'com.crossbario.cdc';
+const here = pathFrom(import.meta.url);
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function registrants(url, n) {
+  const keys = Array.from({ length: n }, () => SigningKey.generate());
+  const sessions = await Promise.all(
+    keys.map(async (k) =>
+      joinSession(await connect(url), {
+        realm: GLOBAL,
+        authmethods: ['cryptosign'],
+        signer: new KeySigner(k),
+      }),
+    ),
+  );
+  return sessions.map((session, i) => ({ session, pubkey: keys[i].publicKeyHex }));
+}
+
+/** All of them call register_user at once; per-call latencies go into `h`. */
+function burst(list, prefix, h) {
+  return Promise.all(
+    list.map(async ({ session, pubkey }, i) => {
+      const t = performance.now();
+      const name = `${prefix}${i}`;
+      await session.call(`${GLOBAL}.register_user@1`, [name, `${name}@example.org`, pubkey]);
+      h?.record((performance.now() - t) * 1000);
+    }),
+  );
+}
+
+const root = mkdtempSync(join(tmpdir(), 'cdc-bench-registration-'));
+const dir = join(root, 'data');
+const center = new Child(here('./lib/center-process.mjs'), { name: 'center' });
+try {
+  const many = { pending: 1_000_000, per_hour: 1_000_000 };
+  const { url, backendPid } = await center.request('start', {
+    dir,
+    heartbeatPeriodS: 10,
+    realm: GLOBAL,
+    global: { registrationLimits: { source: many } },
+  });
+  const warm = await registrants(url, WARMUP);
+  await burst(warm, 'warm', undefined);
+  const list = await registrants(url, N);
+  const cpu0 = { router: cpuSeconds(center.pid), backend: cpuSeconds(backendPid) };
+  const h = new Histogram();
+  const t0 = performance.now();
+  await burst(list, 'user', h);
+  const wall = (performance.now() - t0) / 1000;
+  const cpu1 = { router: cpuSeconds(center.pid), backend: cpuSeconds(backendPid) };
+  const mails = readdirSync(join(dir, 'outbox')).filter((f) => f.endsWith('.eml')).length;
+  if (mails !== N + WARMUP) throw new Error(`${mails} mails in the outbox, not ${N + WARMUP}`);
+  const r = {
+    registrations: N,
+    seconds: wall,
+    per_second: N / wall,
+    p50_ms: h.quantile(0.5) / 1000,
+    p90_ms: h.quantile(0.9) / 1000,
+    max_ms: h.quantile(1) / 1000,
+    cpu_s: {
+      center_router: cpu1.router - cpu0.router,
+      global_backend: cpu1.backend - cpu0.backend,
+    },
+  };
+  console.log('CDC registration benchmark (one center, SQLite, mail to the outbox)\n');
+  console.log(
+    `${N} concurrent register_user@1: ${r.per_second.toFixed(0)} registrations/s ` +
+      `(${wall.toFixed(2)} s; target >= 100/s)`,
+  );
+  console.log(
+    `latency  p50 ${r.p50_ms.toFixed(0)} ms  p90 ${r.p90_ms.toFixed(0)} ms  max ${r.max_ms.toFixed(0)} ms`,
+  );
+  console.log(
+    `CPU      center router ${r.cpu_s.center_router.toFixed(2)} s, ` +
+      `global realm backend ${r.cpu_s.global_backend.toFixed(2)} s ` +
+      `(captcha, PIN hash, SQLite, mail: backend and libuv's pool)`,
+  );
+  if (typeof flags.json === 'string') writeFileSync(flags.json, JSON.stringify(r, null, 2));
+  await Promise.all([...warm, ...list].map(({ session }) => session.leave()));
+  await center.request('stop', {});
+} finally {
+  center.proc.kill('SIGKILL');
+  rmSync(root, { recursive: true, force: true });
+}
