@@ -152,7 +152,7 @@ export function captchaSvg(text: string): string {
   const colours: string[] = [];
   // Slots as svg-captcha spaces them.
   const spacing = (CAPTCHA_WIDTH - 2) / (text.length + 1);
-  const drawn = [...text].map((ch, i) => {
+  const drawn = text.split('').map((ch, i) => {
     const g = glyph(ch);
     const jitter = glyphJitter(spacing * (i + 1), g.cy);
     const colour = darkColour();
