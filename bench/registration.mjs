@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Self-service registration under a burst (SPEC §4.4, issue 10). Figures only.
 //
-//   node bench/registration.mjs [--registrations=200] [--json=FILE]
+//   node bench/registration.mjs [--registrations=200] [--rounds=3] [--json=FILE]
 //
 // A center in its own process (SQLite, mail to the outbox) and N registrants, each with a
 // key of its own, joined to the global realm before the clock starts; then all N call
@@ -9,7 +9,8 @@
 // under the rate limits (raised here for the one source address all come from), hashes a
 // PIN, renders its captcha PNG and writes the mail to the outbox — all in the global
 // realm's backend process, so the CPU of that process and of the center's router process
-// are reported apart.
+// are reported apart, with what the rest of the machine used meanwhile (other engineers'
+// work shares it). Each round has fresh registrants; the median round is the figure.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,9 +24,17 @@ import { parseFlags, pathFrom } from './lib/cli.mjs';
 
 const flags = parseFlags();
 const N = Number(flags.registrations ?? 200);
+const ROUNDS = Number(flags.rounds ?? 3);
 const WARMUP = 20;
 const GLOBAL = 'com.crossbario.cdc';
 const here = pathFrom(import.meta.url);
+
+/** CPU seconds the whole machine has been busy, from /proc/stat. */
+function machineBusySeconds() {
+  const [, ...t] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = t.map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
 function cpuSeconds(pid) {
@@ -72,42 +81,52 @@ try {
   });
   const warm = await registrants(url, WARMUP);
   await burst(warm, 'warm', undefined);
-  const list = await registrants(url, N);
-  const cpu0 = { router: cpuSeconds(center.pid), backend: cpuSeconds(backendPid) };
-  const h = new Histogram();
-  const t0 = performance.now();
-  await burst(list, 'user', h);
-  const wall = (performance.now() - t0) / 1000;
-  const cpu1 = { router: cpuSeconds(center.pid), backend: cpuSeconds(backendPid) };
+  const rounds = [];
+  const all = [...warm];
+  for (let round = 0; round < ROUNDS; round++) {
+    const list = await registrants(url, N);
+    all.push(...list);
+    const pids = [center.pid, backendPid];
+    const cpu0 = pids.map(cpuSeconds);
+    const self0 = process.cpuUsage();
+    const machine0 = machineBusySeconds();
+    const h = new Histogram();
+    const t0 = performance.now();
+    await burst(list, `r${round}u`, h);
+    const wall = (performance.now() - t0) / 1000;
+    const [router, backend] = pids.map((pid, i) => cpuSeconds(pid) - cpu0[i]);
+    const self = process.cpuUsage(self0);
+    const ours = router + backend + (self.user + self.system) / 1e6;
+    rounds.push({
+      registrations: N,
+      seconds: wall,
+      per_second: N / wall,
+      p50_ms: h.quantile(0.5) / 1000,
+      p90_ms: h.quantile(0.9) / 1000,
+      cpu_s: { center_router: router, global_backend: backend, clients: ours - router - backend },
+      other_cores: Math.max(0, (machineBusySeconds() - machine0 - ours) / wall),
+    });
+  }
   const mails = readdirSync(join(dir, 'outbox')).filter((f) => f.endsWith('.eml')).length;
-  if (mails !== N + WARMUP) throw new Error(`${mails} mails in the outbox, not ${N + WARMUP}`);
-  const r = {
-    registrations: N,
-    seconds: wall,
-    per_second: N / wall,
-    p50_ms: h.quantile(0.5) / 1000,
-    p90_ms: h.quantile(0.9) / 1000,
-    max_ms: h.quantile(1) / 1000,
-    cpu_s: {
-      center_router: cpu1.router - cpu0.router,
-      global_backend: cpu1.backend - cpu0.backend,
-    },
-  };
+  if (mails !== N * ROUNDS + WARMUP)
+    throw new Error(`${mails} mails in the outbox, not ${N * ROUNDS + WARMUP}`);
   console.log('CDC registration benchmark (one center, SQLite, mail to the outbox)\n');
+  for (const x of rounds)
+    console.log(
+      `${N} concurrent register_user@1: ${x.per_second.toFixed(0).padStart(4)} registrations/s ` +
+        `(${x.seconds.toFixed(2)} s; p50 ${x.p50_ms.toFixed(0)} ms, p90 ${x.p90_ms.toFixed(0)} ms)  ` +
+        `CPU s: center router ${x.cpu_s.center_router.toFixed(2)}, global backend ` +
+        `${x.cpu_s.global_backend.toFixed(2)}, clients ${x.cpu_s.clients.toFixed(2)}; ` +
+        `others on the machine ${x.other_cores.toFixed(1)} cores`,
+    );
+  const r = [...rounds].sort((a, b) => a.per_second - b.per_second)[Math.floor(ROUNDS / 2)];
   console.log(
-    `${N} concurrent register_user@1: ${r.per_second.toFixed(0)} registrations/s ` +
-      `(${wall.toFixed(2)} s; target >= 100/s)`,
+    `\nmedian round: ${r.per_second.toFixed(0)} registrations/s (target >= 100/s); ` +
+      `global backend ${((r.cpu_s.global_backend / N) * 1000).toFixed(1)} ms CPU per ` +
+      `registration (captcha, PIN hash, SQLite, mail; its event loop and libuv's pool)`,
   );
-  console.log(
-    `latency  p50 ${r.p50_ms.toFixed(0)} ms  p90 ${r.p90_ms.toFixed(0)} ms  max ${r.max_ms.toFixed(0)} ms`,
-  );
-  console.log(
-    `CPU      center router ${r.cpu_s.center_router.toFixed(2)} s, ` +
-      `global realm backend ${r.cpu_s.global_backend.toFixed(2)} s ` +
-      `(captcha, PIN hash, SQLite, mail: backend and libuv's pool)`,
-  );
-  if (typeof flags.json === 'string') writeFileSync(flags.json, JSON.stringify(r, null, 2));
-  await Promise.all([...warm, ...list].map(({ session }) => session.leave()));
+  if (typeof flags.json === 'string') writeFileSync(flags.json, JSON.stringify(rounds, null, 2));
+  await Promise.all(all.map(({ session }) => session.leave()));
   await center.request('stop', {});
 } finally {
   center.proc.kill('SIGKILL');
