@@ -1,0 +1,48 @@
+/**
+ * The captcha against a stock OCR (issue 10: "a person reads it at a glance and a stock OCR
+ * does not"): Debian's tesseract, told the picture is one line of digits, reads none of
+ * twenty PINs. (That people read them is checked by looking; see docs/PERFORMANCE.md.)
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomPin } from '../src/registration/pin.js';
+import { captchaPng } from '../src/mail/captcha.js';
+
+const TESSERACT = '/usr/bin/tesseract';
+const skip =
+  spawnSync(TESSERACT, ['--version']).status === 0 ? false : 'tesseract-ocr is not installed';
+
+test(
+  'captcha - tesseract reads no PIN of twenty, even told to expect one line of digits',
+  { skip },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cdc-ocr-'));
+    try {
+      let exact = 0;
+      let inPlace = 0;
+      for (let i = 0; i < 20; i++) {
+        const pin = String(randomPin({ kind: 'user', email: 'x@example.org' }));
+        const file = join(dir, `${i}.png`);
+        writeFileSync(file, await captchaPng(pin));
+        const r = spawnSync(
+          TESSERACT,
+          [file, '-', '--psm', '7', '-c', 'tessedit_char_whitelist=0123456789'],
+          { encoding: 'utf8' },
+        );
+        assert.equal(r.status, 0, r.stderr);
+        const read = r.stdout.replace(/\s/g, '');
+        if (read === pin) exact++;
+        for (let k = 0; k < 5; k++) if (read[k] === pin[k]) inPlace++;
+      }
+      assert.equal(exact, 0, 'PINs read whole');
+      // Chance alone puts one digit in ten in its place.
+      assert.ok(inPlace < 20, `${inPlace} of 100 digits read in place`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
