@@ -1,7 +1,8 @@
 /**
  * docs/API.md and the contract (`@cdc/api`): the file is what `scripts/gen-api-doc.mjs`
  * writes, and the contract has every procedure SPEC §4.1, §4.2, §4.3 and §4.5 name, with
- * their versions, aliases, arguments, node targets and roles, and the §4.2 events.
+ * their versions, aliases, arguments, node targets and roles, the §4.2 events, and the
+ * global realm's procedures of §4.4 with the seed's argument order.
  *
  * The contract is read through the generator script (which imports the built `@cdc/api`),
  * so the test sees exactly what the script renders.
@@ -221,4 +222,42 @@ test('api doc - the events of SPEC §4.2 are the contract events', () => {
     events.filter((e) => e !== log).sort(),
     Object.values(gen.contract.EVENTS).sort(),
   );
+});
+
+test('api doc - the global realm procedures of SPEC §4.4 and the seed are the registration contract, names and argument order', () => {
+  const spec = readFileSync(join(sharedDir(), 'SPEC.md'), 'utf8');
+  const named = new Set<string>();
+  for (const t of ticks(section(spec, '4.4'))) {
+    // A code span may break across lines there.
+    const c = parseCall(t.replace(/\s+/g, ' '), '');
+    if (c === undefined || !c.name.startsWith('com.crossbario.cdc.')) continue;
+    const d = find(c.name, c.version);
+    assert.equal(d.group, 'registration', d.name);
+    checkArgs(d, c, []);
+    named.add(`${d.name}@${d.version}`);
+  }
+  const contract = gen.contract.PROCEDURES.filter((d) => d.group === 'registration');
+  assert.deepEqual(
+    contract.map((d) => `${d.name}@${d.version}`).sort(),
+    [...named].sort(),
+    'the registration contract is SPEC §4.4',
+  );
+  // The seed writes `name(<arg|type>, …)`, sometimes without the version.
+  const seed = readFileSync(join(sharedDir(), 'seed', 'cdc-public-api.md'), 'utf8');
+  let seen = 0;
+  for (const m of seed.matchAll(
+    /(com\.crossbario\.cdc\.[a-z_]+)(?:@1)?\(((?:<[^>]*>(?:, )?)*)\)/g,
+  )) {
+    const d = contract.find((x) => x.name === m[1]);
+    if (d === undefined) continue;
+    const args = [...m[2]!.matchAll(/<([a-z_]+)\|/g)].map((a) => a[1]);
+    assert.deepEqual(d.params, args, `${d.name}: the seed's arguments`);
+    seen++;
+  }
+  assert.equal(seen, 4, 'the seed names the four register/verify procedures');
+  const registrant = contract.filter((d) => d.role === 'cdc-registrant').map((d) => d.name);
+  assert.deepEqual(registrant, [
+    'com.crossbario.cdc.register_user',
+    'com.crossbario.cdc.verify_user_registration',
+  ]);
 });

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SigningKey } from '@cdc/cryptosign';
 import { CdcErrors } from '@cdc/api';
-import { join, rejectsWith } from './helpers.js';
+import { join, rejectsWith, until } from './helpers.js';
 import {
   CDC,
   assertPinMail,
@@ -32,6 +32,9 @@ test('registration - an unknown key registers a user with the PIN from the mail,
   const id = (await s.call(`${CDC}.register_user@1`, ['bob', 'bob@example.org', key.publicKeyHex]))
     .value as number;
   const pin = await c.pins.pinFor('bob@example.org');
+  const row = await c.center.domain.getRegistration(id);
+  assert.match(row?.pin_hash ?? '', /^scrypt\$/, 'only a hash of the PIN is stored');
+  assert.ok(!JSON.stringify(row).includes(String(pin)));
   const mails = (await c.outbox()).filter((m) => m.text?.includes(String(id)));
   assert.equal(mails.length, 1);
   assertPinMail(mails[0]!, pin, 'bob@example.org');
@@ -91,4 +94,20 @@ test('registration - a known name with its email adds a key; the realm is live a
   assert.equal(me.keys.length, 2);
   assert.deepEqual(me.realms, [{ realm: 'carol-realm', role: 'cdc-owner' }]);
   await u.leave();
+});
+
+test('registration - a crashed global realm backend is restarted and registration goes on', async () => {
+  const pid = c.center.supervisor.pid('com.crossbario.cdc');
+  assert.ok(pid !== undefined);
+  process.kill(pid, 'SIGKILL');
+  await until(
+    () => {
+      const b = c.center.supervisor.status()['com.crossbario.cdc'];
+      return b?.status === 'ready' && b.restarts === 1 && b.pid !== pid;
+    },
+    10_000,
+    'the global realm backend to come back',
+  );
+  await registerUser(c, SigningKey.generate(), 'after-crash', 'after-crash@example.org');
+  assert.ok((await c.center.domain.getUser('after-crash')) !== undefined);
 });
