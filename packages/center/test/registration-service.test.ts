@@ -139,3 +139,25 @@ test('service - the mail never shows the PIN, even when the random ID happens to
   assert.ok(mail !== undefined && !(mail.text ?? '').includes('12345'));
   assert.equal(await s.verify(caller(key), 'user', id, 12_345), 'OK');
 });
+
+test("service - guessing someone's PIN: three registrations dead of wrong PINs a day per address, then no more mail", async () => {
+  const s = service();
+  const email = 'victim@example.org';
+  for (let i = 0; i < 3; i++) {
+    const key = SigningKey.generate();
+    const c = caller(key, `192.0.2.${10 + i}`);
+    const id = await s.registerUser(c, 'victim', email, key.publicKeyHex);
+    const pin = pins.at(-1)!;
+    for (let n = 0; n < 5; n++)
+      await assert.rejects(s.verify(c, 'user', id, pin === 99_999 ? 10_000 : pin + 1));
+    clock += 60_000;
+  }
+  const key = SigningKey.generate();
+  await rejectsWith(
+    s.registerUser(caller(key, '192.0.2.20'), 'victim', email, key.publicKeyHex),
+    CdcErrors.RATE_LIMITED,
+    /this email address ended with wrong PINs today; try again in \d+ s/,
+  );
+  clock += 86_400_000;
+  await s.registerUser(caller(key, '192.0.2.20'), 'victim', email, key.publicKeyHex);
+});

@@ -99,10 +99,14 @@ export interface NewRegistration {
   expires: string;
 }
 
-/** Per key, per email address and per source address: how many pending, how many an hour. */
+/**
+ * Per key, per email address and per source address: how many pending, how many an hour,
+ * and how many may die of wrong PINs in a day (each is five guesses at someone's PIN).
+ */
 export interface RegistrationLimits {
   pending: number;
   per_hour: number;
+  failed_per_day: number;
 }
 
 export type RegistrationScope = 'key' | 'email' | 'source';
@@ -113,7 +117,7 @@ export type RegistrationOutcome =
   | {
       ok: false;
       scope: RegistrationScope;
-      limit: 'pending' | 'per_hour';
+      limit: 'pending' | 'per_hour' | 'failed_per_day';
       retry_after_s: number;
     };
 

@@ -72,8 +72,11 @@ async function limited(
   now: string,
 ): Promise<RegistrationOutcome | undefined> {
   const hourAgo = new Date(Date.parse(now) - HOUR_MS).toISOString();
+  const dayAgo = new Date(Date.parse(now) - KEEP_MS).toISOString();
   const pendingNow = sql`state = 'pending' and expires > ${now}`;
   const recent = sql`created > ${hourAgo}`;
+  // Those that died of wrong PINs: each one was five guesses at somebody's PIN.
+  const failed = sql`state = 'dead' and attempts > 0 and created > ${dayAgo}`;
   const u = await trx
     .selectFrom('registrations')
     .select([
@@ -81,6 +84,8 @@ async function limited(
       sql<string | null>`min(case when ${pendingNow} then expires end)`.as('next_expiry'),
       sql<number | string>`count(case when ${recent} then 1 end)`.as('recent'),
       sql<string | null>`min(case when ${recent} then created end)`.as('oldest'),
+      sql<number | string>`count(case when ${failed} then 1 end)`.as('failed'),
+      sql<string | null>`min(case when ${failed} then created end)`.as('first_failed'),
     ])
     .where(COLUMN[scope], '=', value)
     .executeTakeFirstOrThrow();
@@ -95,6 +100,10 @@ async function limited(
   if (decodeInt(u.recent) >= limits.per_hour && u.oldest !== null) {
     const free = new Date(Date.parse(u.oldest) + HOUR_MS).toISOString();
     return { ok: false, scope, limit: 'per_hour', retry_after_s: secondsUntil(free, now) };
+  }
+  if (decodeInt(u.failed) >= limits.failed_per_day && u.first_failed !== null) {
+    const free = new Date(Date.parse(u.first_failed) + KEEP_MS).toISOString();
+    return { ok: false, scope, limit: 'failed_per_day', retry_after_s: secondsUntil(free, now) };
   }
   return undefined;
 }
@@ -128,6 +137,7 @@ export async function createRegistration(
   for (const scope of Object.keys(COLUMN) as RegistrationScope[]) {
     positive(limits[scope].pending, `limits.${scope}.pending`);
     positive(limits[scope].per_hour, `limits.${scope}.per_hour`);
+    positive(limits[scope].failed_per_day, `limits.${scope}.failed_per_day`);
   }
   return await e.tx('make a registration', async (trx) => {
     if (e.flavor.kind === 'postgres')

@@ -10,9 +10,9 @@ import type { Case } from './harness.js';
 import { at, key, must, rejectsWith, seed } from './harness.js';
 
 const LIMITS: Record<RegistrationScope, RegistrationLimits> = {
-  key: { pending: 2, per_hour: 3 },
-  email: { pending: 2, per_hour: 3 },
-  source: { pending: 3, per_hour: 4 },
+  key: { pending: 2, per_hour: 3, failed_per_day: 5 },
+  email: { pending: 2, per_hour: 3, failed_per_day: 2 },
+  source: { pending: 3, per_hour: 4, failed_per_day: 5 },
 };
 
 function reg(over: Partial<NewRegistration> = {}, t = 0): NewRegistration {
@@ -117,6 +117,28 @@ export function registrationCases(it: Case): void {
     // A day later the old rows are gone.
     assert.ok((await d.createRegistration(reg({}, 100_000), LIMITS)).ok);
     assert.equal((await d.listRegistrations()).length, 1);
+  });
+
+  it('registrations', 'those dead of wrong PINs are limited per day', async (c) => {
+    const d = await seed(c);
+    for (const t of [0, 4000]) {
+      const out = await d.createRegistration(reg({}, t), LIMITS);
+      assert.ok(out.ok);
+      await d.failRegistrationAttempt(out.registration.id, 1);
+    }
+    // Two died for this address: the third waits until the first is a day old.
+    assert.deepEqual(await d.createRegistration(reg({ pubkey: key('bob-2') }, 8000), LIMITS), {
+      ok: false,
+      scope: 'email',
+      limit: 'failed_per_day',
+      retry_after_s: 86_400 - 8000,
+    });
+    // A registration ended for another reason (killed, no wrong PIN) does not count.
+    const other = { email: 'bob2@example.org', pubkey: key('bob-3') };
+    const out = await d.createRegistration(reg(other, 8000), LIMITS);
+    assert.ok(out.ok);
+    await d.killRegistration(out.registration.id);
+    assert.ok((await d.createRegistration(reg(other, 8100), LIMITS)).ok);
   });
 
   it('registrations', 'wrong PINs are counted until the registration dies', async (c) => {
