@@ -116,6 +116,12 @@ async function selfService(mode: 'smtp' | 'outbox'): Promise<void> {
     assert.match(out, new RegExp(`cdc verify ${id} PIN`));
     const pin = await pins.pinFor('alice@example.org', 'user');
     checkPinMail(await mailFor('alice@example.org', id), pin);
+    const wrong = await cdc(['verify', String(id), String(pin === 99_999 ? 10_000 : pin + 1)]);
+    assert.equal(wrong.code, 1);
+    assert.match(
+      wrong.err,
+      /^error: com\.crossbario\.cdc\.error\.invalid_pin: wrong PIN .*4 tries left/m,
+    );
     assert.match(await ok(['verify', String(id), String(pin)]), /verified: the user/);
     const me = await json<{ name: string; keys: unknown[] }>(['whoami']);
     assert.equal(me.name, 'alice');
@@ -209,3 +215,20 @@ test('self-service - register, verify, realm, pair a node, grant and revoke a gu
 
 test('self-service - the same path with no SMTP: the mail goes to the outbox', () =>
   selfService('outbox'));
+
+test('self-service - cdc center start refuses a bad SMTP URL and bad registration limits before starting', async () => {
+  const dir = join(root, 'bad-flags');
+  for (const [flag, value, message] of [
+    ['--smtp-url', 'http://mail.example.org', /smtp:\/\/ or smtps:\/\//],
+    [
+      '--registration-limits',
+      '{"key": {"pending": 0}}',
+      /"key\.pending" must be a positive integer/,
+    ],
+    ['--registration-limits', '{nope', /--registration-limits is not valid JSON/],
+  ] as const) {
+    const r = run(['center', 'start', '--dir', dir, '--listen', '127.0.0.1:0', flag, value]);
+    assert.equal(await r.exit, 1);
+    assert.match(r.err(), message);
+  }
+});

@@ -23,6 +23,7 @@ import { addRealm, pairKeysDir } from './provision.js';
 import type { KeyInfo } from './provision.js';
 import { globalBackendOptions, serveRealmCreated } from './registration/center-link.js';
 import type { GlobalBackendOptions } from './registration/center-link.js';
+import { parseSmtpUrl } from './mail/mailer.js';
 import { limitsWith } from './registration/limits.js';
 import { BackendSupervisor } from './supervisor.js';
 import type { Logger } from '@cdc/protocol';
@@ -85,8 +86,9 @@ export class Center {
       ...(o.onBackendLog !== undefined ? { onLog: o.onBackendLog } : {}),
     });
     this.metrics = createMetrics(this.router, this.supervisor);
-    // Refused here, before anything starts, rather than in the backend process.
+    // Refused here, before anything starts, rather than by a backend that keeps restarting.
     limitsWith(o.global?.registrationLimits);
+    if (o.global?.smtpUrl !== undefined && o.global.smtpUrl !== '') parseSmtpUrl(o.global.smtpUrl);
   }
 
   get domain(): DomainStore {

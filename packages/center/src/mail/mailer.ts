@@ -50,7 +50,8 @@ function reason(e: unknown): string {
   return typeof x.code === 'string' && !text.includes(x.code) ? `${text} (${x.code})` : text;
 }
 
-function smtpMailer(url: string, from: string): Mailer {
+/** The SMTP URL parsed, or a MailError saying what is wrong with it. */
+export function parseSmtpUrl(url: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -61,6 +62,11 @@ function smtpMailer(url: string, from: string): Mailer {
     throw new MailError(
       `the SMTP URL must start with smtp:// or smtps://, not ${parsed.protocol}//`,
     );
+  return parsed;
+}
+
+function smtpMailer(url: string, from: string): Mailer {
+  const parsed = parseSmtpUrl(url);
   const where = `${parsed.protocol}//${parsed.host}`;
   // A registration waits for its mail: fail in seconds, not nodemailer's minutes.
   const transport = createTransport({
