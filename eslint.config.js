@@ -2,6 +2,23 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const NODE_URI =
+  'A node API URI: name it through the contract (@cdc/api: nodeCall, controllerUri, workerUri)';
+
+/**
+ * Tests that speak the node's wire names on purpose: they pin the URIs Crossbar.io's tools
+ * use (`crossbar.get_status`, `crossbar.worker.<id>.…`) independently of the contract.
+ */
+const WIRE_NAME_TESTS = [
+  'packages/node/test/workers.test.ts',
+  'packages/node/test/router-worker.test.ts',
+  'packages/node/test/guest-autobahn.test.ts',
+  'packages/node/test/uplink.test.ts',
+  'packages/node/test/uplink-reconnect.test.ts',
+  // Reads the node URIs SPEC §4.2 names, to check the contract against them.
+  'packages/api/test/api-doc.test.ts',
+];
+
 export default tseslint.config(
   {
     ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'tmp/**', '**/*.d.ts'],
@@ -57,6 +74,24 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval', 'setImmediate'],
+    },
+  },
+  {
+    // The node API (`crossbar.<name>`, `crossbar.worker.<id>.<name>`) is named in the
+    // contract only; `crossbar.error.*` are error URIs of the catalogue.
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    ignores: ['packages/api/src/**', ...WIRE_NAME_TESTS],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Literal[value=/^crossbar\\.(?!error\\.)/]', message: NODE_URI },
+        { selector: 'TemplateElement[value.raw=/^crossbar\\.(?!error\\.)/]', message: NODE_URI },
+        {
+          // a regex on such URIs: `crossbar\.worker…` (not crossbario, crossbarfabriccenter, error URIs)
+          selector: 'Literal[regex.pattern=/crossbar(?![a-z]|\\\\\\.error)/]',
+          message: NODE_URI,
+        },
+      ],
     },
   },
   {

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { joinSession } from '@cdc/client';
 import { connect } from '@cdc/transport';
+import { controllerUri, workerPrefix } from '@cdc/api';
 import { Histogram } from './lib/hist.mjs';
 import { parseFlags, pathFrom } from './lib/cli.mjs';
 
@@ -28,6 +29,7 @@ const CALLS = Number(flags.calls ?? 3000);
 const IDLE_S = Number(flags.idle ?? 30);
 const CDC = pathFrom(import.meta.url)('../apps/cli/bin/cdc.js');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const GET_STATUS = controllerUri('get_status');
 
 /** RSS and PSS (MB) of a process, from /proc/<pid>/smaps_rollup. */
 function memory(pid) {
@@ -93,9 +95,9 @@ async function main() {
     for (let i = 0; i < STARTS; i++) {
       const id = `r${i}`;
       const t0 = performance.now();
-      const w = await call(session, 'crossbar.start_worker', [id, 'router', {}]);
+      const w = await call(session, controllerUri('start_worker'), [id, 'router', {}]);
       const t1 = performance.now();
-      const W = `crossbar.worker.${id}.`;
+      const W = workerPrefix(id);
       await call(session, `${W}start_router_realm`, ['realm1', { name: 'realm1' }]);
       await call(session, `${W}start_router_realm_role`, ['realm1', 'anonymous', OPEN]);
       const t = await call(session, `${W}start_router_transport`, [
@@ -110,7 +112,7 @@ async function main() {
       ready.push(t1 - t0);
       accepting.push(t2 - t0);
       // The last one stays up: the idle node is a controller and one router worker.
-      if (i < STARTS - 1) await call(session, 'crossbar.stop_worker', [id]);
+      if (i < STARTS - 1) await call(session, controllerUri('stop_worker'), [id]);
       else workerPid = w.pid;
     }
     results.start_worker_ready_ms = summary(ready);
@@ -123,10 +125,10 @@ async function main() {
     results.node_idle = { rss: c.rss + w.rss, pss: c.pss + w.pss };
 
     const h = new Histogram();
-    for (let i = 0; i < 200; i++) await call(session, 'crossbar.get_status'); // warm-up
+    for (let i = 0; i < 200; i++) await call(session, GET_STATUS); // warm-up
     for (let i = 0; i < CALLS; i++) {
       const t0 = performance.now();
-      await call(session, 'crossbar.get_status');
+      await call(session, GET_STATUS);
       h.record((performance.now() - t0) * 1000);
     }
     results.get_status_rtt_us = { p50: h.quantile(0.5), p99: h.quantile(0.99) };
@@ -135,7 +137,7 @@ async function main() {
     const loop = async () => {
       while (done < CALLS * 5) {
         done++;
-        await call(session, 'crossbar.get_status');
+        await call(session, GET_STATUS);
       }
     };
     await Promise.all(Array.from({ length: 50 }, loop));

@@ -19,6 +19,7 @@ import { KeySigner, SigningKey } from '@cdc/cryptosign';
 import { connect } from '@cdc/transport';
 import { createStoreFactory } from '@cdc/store';
 import { addRealm, pairNode } from '@cdc/center';
+import { controllerUri } from '@cdc/api';
 import { openNodeDirectory } from '@cdc/node';
 import { Histogram } from './lib/hist.mjs';
 import { Child } from './lib/ipc.mjs';
@@ -94,7 +95,7 @@ async function main() {
     const local = await joinSession(await connect(`unix:${join(cbdir, 'controller.sock')}`), {
       realm: 'crossbar',
     });
-    const direct = await timed(CALLS, () => local.call('crossbar.get_status'));
+    const direct = await timed(CALLS, () => local.call(controllerUri('get_status')));
     const viaCenter = await timed(CALLS, () =>
       s.call('com.crossbario.cdc.remote.get_controller_status@1', ['node1']),
     );

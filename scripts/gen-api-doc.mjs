@@ -8,8 +8,16 @@ import { fileURLToPath } from 'node:url';
 import * as contract from '@cdc/api';
 import { CdcErrors } from '@cdc/api';
 
-const { EVENTS, PROCEDURES, SUBSCRIBABLE_PREFIXES, USER_ROLES, registeredUris, workerLogTopic } =
-  contract;
+const {
+  EVENTS,
+  PROCEDURES,
+  SUBSCRIBABLE_PREFIXES,
+  USER_ROLES,
+  controllerUri,
+  registeredUris,
+  workerLogTopic,
+  workerUri,
+} = contract;
 
 /** The contract itself, for the test that checks it against SPEC §4. */
 export { contract };
@@ -64,8 +72,8 @@ function target(d) {
   if (d.remote === undefined) return '-';
   return code(
     d.remote.level === 'node'
-      ? `crossbar.${d.remote.proc}`
-      : `crossbar.worker.<worker_id>.${d.remote.proc}`,
+      ? controllerUri(d.remote.proc)
+      : workerUri('<worker_id>', d.remote.proc),
   );
 }
 

@@ -32,6 +32,7 @@ export const CdcErrors = {
   LAST_OWNER: 'com.crossbario.cdc.error.last_owner',
   DATABASE_UNAVAILABLE: 'com.crossbario.cdc.error.database_unavailable',
   BACKEND_UNAVAILABLE: 'com.crossbario.cdc.error.backend_unavailable',
+  BAD_NODE_ANSWER: 'com.crossbario.cdc.error.bad_node_answer',
 } as const;
 
 export type CdcErrorUri = (typeof CdcErrors)[keyof typeof CdcErrors];
@@ -68,6 +69,8 @@ const CDC_ERROR_MEANINGS: Readonly<Record<CdcErrorUri, string>> = {
   [CdcErrors.DATABASE_UNAVAILABLE]:
     'The database cannot be reached or written; nothing was changed.',
   [CdcErrors.BACKEND_UNAVAILABLE]: 'The management realm backend is restarting; try again shortly.',
+  [CdcErrors.BAD_NODE_ANSWER]:
+    'A node answered a procedure unlike the node API contract; the message names the node, the procedure and what was wrong.',
 };
 
 /** Every catalogued URI with a one-line meaning; the source of `docs/errors.md`. */

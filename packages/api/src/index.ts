@@ -1,6 +1,7 @@
 /**
  * @cdc/api — the one contract between the center, the node, the CLI, the SDK and the web
- * UI: realms and roles, every public procedure and event, the uplink protocol, result types.
+ * UI: realms and roles, every public procedure and event, the node's management API (its
+ * procedures and events, typed, with result checks), the uplink protocol, result types.
  * @module
  */
 export * from './roles.js';
@@ -21,3 +22,25 @@ export { managementRealmRoles, userRole, nodeRole, SUBSCRIBABLE_PREFIXES } from 
 export type { RoleSpec, RolePermission } from './permissions.js';
 export { REGISTRATION_PROCEDURES, CENTER_REALM_CREATED, globalRealmRoles } from './registration.js';
 export type { UserInfo, ManagementRealmInfo } from './registration.js';
+export type * from './node-types.js';
+export type * from './node-api.js';
+export {
+  CONTROLLER_PROCEDURES,
+  WORKER_PROCEDURES,
+  PROCEDURE_GROUPS,
+  CONTROLLER_EVENTS,
+  WORKER_EVENTS,
+  workerProcedures,
+} from './node-table.js';
+export type { NodeProcedureDef, NodeEventDef, NodeTable, ParamNames } from './node-table.js';
+export {
+  LOCAL_PREFIX,
+  controllerUri,
+  workerPrefix,
+  workerUri,
+  parseLocalUri,
+  nodeCall,
+  nodeProcedureDef,
+} from './node-uri.js';
+export type { NodeCall } from './node-uri.js';
+export type { Shape, ShapeType } from './shape.js';

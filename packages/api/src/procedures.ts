@@ -7,13 +7,15 @@
  */
 import { REGISTRATION_PROCEDURES } from './registration.js';
 import type { GlobalRole, UserRole } from './roles.js';
+import type { ControllerProcedure, WorkerProcedure } from './node-api.js';
 
-/** Where a remote procedure goes on the node (SPEC §4.2). */
-export interface RemoteTarget {
-  /** `node`: `crossbar.<proc>`; `worker`: `crossbar.worker.<worker_id>.<proc>` (worker ID is the first arg after node ID). */
-  level: 'node' | 'worker';
-  proc: string;
-}
+/**
+ * Where a remote procedure goes on the node (SPEC §4.2), by its name in the node API:
+ * `node`: `crossbar.<proc>`; `worker`: `crossbar.worker.<worker_id>.<proc>` (the worker ID
+ * is the first argument after the node ID).
+ */
+export type RemoteTarget =
+  { level: 'node'; proc: ControllerProcedure } | { level: 'worker'; proc: WorkerProcedure };
 
 export interface ProcedureDef {
   /** The name without version, e.g. `com.crossbario.cdc.get_nodes`. */
@@ -73,8 +75,8 @@ function remote(
   });
 }
 
-const node = (proc: string): RemoteTarget => ({ level: 'node', proc });
-const worker = (proc: string): RemoteTarget => ({ level: 'worker', proc });
+const node = (proc: ControllerProcedure): RemoteTarget => ({ level: 'node', proc });
+const worker = (proc: WorkerProcedure): RemoteTarget => ({ level: 'worker', proc });
 
 export const PROCEDURES: readonly ProcedureDef[] = [
   // §4.1 global / management

@@ -2,6 +2,7 @@
  * Result types of the public API.
  * @module
  */
+import type { NativeWorkerOptions, RouterWorkerConfig } from '@cdc/config';
 
 /** `created` (paired, never seen), `online` (connected), `running` (online, all configured workers running), `offline`. */
 export type NodeStatus = 'created' | 'online' | 'running' | 'offline';
@@ -59,18 +60,19 @@ export interface LiveWorkerInfo {
   started: string | null;
   uptime: number | null;
   /** Worker options, where the node reports them (ours do). */
-  options: Record<string, unknown> | undefined;
+  options: NativeWorkerOptions | undefined;
 }
 
 /** `get_router`: stored against running, and whether they differ. */
 export interface RouterState {
   node_id: string;
   router_id: string;
-  config: Record<string, unknown>;
+  config: RouterWorkerConfig;
   desired: DesiredStatus;
   /** `started`, `stopped`, `offline` (the node is not connected), or the worker's own status. */
   status: string;
-  running_config: Record<string, unknown> | null;
+  /** The router as the node runs it, every part with its ID. */
+  running_config: RouterWorkerConfig | null;
   /** Running other than stored, or not running though it should. */
   drift: boolean;
   /** The differences, one line each (`realm realm2 added`). */
@@ -81,7 +83,7 @@ export interface RouterState {
 export interface StoredRouter {
   node_id: string;
   router_id: string;
-  config: Record<string, unknown>;
+  config: RouterWorkerConfig;
   desired: DesiredStatus;
 }
 
@@ -111,7 +113,7 @@ export interface WorkerStats {
   uptime: number | null;
   cpu_affinity?: unknown;
   cpu_times?: { user: unknown; system: unknown };
-  memory?: Record<string, unknown>;
+  memory?: Record<string, number | null>;
   open_files?: unknown;
   threads?: unknown;
   io?: { read_bytes: unknown; write_bytes: unknown };

@@ -3,6 +3,7 @@
  * reference crossbar-master.md §1 and crossbar-master-wire.md).
  * @module
  */
+import { LOCAL_PREFIX } from './node-uri.js';
 
 /** Every controller procedure `crossbar.<suffix>` appears upstream under this prefix + node ID. */
 export const NODE_PREFIX = 'crossbarfabriccenter.node.';
@@ -13,8 +14,8 @@ export function nodeProcedure(nodeId: string, suffix: string): string {
 
 /** `crossbar.worker.w1.get_status` → `crossbarfabriccenter.node.<id>.worker.w1.get_status`. */
 export function upstreamUri(nodeId: string, localUri: string): string | undefined {
-  return localUri.startsWith('crossbar.')
-    ? nodeProcedure(nodeId, localUri.slice('crossbar.'.length))
+  return localUri.startsWith(LOCAL_PREFIX)
+    ? nodeProcedure(nodeId, localUri.slice(LOCAL_PREFIX.length))
     : undefined;
 }
 
@@ -36,6 +37,7 @@ export interface Heartbeat {
   mrealm_id: string;
   seq: number;
   workers: Record<string, number>;
+  /** The node's `get_system_stats` (`SystemStats`). */
   system?: Record<string, unknown>;
   state?: number;
   /** Our nodes say what they are; Crossbar.io nodes do not. */

@@ -8,16 +8,22 @@ import {
   planReload,
 } from '../src/backend/router-plan.js';
 import type { RunningRouter } from '../src/backend/router-plan.js';
+import type {
+  ComponentConfig,
+  RouterWorkerConfig,
+  TransportConfig,
+  WorkerRoleConfig,
+} from '@cdc/config';
 
 const ROLE = {
   name: 'anonymous',
   permissions: [{ uri: '', match: 'prefix', allow: { call: true, register: true } }],
-};
+} satisfies WorkerRoleConfig;
 const WS = {
   id: 'ws1',
   type: 'websocket',
   endpoint: { type: 'tcp', port: 8080 },
-};
+} satisfies TransportConfig;
 const WEB = {
   id: 'web1',
   type: 'web',
@@ -26,10 +32,15 @@ const WEB = {
     info: { type: 'json', value: { a: 1 } },
     ws: { type: 'websocket' },
   },
-};
-const COMP = { id: 'c1', type: 'class', classname: 'x.Y', realm: 'realm1' };
+} satisfies TransportConfig;
+const COMP = {
+  id: 'c1',
+  type: 'class',
+  classname: 'x.Y',
+  realm: 'realm1',
+} satisfies ComponentConfig;
 
-function stored(extra: Record<string, unknown> = {}): Record<string, unknown> {
+function stored(extra: Partial<RouterWorkerConfig> = {}): RouterWorkerConfig {
   return {
     type: 'router',
     id: 'r1',
@@ -41,22 +52,21 @@ function stored(extra: Record<string, unknown> = {}): Record<string, unknown> {
   };
 }
 
-/** What the node reports for `stored()`, with keys in another order. */
+/** What the node reports for `stored()` (every part with its ID), with keys in another order. */
 function running(): RunningRouter {
   return {
+    type: 'router',
+    id: 'r1',
     options: { title: 'r1' },
-    realms: [
-      { id: 'realm1', config: { name: 'realm1' }, roles: [{ id: 'anonymous', config: ROLE }] },
-    ],
+    realms: [{ roles: [{ ...ROLE, id: 'anonymous' }], name: 'realm1', id: 'realm1' }],
     transports: [
-      { id: 'ws1', config: { endpoint: { port: 8080, type: 'tcp' }, type: 'websocket' } },
+      { endpoint: { port: 8080, type: 'tcp' }, type: 'websocket', id: 'ws1' },
       {
-        id: 'web1',
-        config: WEB,
+        ...WEB,
         paths: { ws: { type: 'websocket' }, info: { value: { a: 1 }, type: 'json' } },
       },
     ],
-    components: [{ id: 'c1', config: COMP }],
+    components: [{ realm: 'realm1', classname: 'x.Y', type: 'class', id: 'c1' }],
   };
 }
 

@@ -7,11 +7,13 @@ export { ConfigError, pointerToPath } from './errors.js';
 export type { ConfigIssue } from './errors.js';
 export {
   check,
+  checked,
   validateNodeConfig,
   validateRouterWorker,
   routerWorkersFromConfig,
   assignIds,
 } from './validate.js';
-export type { ConfigKind } from './validate.js';
+export type { ConfigKind, ConfigTypes } from './validate.js';
 export { ID_PATTERN, REALM_NAME_PATTERN, ID_RE, REALM_NAME_RE, isValidId } from './patterns.js';
+export { webPathsOf, withWebPaths } from './web-paths.js';
 export type * from './types.js';

@@ -2,7 +2,7 @@
  * Config types in Crossbar.io's node config format (version 2).
  * @module
  */
-import type { AuthConfig, RealmConfig } from '@cdc/router';
+import type { AuthConfig, RealmConfig, RoleConfig } from '@cdc/router';
 
 export interface TlsConfig {
   key: string;
@@ -24,9 +24,15 @@ export type EndpointConfig =
     }
   | { type: 'unix'; path: string };
 
+/** A role of a realm entry, with the ID it is started and stopped by (else its name). */
+export interface WorkerRoleConfig extends RoleConfig {
+  id?: string;
+}
+
 /** A realm entry of a router worker: the router's realm config with the ID it is managed by. */
 export interface WorkerRealmConfig extends RealmConfig {
   id?: string;
+  roles?: WorkerRoleConfig[];
 }
 
 export type SerializerName = 'json' | 'msgpack' | 'cbor';
@@ -122,23 +128,25 @@ export interface NativeWorkerOptions {
   expose_shared?: boolean;
 }
 
-export interface RouterWorkerConfig {
+// The worker entries are type aliases, not interfaces, so they pass where a JSON object
+// (`Record<string, unknown>`) is taken, e.g. by the store, which keeps them verbatim.
+export type RouterWorkerConfig = {
   type: 'router';
   id?: string;
   options?: NativeWorkerOptions;
   realms?: WorkerRealmConfig[];
   transports?: TransportConfig[];
   components?: ComponentConfig[];
-}
+};
 
-export interface ContainerWorkerConfig {
+export type ContainerWorkerConfig = {
   type: 'container';
   id?: string;
   options?: NativeWorkerOptions;
   components?: ComponentConfig[];
-}
+};
 
-export interface GuestWorkerConfig {
+export type GuestWorkerConfig = {
   type: 'guest';
   id?: string;
   executable: string;
@@ -153,7 +161,7 @@ export interface GuestWorkerConfig {
     restart?: 'never' | 'always' | 'on-failure';
     cpu_affinity?: number[];
   };
-}
+};
 
 export type WorkerConfig = RouterWorkerConfig | ContainerWorkerConfig | GuestWorkerConfig;
 

@@ -11,9 +11,30 @@ import type { ConfigIssue } from './errors.js';
 import { AJV_OPTIONS, rootSchema, sharedSchemas } from './schemas.js';
 import { isValidId } from './patterns.js';
 import type { ConfigKind } from './schemas.js';
-import type { NodeConfig, RouterWorkerConfig, WorkerConfig } from './types.js';
+import type {
+  ComponentConfig,
+  NodeConfig,
+  RouterWorkerConfig,
+  TransportConfig,
+  WebPathConfig,
+  WorkerConfig,
+  WorkerRealmConfig,
+  WorkerRoleConfig,
+} from './types.js';
 
 export type { ConfigKind } from './schemas.js';
+
+/** What a value of each config kind is, once it passed its schema. */
+export interface ConfigTypes {
+  node: NodeConfig;
+  routerWorker: RouterWorkerConfig;
+  worker: WorkerConfig;
+  realm: WorkerRealmConfig;
+  role: WorkerRoleConfig;
+  transport: TransportConfig;
+  component: ComponentConfig;
+  webPath: WebPathConfig;
+}
 
 const require = createRequire(import.meta.url);
 let ajv: Ajv | undefined;
@@ -92,14 +113,27 @@ function issuesOf(errors: ErrorObject[] | null | undefined, base: string): Confi
   return out;
 }
 
-/** Validate `value` against one of the config schemas; throws ConfigError naming every bad path. */
-export function check(
-  kind: ConfigKind,
+/**
+ * Validate `value` against one of the config schemas; throws ConfigError naming every bad
+ * path. Past the call, `value` is typed as what the schema admits.
+ */
+export function check<K extends ConfigKind>(
+  kind: K,
   value: unknown,
   opts: { base?: string; source?: string } = {},
-): void {
+): asserts value is ConfigTypes[K] {
   const v = validator(kind);
   if (!v(value)) throw new ConfigError(issuesOf(v.errors, opts.base ?? ''), opts.source);
+}
+
+/** {@link check} as an expression: the value itself, typed. */
+export function checked<K extends ConfigKind>(
+  kind: K,
+  value: unknown,
+  opts: { base?: string; source?: string } = {},
+): ConfigTypes[K] {
+  check(kind, value, opts);
+  return value;
 }
 
 function duplicates(values: (string | undefined)[]): Set<string> {
@@ -173,7 +207,7 @@ export function assignIds(workers: WorkerConfig[]): void {
 /** Validate a whole node `config.json`; returns it with IDs assigned. */
 export function validateNodeConfig(value: unknown, source?: string): NodeConfig {
   check('node', value, source !== undefined ? { source } : {});
-  const cfg = structuredClone(value) as NodeConfig;
+  const cfg = structuredClone(value);
   const issues: ConfigIssue[] = [];
   const workers = cfg.workers ?? [];
   for (const wid of duplicates(workers.map((w) => w.id))) {
@@ -191,7 +225,7 @@ export function validateNodeConfig(value: unknown, source?: string): NodeConfig 
 /** Validate one router worker entry (as in a node config's `workers`). */
 export function validateRouterWorker(value: unknown, source?: string): RouterWorkerConfig {
   check('routerWorker', value, source !== undefined ? { source } : {});
-  const w = structuredClone(value) as RouterWorkerConfig;
+  const w = structuredClone(value);
   const issues: ConfigIssue[] = [];
   checkRouterSemantics(w, '', issues);
   if (issues.length > 0) throw new ConfigError(issues, source);

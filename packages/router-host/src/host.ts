@@ -6,7 +6,7 @@
  * @module
  */
 import { CrossbarErrors, WampError, silentLogger } from '@cdc/protocol';
-import { check } from '@cdc/config';
+import { check, withWebPaths } from '@cdc/config';
 import type {
   ComponentConfig,
   WorkerRealmConfig,
@@ -24,6 +24,7 @@ import { alreadyRunning, asWamp, noSuchObject } from './errors.js';
 import { startTransport } from './transports.js';
 import type { StartedTransport } from './transports.js';
 import { createWebService } from './web/services.js';
+import type { WebTree } from './web/tree.js';
 import type { WebContext } from './web/services.js';
 import type { Logger } from '@cdc/protocol';
 
@@ -56,6 +57,16 @@ export interface TransportInfo {
   started: string;
   address: ListenerAddress;
   connections: number;
+}
+
+/** The paths of a web tree with the configs they run. */
+function livePaths(tree: WebTree): Record<string, WebPathConfig> {
+  const out: Record<string, WebPathConfig> = {};
+  for (const p of tree.paths()) {
+    const c = tree.config(p);
+    if (c !== undefined) out[p] = c;
+  }
+  return out;
 }
 
 export class RouterHost {
@@ -251,6 +262,27 @@ export class RouterHost {
     };
   }
 
+  /**
+   * What runs, as the parts of a router worker config: realms with their roles, transports
+   * with the web paths running now, and components, each with its ID (sorted by ID).
+   */
+  runningConfig(): Required<Pick<RouterWorkerConfig, 'realms' | 'transports' | 'components'>> {
+    const byId = <T>(m: Map<string, T>): [string, T][] =>
+      [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return {
+      realms: byId(this.realms).map(([id, e]) => ({
+        ...e.config,
+        id,
+        roles: [...e.roles].map(([roleId, role]) => ({ ...role, id: roleId })),
+      })),
+      transports: byId(this.transports).map(([id, e]) => ({
+        ...(e.web === undefined ? e.config : withWebPaths(e.config, livePaths(e.web))),
+        id,
+      })),
+      components: this.components.list().map((id) => ({ ...this.components.get(id).config, id })),
+    };
+  }
+
   // --- web services -----------------------------------------------------------------
 
   startWebService(
@@ -275,9 +307,9 @@ export class RouterHost {
     transportId: string,
     path: string,
   ): { transport_id: string; path: string; config: WebPathConfig } {
-    const tree = this.webTree(transportId);
-    if (tree.get(path) === undefined) throw noSuchObject('web service', path);
-    return { transport_id: transportId, path, config: tree.config(path) as WebPathConfig };
+    const config = this.webTree(transportId).config(path);
+    if (config === undefined) throw noSuchObject('web service', path);
+    return { transport_id: transportId, path, config };
   }
 
   stopWebService(transportId: string, path: string): { transport_id: string; path: string } {

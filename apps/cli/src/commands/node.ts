@@ -12,6 +12,8 @@ import { KeyError } from '@cdc/cryptosign';
 import { joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
 import { connect } from '@cdc/transport';
+import { LOCAL_PREFIX, nodeCall, workerUri } from '@cdc/api';
+import type { NodeArgs, NodeProcedure, NodeResult, WorkerLogEntry } from '@cdc/api';
 import {
   CONTROLLER_SOCKET,
   DEFAULT_CBDIR,
@@ -59,6 +61,16 @@ export async function nodeSession(cbdir: string): Promise<Session> {
   } catch (e) {
     throw new CliError(`cannot reach the node in ${resolve(cbdir)}: ${errorMessage(e)}`);
   }
+}
+
+/** Call a procedure of the node API on the local node; the answer checked against the contract. */
+async function callNode<K extends NodeProcedure>(
+  s: Session,
+  name: K,
+  args: NodeArgs<K>,
+): Promise<NodeResult<K>> {
+  const c = nodeCall(name, args);
+  return c.answer((await s.call(c.uri, c.args)).value, 'the node');
 }
 
 async function withNode<T>(cbdir: string, f: (s: Session) => Promise<T>): Promise<T> {
@@ -172,7 +184,7 @@ export function registerNodeCommands(program: Command): void {
     nodeId !== undefined
       ? nodeStatus(nodeId, opts)
       : withNode(opts.cbdir, async (s) =>
-          printResult((await s.call('crossbar.get_status')).value, opts.json === true),
+          printResult(await callNode(s, 'get_status', []), opts.json === true),
         ),
   );
 
@@ -180,10 +192,8 @@ export function registerNodeCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((opts: DirOpts & { json?: boolean }) =>
       withNode(opts.cbdir, async (s) => {
-        const ids = (await s.call('crossbar.get_workers')).value as string[];
-        const rows = await Promise.all(
-          ids.map(async (id) => (await s.call('crossbar.get_worker', [id])).value),
-        );
+        const ids = await callNode(s, 'get_workers', []);
+        const rows = await Promise.all(ids.map((id) => callNode(s, 'get_worker', [id])));
         printResult(rows, opts.json === true);
       }),
     );
@@ -193,14 +203,13 @@ export function registerNodeCommands(program: Command): void {
     .option('-f, --follow', 'keep printing new lines')
     .action((worker: string, opts: DirOpts & { limit: string; follow?: boolean }) =>
       withNode(opts.cbdir, async (s) => {
-        const print = (e: { time: string; level: string; message: string }): void => {
-          process.stdout.write(`${e.time} ${e.level.toUpperCase().padEnd(5)} ${e.message}\n`);
+        const print = (e: WorkerLogEntry): void => {
+          const level = (e.level ?? '').toUpperCase().padEnd(5);
+          process.stdout.write(`${e.time ?? ''} ${level} ${e.message ?? ''}\n`);
         };
-        for (const e of (await s.call('crossbar.get_worker_log', [worker, Number(opts.limit)]))
-          .value as [])
-          print(e);
+        for (const e of await callNode(s, 'get_worker_log', [worker, Number(opts.limit)])) print(e);
         if (opts.follow !== true) return;
-        await s.subscribe(`crossbar.worker.${worker}.on_log`, (args) => print(args[0] as never));
+        await s.subscribe(workerUri(worker, 'on_log'), (args) => print(args[0] ?? {}));
         await new Promise<void>((res) => {
           process.once('SIGINT', res);
           s.onLeave(() => res());
@@ -224,7 +233,11 @@ export function registerNodeCommands(program: Command): void {
             if (i <= 0) throw new CliError(`--kw takes key=value, got "${kv}"`);
             kwargs[kv.slice(0, i)] = parseValue(kv.slice(i + 1));
           }
-          const uri = /^(crossbar|wamp)\./.test(procedure) ? procedure : `crossbar.${procedure}`;
+          // A name of the node API (`get_status`, `worker.w1.get_cpus`) or a whole URI.
+          const uri =
+            procedure.startsWith(LOCAL_PREFIX) || procedure.startsWith('wamp.')
+              ? procedure
+              : `${LOCAL_PREFIX}${procedure}`;
           const r = await s.call(uri, args.map(parseValue), kwargs);
           printResult(r.args.length <= 1 ? r.value : r.args, opts.json === true);
         }),

@@ -5,8 +5,9 @@
  * node and record what is wanted; nothing is stored that does not validate.
  * @module
  */
-import { CrossbarErrors, WampError } from '@cdc/protocol';
+import { CrossbarErrors, WampError, isDict } from '@cdc/protocol';
 import { validateNodeConfig } from '@cdc/config';
+import type { RouterWorkerConfig } from '@cdc/config';
 import type { Params } from '@cdc/client';
 import type {
   ConfiguredWorker,
@@ -18,16 +19,15 @@ import type {
 } from '@cdc/api';
 import type { RealmStore, WorkerRecord } from '@cdc/store';
 import { knownNode } from './api-remote.js';
-import { liveWorker1, liveWorkers, runningConfig, runningRouter } from './live-router.js';
+import { liveWorker1, liveWorkers, runningRouter } from './live-router.js';
 import { mergePatch } from './merge-patch.js';
-import { invalidConfig, workerEntry } from './remote.js';
+import { invalidConfig, routerEntry, storedConfig } from './remote.js';
 import type { NodeCaller } from './remote.js';
 import { describeChanges, planReload } from './router-plan.js';
 import type { ImplementationTable } from './service.js';
 import type { Logger } from '@cdc/protocol';
 import { CdcErrors } from '@cdc/api';
 
-type Dict = Record<string, unknown>;
 const CONFIG = 'io.crossbar.cdc';
 
 export interface ConfigApiContext {
@@ -49,7 +49,10 @@ function workerRow(w: WorkerRecord): ConfiguredWorker {
 export function configApi(ctx: ConfigApiContext): ImplementationTable {
   const { store, nodes } = ctx;
 
-  const router = async (p: Params): Promise<{ nodeId: string; rec: WorkerRecord }> => {
+  /** The router a call names, with its stored config. */
+  const router = async (
+    p: Params,
+  ): Promise<{ nodeId: string; rec: WorkerRecord; config: RouterWorkerConfig }> => {
     const nodeId = await knownNode(ctx, p);
     const id = p.id('router_id');
     const rec = await store.getWorker(nodeId, id);
@@ -58,7 +61,7 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
         CdcErrors.NO_SUCH_ROUTER,
         `no router "${id}" is configured for node "${nodeId}"`,
       );
-    return { nodeId, rec };
+    return { nodeId, rec, config: storedConfig('routerWorker', rec.config) };
   };
 
   /** The router as the node runs it, when it does. */
@@ -95,7 +98,7 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
         workers: workers.map((w) => ({
           worker_id: w.id as string,
           type: w.type,
-          config: w as unknown as Dict,
+          config: w,
           desired: 'started' as const,
         })),
       });
@@ -110,16 +113,16 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
     [`${CONFIG}.list_node_workers@1`]: async (p) => liveWorkers(nodes, await knownNode(ctx, p)),
 
     [`${CONFIG}.get_router@1`]: async (p): Promise<RouterState> => {
-      const { nodeId, rec } = await router(p);
+      const { nodeId, rec, config } = await router(p);
       const { status, running } = await live(nodeId, rec.worker_id);
-      const changes = running !== undefined ? planReload(rec.config, running).changes : [];
+      const changes = running !== undefined ? planReload(config, running).changes : [];
       return {
         node_id: nodeId,
         router_id: rec.worker_id,
-        config: rec.config,
+        config,
         desired: rec.desired,
         status,
-        running_config: running !== undefined ? runningConfig(rec.worker_id, running) : null,
+        running_config: running ?? null,
         // Running other than stored, or not running though it should.
         drift: changes.length > 0 || (rec.desired === 'started' && status !== 'started'),
         changes: describeChanges(changes),
@@ -129,7 +132,7 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
     [`${CONFIG}.create_router@1`]: async (p): Promise<StoredRouter> => {
       const nodeId = await knownNode(ctx, p);
       const id = p.id('router_id');
-      const config = workerEntry('router', id, p.optDict('router_config') ?? {});
+      const config = routerEntry(id, p.optDict('router_config') ?? {});
       const rec = await store.createWorker({
         node_id: nodeId,
         worker_id: id,
@@ -137,30 +140,29 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
         config,
         desired: 'stopped',
       });
-      return { node_id: nodeId, router_id: id, config: rec.config, desired: rec.desired };
+      return { node_id: nodeId, router_id: id, config, desired: rec.desired };
     },
 
     [`${CONFIG}.modify_router@1`]: async (p): Promise<StoredRouter> => {
       const { nodeId, rec } = await router(p);
       const patched = mergePatch(rec.config, p.raw('change_set'));
-      if (typeof patched !== 'object' || patched === null || Array.isArray(patched))
+      if (!isDict(patched))
         throw WampError.of(
           CdcErrors.INVALID_CONFIG,
           'the change set must be a JSON Merge Patch object',
         );
-      const next = patched as Dict;
       for (const [k, want] of [
         ['type', 'router'],
         ['id', rec.worker_id],
       ] as const)
-        if (next[k] !== undefined && next[k] !== want)
+        if (patched[k] !== undefined && patched[k] !== want)
           throw WampError.of(CdcErrors.INVALID_CONFIG, `${k}: cannot be changed (is "${want}")`);
-      const config = workerEntry('router', rec.worker_id, next);
+      const config = routerEntry(rec.worker_id, patched);
       const updated = await store.updateWorker(nodeId, rec.worker_id, { config });
       return {
         node_id: nodeId,
         router_id: rec.worker_id,
-        config: updated.config,
+        config,
         desired: updated.desired,
       };
     },
@@ -178,8 +180,8 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
     },
 
     [`${CONFIG}.start_router@1`]: async (p): Promise<RouterAction> => {
-      const { nodeId, rec } = await router(p);
-      const startedAt = await nodes.startWorker(nodeId, rec.worker_id, rec.config);
+      const { nodeId, rec, config } = await router(p);
+      const startedAt = await nodes.startWorker(nodeId, rec.worker_id, config);
       await store.updateWorker(nodeId, rec.worker_id, { desired: 'started' });
       ctx.desiredChanged(nodeId);
       return {
@@ -195,7 +197,7 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
       let status = 'stopped';
       if (ctx.isOnline(nodeId)) {
         try {
-          await nodes.call(nodeId, 'crossbar.stop_worker', [rec.worker_id]);
+          await nodes.call(nodeId, 'stop_worker', [rec.worker_id]);
         } catch (e) {
           const notRunning =
             e instanceof WampError &&
@@ -211,7 +213,7 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
     },
 
     [`${CONFIG}.reload_router@1`]: async (p): Promise<ReloadResult> => {
-      const { nodeId, rec } = await router(p);
+      const { nodeId, rec, config } = await router(p);
       const restartAllowed = p.bool('restart_if_required', false);
       const { status, running } = await live(nodeId, rec.worker_id);
       if (status === 'offline')
@@ -221,7 +223,7 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
           CrossbarErrors.WORKER_NOT_RUNNING,
           `router "${rec.worker_id}" is not running on node "${nodeId}" (start_router starts it)`,
         );
-      const plan = planReload(rec.config, running);
+      const plan = planReload(config, running);
       const changes = describeChanges(plan.changes);
       if (plan.restart.length > 0) {
         if (!restartAllowed)
@@ -232,8 +234,8 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
             ],
             { restart_required: describeChanges(plan.restart), changes },
           );
-        await nodes.call(nodeId, 'crossbar.stop_worker', [rec.worker_id]);
-        await nodes.startWorker(nodeId, rec.worker_id, rec.config);
+        await nodes.call(nodeId, 'stop_worker', [rec.worker_id]);
+        await nodes.startWorker(nodeId, rec.worker_id, config);
         return { node_id: nodeId, router_id: rec.worker_id, restarted: true, changes };
       }
       await nodes.runSteps(nodeId, rec.worker_id, plan.steps);
@@ -247,14 +249,18 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
       const runtime = p.number('runtime', 10, 0.1, 3600);
       const prunePercent = p.number('prune_percent', 5, 0, 100);
       const pruneLevel = p.int('prune_level', 1000, 1);
-      const w = `crossbar.worker.${workerId}.`;
-      const started = (await nodes.call(
+      const started = await nodes.call(
         nodeId,
-        `${w}start_profiler`,
-        [profiler, runtime, false],
+        'worker.start_profiler',
+        [workerId, profiler, runtime, false],
         runtime * 1000 + 30_000,
-      )) as Dict;
-      return nodes.call(nodeId, `${w}get_profile`, [started['id'], prunePercent, pruneLevel]);
+      );
+      return nodes.call(nodeId, 'worker.get_profile', [
+        workerId,
+        started.id,
+        prunePercent,
+        pruneLevel,
+      ]);
     },
 
     [`${CONFIG}.get_stats@1`]: async (p): Promise<WorkerStats> => {
@@ -274,28 +280,27 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
         uptime: worker.uptime,
       };
       if (worker.type === 'guest' || worker.status !== 'started') return base;
-      const w = `crossbar.worker.${workerId}.`;
       const [stats, info, affinity] = await Promise.all([
-        nodes.call(nodeId, `${w}get_process_stats`) as Promise<Dict>,
-        nodes.call(nodeId, `${w}get_process_info`) as Promise<Dict>,
-        nodes.call(nodeId, `${w}get_cpu_affinity`),
+        nodes.call(nodeId, 'worker.get_process_stats', [workerId]),
+        nodes.call(nodeId, 'worker.get_process_info', [workerId]),
+        nodes.call(nodeId, 'worker.get_cpu_affinity', [workerId]),
       ]);
       return {
         ...base,
         cpu_affinity: affinity,
-        cpu_times: { user: stats['cpu_user'] ?? null, system: stats['cpu_system'] ?? null },
-        memory: (info['memory'] as Record<string, unknown> | undefined) ?? {
-          rss: stats['memory_rss'] ?? null,
-          vms: stats['memory_vms'] ?? null,
+        cpu_times: { user: stats.cpu_user ?? null, system: stats.cpu_system ?? null },
+        memory: info.memory ?? {
+          rss: stats.memory_rss ?? null,
+          vms: stats.memory_vms ?? null,
         },
-        open_files: stats['num_fds'] ?? info['num_fds'] ?? null,
-        threads: stats['num_threads'] ?? info['num_threads'] ?? null,
-        io: { read_bytes: stats['read_bytes'] ?? null, write_bytes: stats['write_bytes'] ?? null },
+        open_files: stats.num_fds ?? info.num_fds ?? null,
+        threads: stats.num_threads ?? info.num_threads ?? null,
+        io: { read_bytes: stats.read_bytes ?? null, write_bytes: stats.write_bytes ?? null },
         ctx_switches: {
-          voluntary: stats['num_ctx_switches_voluntary'] ?? null,
-          involuntary: stats['num_ctx_switches_involuntary'] ?? null,
+          voluntary: stats.num_ctx_switches_voluntary ?? null,
+          involuntary: stats.num_ctx_switches_involuntary ?? null,
         },
-        created: info['created'] ?? null,
+        created: info.created ?? null,
       };
     },
   };

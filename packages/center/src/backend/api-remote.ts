@@ -1,12 +1,13 @@
 /**
  * SPEC §4.2, the remote node API: every `com.crossbario.cdc.remote.*` procedure of the
- * contract forwarded to the node procedure the contract names for it (`crossbar.<proc>` or
- * `crossbar.worker.<worker_id>.<proc>`), arguments in order after the node (and worker) ID.
+ * contract forwarded to the node procedure the contract names for it (a controller's, or a
+ * worker's with the worker ID), arguments in order after the node (and worker) ID, the
+ * answer checked against the node API contract.
  * Starting a worker from a whole config is the exception: a sequence (see `remote.ts`).
  * @module
  */
 import { PROCEDURES, CdcErrors } from '@cdc/api';
-import type { ProcedureDef } from '@cdc/api';
+import type { RemoteTarget } from '@cdc/api';
 import type { Params } from '@cdc/client';
 import type { RealmStore } from '@cdc/store';
 import { WampError } from '@cdc/protocol';
@@ -32,21 +33,27 @@ function restArgs(p: Params, names: readonly string[]): unknown[] {
   return out;
 }
 
-function forward(d: ProcedureDef, ctx: RemoteApiContext): Implementation {
-  const target = d.remote as NonNullable<ProcedureDef['remote']>;
-  const rest = d.params.slice(target.level === 'worker' ? 2 : 1);
+function forward(
+  target: RemoteTarget,
+  params: readonly string[],
+  ctx: RemoteApiContext,
+): Implementation {
+  const rest = params.slice(target.level === 'worker' ? 2 : 1);
   return async (p) => {
     const nodeId = await knownNode(ctx, p);
-    const local =
-      target.level === 'node'
-        ? `crossbar.${target.proc}`
-        : `crossbar.worker.${p.id('worker_id')}.${target.proc}`;
-    const args = restArgs(p, rest);
     const timeout =
       target.proc === 'start_profiler'
         ? Number(p.raw('runtime') ?? 10) * 1000 + PROFILE_GRACE_MS
         : undefined;
-    return ctx.nodes.call(nodeId, local, args, timeout);
+    if (target.level === 'node')
+      return ctx.nodes.forward(nodeId, target.proc, restArgs(p, rest), timeout);
+    const workerId = p.id('worker_id');
+    return ctx.nodes.forward(
+      nodeId,
+      `worker.${target.proc}`,
+      [workerId, ...restArgs(p, rest)],
+      timeout,
+    );
   };
 }
 
@@ -81,7 +88,7 @@ function startWorker(
 export function remoteApi(ctx: RemoteApiContext): ImplementationTable {
   const out: ImplementationTable = {};
   for (const d of PROCEDURES)
-    if (d.group === 'remote') out[`${d.name}@${d.version}`] = forward(d, ctx);
+    if (d.remote !== undefined) out[`${d.name}@${d.version}`] = forward(d.remote, d.params, ctx);
   out[`${REMOTE}.start_router_worker@1`] = startWorker('router', ctx);
   out[`${REMOTE}.start_container_worker@1`] = startWorker('container', ctx);
   out[`${REMOTE}.start_guest_worker@1`] = startWorker('guest', ctx);

@@ -1,42 +1,43 @@
 /**
- * What a node runs right now: its workers, and for a router worker its realms with roles,
- * transports with their web services, and components, read with the node's own `get_*`
- * procedures. Both our nodes' answers and Crossbar.io's (lists of IDs where ours give
- * objects) are understood.
+ * What a node runs right now: its workers, and for a router worker the whole running
+ * router as one worker entry. Our nodes answer that in one call (`get_router_config`); a
+ * node without it (a Crossbar.io edge) is read piece by piece with its `get_*` procedures —
+ * realms with roles, transports with their web services, components — whose answers differ
+ * a little from ours (lists of IDs where ours give objects). Every answer is checked
+ * against the node API contract on the way in.
  * @module
  */
-import { CrossbarErrors, WampError } from '@cdc/protocol';
-import type { LiveWorkerInfo } from '@cdc/api';
+import { CrossbarErrors, WampError, WampErrors } from '@cdc/protocol';
+import { webPathsOf, withWebPaths } from '@cdc/config';
+import type { RouterWorkerConfig, TransportConfig, WebPathConfig } from '@cdc/config';
+import type { LiveWorkerInfo, RouterRoleInfo, WorkerInfo } from '@cdc/api';
 import type { NodeCaller } from './remote.js';
-import type { RunningRouter } from './router-plan.js';
-
-type Dict = Record<string, unknown>;
 
 export type LiveWorker = LiveWorkerInfo;
 
-const asDict = (v: unknown): Dict => (typeof v === 'object' && v !== null ? (v as Dict) : {});
-
-function liveWorker(id: string, w: Dict): LiveWorker {
+function liveWorker(id: string, w: WorkerInfo): LiveWorker {
   return {
     worker_id: id,
-    type: typeof w['type'] === 'string' ? w['type'] : 'unknown',
-    status: typeof w['status'] === 'string' ? w['status'] : 'unknown',
-    pid: typeof w['pid'] === 'number' ? w['pid'] : null,
-    started: typeof w['started'] === 'string' ? w['started'] : null,
-    uptime: typeof w['uptime'] === 'number' ? w['uptime'] : null,
-    options:
-      typeof w['options'] === 'object' && w['options'] !== null ? asDict(w['options']) : undefined,
+    type: w.type,
+    status: w.status,
+    pid: w.pid ?? null,
+    started: w.started ?? null,
+    uptime: w.uptime ?? null,
+    options: w.options,
   };
 }
 
 /** The workers running on a node (`list_node_workers`). */
 export async function liveWorkers(nodes: NodeCaller, nodeId: string): Promise<LiveWorker[]> {
-  const ids = ((await nodes.call(nodeId, 'crossbar.get_workers')) as unknown[]).map(String);
+  const ids = await nodes.call(nodeId, 'get_workers', []);
   const infos = await Promise.all(
-    ids.map((id) => nodes.call(nodeId, 'crossbar.get_worker', [id]).catch(() => undefined)),
+    ids.map((id) => nodes.call(nodeId, 'get_worker', [id]).catch(() => undefined)),
   );
   return ids
-    .map((id, i) => (infos[i] === undefined ? undefined : liveWorker(id, asDict(infos[i]))))
+    .map((id, i) => {
+      const info = infos[i];
+      return info === undefined ? undefined : liveWorker(id, info);
+    })
     .filter((w): w is LiveWorker => w !== undefined)
     .sort((a, b) => (a.worker_id < b.worker_id ? -1 : 1));
 }
@@ -48,92 +49,84 @@ export async function liveWorker1(
   workerId: string,
 ): Promise<LiveWorker | undefined> {
   try {
-    return liveWorker(
-      workerId,
-      asDict(await nodes.call(nodeId, 'crossbar.get_worker', [workerId])),
-    );
+    return liveWorker(workerId, await nodes.call(nodeId, 'get_worker', [workerId]));
   } catch (e) {
     if (e instanceof WampError && e.uri === CrossbarErrors.NO_SUCH_WORKER) return undefined;
     throw e;
   }
 }
 
-/** The realms, transports and components a router worker runs, read from the node. */
+/**
+ * A router worker as it runs, as a worker entry (what `get_router` shows as
+ * `running_config`): in one call where the node has `get_router_config`, else piece by piece.
+ */
 export async function runningRouter(
   nodes: NodeCaller,
   nodeId: string,
   worker: LiveWorker,
-): Promise<RunningRouter> {
-  const w = `crossbar.worker.${worker.worker_id}.`;
-  const call = (proc: string, args: unknown[] = []): Promise<unknown> =>
-    nodes.call(nodeId, w + proc, args);
-  const realmIds = ((await call('get_router_realms')) as unknown[]).map(String);
+): Promise<RouterWorkerConfig> {
+  try {
+    return await nodes.call(nodeId, 'worker.get_router_config', [worker.worker_id]);
+  } catch (e) {
+    if (!(e instanceof WampError && e.uri === WampErrors.NO_SUCH_PROCEDURE)) throw e;
+  }
+  return readRouter(nodes, nodeId, worker);
+}
+
+/** A router read with the `get_*` procedures every router worker has. */
+async function readRouter(
+  nodes: NodeCaller,
+  nodeId: string,
+  worker: LiveWorker,
+): Promise<RouterWorkerConfig> {
+  const w = worker.worker_id;
+  const realmIds = await nodes.call(nodeId, 'worker.get_router_realms', [w]);
   const realms = await Promise.all(
     realmIds.map(async (id) => {
-      const r = asDict(await call('get_router_realm', [id]));
-      let roles = Array.isArray(r['roles'])
-        ? (r['roles'] as unknown[])
-            .map(asDict)
-            .map((x) => ({ id: String(x['id']), config: asDict(x['config']) }))
-        : undefined;
+      const r = await nodes.call(nodeId, 'worker.get_router_realm', [w, id]);
+      let roles: RouterRoleInfo[] | undefined = r.roles;
       if (roles === undefined) {
-        const roleIds = ((await call('get_router_realm_roles', [id])) as unknown[]).map(String);
+        const roleIds = await nodes.call(nodeId, 'worker.get_router_realm_roles', [w, id]);
         roles = await Promise.all(
-          roleIds.map(async (rid) => {
-            const x = asDict(await call('get_router_realm_role', [id, rid]));
-            return { id: rid, config: asDict(x['config'] ?? x) };
-          }),
+          roleIds.map((rid) => nodes.call(nodeId, 'worker.get_router_realm_role', [w, id, rid])),
         );
       }
-      return { id, config: asDict(r['config']), roles };
+      return { ...r.config, id, roles: roles.map((x) => ({ ...x.config, id: x.id })) };
     }),
   );
-  const transportList = (await call('get_router_transports')) as unknown[];
+  const transportList = await nodes.call(nodeId, 'worker.get_router_transports', [w]);
   const transports = await Promise.all(
-    transportList.map(async (t) => {
+    transportList.map(async (t): Promise<TransportConfig> => {
       const obj =
-        typeof t === 'string' ? asDict(await call('get_router_transport', [t])) : asDict(t);
-      const id = String(obj['id']);
-      const config = asDict(obj['config']);
-      let paths: Record<string, Dict> | undefined;
-      if (config['type'] === 'web' || config['type'] === 'universal') {
-        const list = ((await call('get_web_transport_services', [id])) as unknown[]).map(String);
-        const svcs = await Promise.all(
-          list.map(async (p) =>
-            asDict(asDict(await call('get_web_transport_service', [id, p]))['config']),
-          ),
-        );
-        paths = Object.fromEntries(list.map((p, i) => [p, svcs[i] as Dict]));
-      }
-      return { id, config, paths };
+        typeof t === 'string' ? await nodes.call(nodeId, 'worker.get_router_transport', [w, t]) : t;
+      const config = { ...obj.config, id: obj.id };
+      if (webPathsOf(config) === undefined) return config;
+      const list = await nodes.call(nodeId, 'worker.get_web_transport_services', [w, obj.id]);
+      const services = await Promise.all(
+        list.map((p) => nodes.call(nodeId, 'worker.get_web_transport_service', [w, obj.id, p])),
+      );
+      const paths: Record<string, WebPathConfig> = {};
+      list.forEach((p, i) => {
+        const svc = services[i];
+        if (svc !== undefined) paths[p] = svc.config;
+      });
+      return withWebPaths(config, paths);
     }),
   );
-  const componentList = (await call('get_router_components')) as unknown[];
+  const componentList = await nodes.call(nodeId, 'worker.get_router_components', [w]);
   const components = await Promise.all(
     componentList.map(async (c) => {
       const obj =
-        typeof c === 'string' ? asDict(await call('get_router_component', [c])) : asDict(c);
-      return { id: String(obj['id']), config: asDict(obj['config']) };
+        typeof c === 'string' ? await nodes.call(nodeId, 'worker.get_router_component', [w, c]) : c;
+      return { ...obj.config, id: obj.id };
     }),
   );
-  return { options: worker.options, realms, transports, components };
-}
-
-/** A running router as a worker entry (what `get_router` shows as `running_config`). */
-export function runningConfig(id: string, r: RunningRouter): Dict {
   return {
     type: 'router',
-    id,
-    ...(r.options !== undefined ? { options: r.options } : {}),
-    realms: r.realms.map((x) => ({ ...x.config, id: x.id, roles: x.roles.map((y) => y.config) })),
-    transports: r.transports.map((t) => {
-      const c: Dict = { ...t.config, id: t.id };
-      if (t.paths !== undefined) {
-        if (c['type'] === 'web') c['paths'] = t.paths;
-        else c['web'] = { ...asDict(c['web']), paths: t.paths };
-      }
-      return c;
-    }),
-    components: r.components.map((c) => ({ ...c.config, id: c.id })),
+    id: w,
+    ...(worker.options !== undefined ? { options: worker.options } : {}),
+    realms,
+    transports,
+    components,
   };
 }

@@ -12,6 +12,7 @@
  */
 import type { RealmStore } from '@cdc/store';
 import { liveWorkers } from './live-router.js';
+import { storedConfig } from './remote.js';
 import type { NodeCaller } from './remote.js';
 import type { Logger } from '@cdc/protocol';
 import { errorMessage } from '@cdc/protocol';
@@ -103,7 +104,7 @@ export class Reconciler {
         if (status === 'started' || status === 'starting') continue;
         if (nodes.isStarting(nodeId, w.worker_id)) continue; // start_router is at it
         try {
-          await nodes.startWorker(nodeId, w.worker_id, w.config);
+          await nodes.startWorker(nodeId, w.worker_id, storedConfig('worker', w.config));
           log.info(
             { node: nodeId, worker: w.worker_id },
             'worker started: its desired state is started',

@@ -8,14 +8,14 @@
  * @module
  */
 import { CrossbarErrors, WampError, WampErrors } from '@cdc/protocol';
-import { ConfigError, check, validateRouterWorker } from '@cdc/config';
-import { upstreamUri, CdcErrors } from '@cdc/api';
+import { ConfigError, check, checked, validateRouterWorker } from '@cdc/config';
+import type { ConfigTypes, RouterWorkerConfig, WorkerConfig } from '@cdc/config';
+import { CdcErrors, nodeCall, parseLocalUri, upstreamUri } from '@cdc/api';
+import type { NodeArgs, NodeCall, NodeProcedure, NodeResult } from '@cdc/api';
 import type { Session } from '@cdc/client';
 import { EMPTY_ROUTER, planReload } from './router-plan.js';
 import type { Step } from './router-plan.js';
 import type { Logger } from '@cdc/protocol';
-
-type Dict = Record<string, unknown>;
 
 /** How long a node has to answer (profiling adds its run time). */
 export const NODE_CALL_TIMEOUT_MS = 30_000;
@@ -47,20 +47,47 @@ export class NodeCaller {
     return this.starting.has(`${nodeId}/${workerId}`);
   }
 
-  /** Call `localUri` (`crossbar.…`) on a node; resolves with the first result. */
-  async call(
+  /**
+   * Call a procedure of the node API on a node by its contract name (worker procedures as
+   * `worker.<name>`, the worker ID first); resolves with the first result, checked against
+   * the contract (`bad_node_answer` when it does not fit).
+   */
+  call<K extends NodeProcedure>(
     nodeId: string,
-    localUri: string,
-    args: unknown[] = [],
+    name: K,
+    args: NodeArgs<K>,
+    timeoutMs = NODE_CALL_TIMEOUT_MS,
+  ): Promise<NodeResult<K>> {
+    return this.send(nodeId, nodeCall(name, args), timeoutMs);
+  }
+
+  /**
+   * {@link call} with the arguments as a caller of the public API gave them (the remote API
+   * forwards them as they are; the node checks them).
+   */
+  forward(
+    nodeId: string,
+    name: NodeProcedure,
+    args: readonly unknown[],
     timeoutMs = NODE_CALL_TIMEOUT_MS,
   ): Promise<unknown> {
+    return this.send(
+      nodeId,
+      nodeCall<NodeProcedure>(name, args as NodeArgs<NodeProcedure>),
+      timeoutMs,
+    );
+  }
+
+  private async send<R>(nodeId: string, c: NodeCall<R>, timeoutMs: number): Promise<R> {
     if (!this.o.isOnline(nodeId)) throw offline(nodeId);
-    const uri = upstreamUri(nodeId, localUri) as string;
+    const uri = upstreamUri(nodeId, c.uri) as string;
+    let value: unknown;
     try {
-      return (await this.o.session.call(uri, args, {}, { timeout: timeoutMs })).value;
+      value = (await this.o.session.call(uri, c.args, {}, { timeout: timeoutMs })).value;
     } catch (e) {
-      throw await this.translate(e, nodeId, localUri);
+      throw await this.translate(e, nodeId, c.uri);
     }
+    return c.answer(value, `node "${nodeId}"`);
   }
 
   private async translate(e: unknown, nodeId: string, localUri: string): Promise<unknown> {
@@ -75,14 +102,14 @@ export class NodeCaller {
       );
     if (e.uri !== WampErrors.NO_SUCH_PROCEDURE) return e;
     // A worker procedure that is not there: no such worker, or a worker without it.
-    const m = /^crossbar\.worker\.([^.]+)\.(.+)$/.exec(localUri);
-    if (m === null) return e;
-    const [, workerId, proc] = m as unknown as [string, string, string];
+    const target = parseLocalUri(localUri);
+    const workerId = target?.workerId;
+    if (target === undefined || workerId === undefined) return e;
     try {
-      const w = (await this.call(nodeId, 'crossbar.get_worker', [workerId])) as Dict;
+      const w = await this.call(nodeId, 'get_worker', [workerId]);
       return WampError.of(
         WampErrors.NO_SUCH_PROCEDURE,
-        `worker "${workerId}" (${String(w['type'])}, ${String(w['status'])}) on node "${nodeId}" has no procedure ${proc}`,
+        `worker "${workerId}" (${w.type}, ${w.status}) on node "${nodeId}" has no procedure ${target.name}`,
       );
     } catch (inner) {
       return inner;
@@ -91,20 +118,20 @@ export class NodeCaller {
 
   /** Run worker steps in order; on a failure undo the ones done (newest first) and rethrow. */
   async runSteps(nodeId: string, workerId: string, steps: readonly Step[]): Promise<void> {
-    const prefix = `crossbar.worker.${workerId}.`;
     const done: Step[] = [];
     for (const step of steps) {
       try {
-        await this.call(nodeId, prefix + step.procedure, step.args);
+        await this.forward(nodeId, `worker.${step.procedure}`, [workerId, ...step.args]);
         done.push(step);
       } catch (e) {
         for (const d of done.reverse())
           for (const u of d.undo)
-            await this.call(nodeId, prefix + u.procedure, u.args).catch((err: unknown) =>
-              this.o.log.warn(
-                { node: nodeId, worker: workerId, step: u.procedure, err: String(err) },
-                'could not undo a step',
-              ),
+            await this.forward(nodeId, `worker.${u.procedure}`, [workerId, ...u.args]).catch(
+              (err: unknown) =>
+                this.o.log.warn(
+                  { node: nodeId, worker: workerId, step: u.procedure, err: String(err) },
+                  'could not undo a step',
+                ),
             );
         throw e;
       }
@@ -116,7 +143,7 @@ export class NodeCaller {
    * its options, then its realms, roles, transports and components (a router) or components
    * (a container). A failure on the way stops the worker again. Resolves with `started_at`.
    */
-  async startWorker(nodeId: string, workerId: string, config: Dict): Promise<string> {
+  async startWorker(nodeId: string, workerId: string, config: WorkerConfig): Promise<string> {
     const key = `${nodeId}/${workerId}`;
     if (this.starting.has(key))
       throw WampError.of(
@@ -131,35 +158,32 @@ export class NodeCaller {
     }
   }
 
-  private async startSequence(nodeId: string, workerId: string, config: Dict): Promise<string> {
-    const type = String(config['type']);
-    let started: Dict;
-    if (type === 'guest') {
+  private async startSequence(
+    nodeId: string,
+    workerId: string,
+    config: WorkerConfig,
+  ): Promise<string> {
+    if (config.type === 'guest') {
       const { type: _t, id: _i, ...guest } = config;
-      started = (await this.call(nodeId, 'crossbar.start_worker', [
-        workerId,
-        'guest',
-        guest,
-      ])) as Dict;
-    } else {
-      const options = (config['options'] as Dict | undefined) ?? {};
-      started = (await this.call(nodeId, 'crossbar.start_worker', [
-        workerId,
-        type,
-        options,
-      ])) as Dict;
-      try {
-        if (type === 'router')
-          await this.runSteps(nodeId, workerId, planReload(config, EMPTY_ROUTER).steps);
-        else
-          for (const c of (config['components'] as Dict[] | undefined) ?? [])
-            await this.call(nodeId, `crossbar.worker.${workerId}.start_component`, [c['id'], c]);
-      } catch (e) {
-        await this.call(nodeId, 'crossbar.stop_worker', [workerId, true]).catch(() => undefined);
-        throw e;
-      }
+      const started = await this.call(nodeId, 'start_worker', [workerId, 'guest', guest]);
+      return started.started ?? new Date().toISOString();
     }
-    return typeof started['started'] === 'string' ? started['started'] : new Date().toISOString();
+    const started = await this.call(nodeId, 'start_worker', [
+      workerId,
+      config.type,
+      config.options ?? {},
+    ]);
+    try {
+      if (config.type === 'router')
+        await this.runSteps(nodeId, workerId, planReload(config, EMPTY_ROUTER).steps);
+      else
+        for (const c of config.components ?? [])
+          await this.call(nodeId, 'worker.start_component', [workerId, c.id ?? 'component', c]);
+    } catch (e) {
+      await this.call(nodeId, 'stop_worker', [workerId, true]).catch(() => undefined);
+      throw e;
+    }
+    return started.started ?? new Date().toISOString();
   }
 }
 
@@ -170,23 +194,43 @@ export class NodeCaller {
 export function workerEntry(
   type: 'router' | 'container' | 'guest',
   id: string,
-  config: Dict,
-): Dict {
-  const entry: Dict = { ...config, type, id };
+  config: Record<string, unknown>,
+): WorkerConfig {
+  if (type === 'router') return routerEntry(id, config);
+  const entry = { ...config, type, id };
   try {
-    if (type === 'router') {
-      const router = validateRouterWorker(entry) as unknown as Dict;
-      checkRoleIds(router);
-      return router;
-    }
     check('worker', entry);
-    if (type === 'container') {
-      const comps = (entry['components'] as Dict[] | undefined) ?? [];
-      comps.forEach((c, i) => {
-        c['id'] ??= `component${String(i + 1).padStart(3, '0')}`;
+    if (entry.type === 'container')
+      (entry.components ?? []).forEach((c, i) => {
+        c.id ??= `component${String(i + 1).padStart(3, '0')}`;
       });
-    }
     return entry;
+  } catch (e) {
+    throw invalidConfig(e);
+  }
+}
+
+/** {@link workerEntry} for a router. */
+export function routerEntry(id: string, config: Record<string, unknown>): RouterWorkerConfig {
+  try {
+    const router = validateRouterWorker({ ...config, type: 'router', id });
+    checkRoleIds(router);
+    return router;
+  } catch (e) {
+    throw invalidConfig(e);
+  }
+}
+
+/**
+ * A worker config as stored (validated when it was), checked again as it is read:
+ * `invalid_config` if it does not validate.
+ */
+export function storedConfig<K extends 'worker' | 'routerWorker'>(
+  kind: K,
+  config: Record<string, unknown>,
+): ConfigTypes[K] {
+  try {
+    return checked(kind, config);
   } catch (e) {
     throw invalidConfig(e);
   }
@@ -195,12 +239,12 @@ export function workerEntry(
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** Roles are started one by one by ID (`id`, else the name): it must be a valid ID. */
-function checkRoleIds(router: Dict): void {
+function checkRoleIds(router: RouterWorkerConfig): void {
   const issues: { path: string; message: string }[] = [];
-  ((router['realms'] as Dict[] | undefined) ?? []).forEach((r, i) =>
-    ((r['roles'] as Dict[] | undefined) ?? []).forEach((role, j) => {
-      const id = role['id'] ?? role['name'];
-      if (typeof id !== 'string' || !ID.test(id))
+  (router.realms ?? []).forEach((r, i) =>
+    (r.roles ?? []).forEach((role, j) => {
+      const id = role.id ?? role.name;
+      if (!ID.test(id))
         issues.push({
           path: `realms[${i}].roles[${j}]`,
           message: `role ${JSON.stringify(id)} needs an "id" matching ${ID.source} (its name is not one)`,

@@ -6,20 +6,27 @@
  * back. Pure: no I/O; the caller reads the running state from the node and runs the steps.
  * @module
  */
-type Dict = Record<string, unknown>;
+import { webPathsOf, withWebPaths } from '@cdc/config';
+import type {
+  ComponentConfig,
+  NativeWorkerOptions,
+  RouterWorkerConfig,
+  TransportConfig,
+  WebPathConfig,
+  WorkerRealmConfig,
+  WorkerRoleConfig,
+} from '@cdc/config';
+import type { RouterApi } from '@cdc/api';
 
-/** A router's parts as the node runs them (read with `crossbar.worker.<id>.get_*`). */
-export interface RunningRouter {
-  /** Worker options; `undefined` when the node does not say (they are then not compared). */
-  options: Dict | undefined;
-  realms: { id: string; config: Dict; roles: { id: string; config: Dict }[] }[];
-  /** `paths`: the web services running on a web or universal transport. */
-  transports: { id: string; config: Dict; paths?: Record<string, Dict> | undefined }[];
-  components: { id: string; config: Dict }[];
-}
+/**
+ * A router as the node runs it: a worker entry with every part's ID. Its `options` are
+ * undefined when the node does not say (they are then not compared); a stored config
+ * without options has the defaults.
+ */
+export type RunningRouter = RouterWorkerConfig;
 
 export const EMPTY_ROUTER: RunningRouter = {
-  options: undefined,
+  type: 'router',
   realms: [],
   transports: [],
   components: [],
@@ -34,13 +41,23 @@ export interface Change {
   op: 'add' | 'remove' | 'change';
 }
 
-/** A call on the worker: `crossbar.worker.<worker_id>.<procedure>(...args)`. */
-export interface Step {
-  procedure: string;
-  args: unknown[];
-  /** What undoes this step (in order), when a later step fails. */
-  undo: Omit<Step, 'undo'>[];
+/** A call on the router worker: `crossbar.worker.<worker_id>.<procedure>(...args)`. */
+export interface WorkerCall {
+  procedure: keyof RouterApi;
+  args: readonly unknown[];
 }
+
+/** One step of a plan, and what undoes it (in order) when a later step fails. */
+export interface Step extends WorkerCall {
+  undo: WorkerCall[];
+}
+
+/** A call typed by the contract (then kept as a plain step). */
+function call<K extends keyof RouterApi>(procedure: K, args: RouterApi[K]['args']): WorkerCall {
+  return { procedure, args };
+}
+
+const step = (c: WorkerCall, ...undo: WorkerCall[]): Step => ({ ...c, undo });
 
 export interface ReloadPlan {
   changes: Change[];
@@ -53,10 +70,9 @@ export interface ReloadPlan {
 export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (typeof v === 'object' && v !== null) {
-    const keys = Object.keys(v)
-      .filter((k) => (v as Dict)[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((v as Dict)[k])}`).join(',')}}`;
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
   }
   // What JSON cannot hold (JSON.stringify gives undefined for it).
   if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return 'null';
@@ -65,86 +81,50 @@ export function canonical(v: unknown): string {
 
 const same = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b);
 
-function without(config: Dict, ...keys: string[]): Dict {
-  const out: Dict = {};
-  for (const [k, v] of Object.entries(config)) if (!keys.includes(k)) out[k] = v;
-  return out;
+interface RealmModel {
+  /** The realm config without its ID and roles: what a restart of the realm applies. */
+  base: Omit<WorkerRealmConfig, 'id' | 'roles'>;
+  roles: Map<string, Omit<WorkerRoleConfig, 'id'>>;
 }
 
-const dicts = (v: unknown): Dict[] =>
-  Array.isArray(v) ? v.filter((x): x is Dict => typeof x === 'object' && x !== null) : [];
-
 interface TransportModel {
-  /** The config without its web paths. */
-  base: Dict;
+  /** The config as it runs (or is to run), web paths included, without its ID. */
+  config: TransportConfig;
+  /** The config without its ID and web paths: what only a restart of the transport applies. */
+  base: unknown;
   /** Web paths (web and universal transports), else undefined. */
-  paths: Record<string, Dict> | undefined;
+  paths: Record<string, WebPathConfig> | undefined;
 }
 
 interface Model {
-  options: Dict | undefined;
-  realms: Map<string, { base: Dict; roles: Map<string, Dict> }>;
+  options: NativeWorkerOptions | undefined;
+  realms: Map<string, RealmModel>;
   transports: Map<string, TransportModel>;
-  components: Map<string, Dict>;
+  components: Map<string, Omit<ComponentConfig, 'id'>>;
 }
 
-function pathsOf(config: Dict): Record<string, Dict> | undefined {
-  if (config['type'] === 'web') return (config['paths'] as Record<string, Dict> | undefined) ?? {};
-  if (config['type'] === 'universal')
-    return (
-      ((config['web'] as Dict | undefined)?.['paths'] as Record<string, Dict> | undefined) ?? {}
-    );
-  return undefined;
+function transportModel(t: TransportConfig): TransportModel {
+  const { id: _id, ...config } = t;
+  const paths = webPathsOf(config);
+  return { config, base: paths === undefined ? config : withWebPaths(config, {}), paths };
 }
 
-function transportBase(config: Dict): Dict {
-  const c = without(config, 'id');
-  if (c['type'] === 'web') return without(c, 'paths');
-  if (c['type'] === 'universal' && typeof c['web'] === 'object' && c['web'] !== null)
-    return { ...c, web: without(c['web'] as Dict, 'paths') };
-  return c;
-}
-
-/** The transport config to start: its base with these paths put back. */
-function transportConfig(t: TransportModel): Dict {
-  if (t.paths === undefined) return t.base;
-  if (t.base['type'] === 'web') return { ...t.base, paths: t.paths };
-  const web = (t.base['web'] ?? {}) as Dict;
-  return { ...t.base, web: { ...web, paths: t.paths } };
-}
-
-const roleId = (r: Dict): string => String(r['id'] ?? r['name']);
-
-/** The model of a stored router config (IDs assigned when it was stored). */
-function fromStored(stored: Dict): Model {
-  const realms = new Map<string, { base: Dict; roles: Map<string, Dict> }>();
-  for (const r of dicts(stored['realms'])) {
-    const roles = new Map(dicts(r['roles']).map((x) => [roleId(x), without(x, 'id')]));
-    realms.set(String(r['id'] ?? r['name']), { base: without(r, 'id', 'roles'), roles });
-  }
-  const transports = new Map<string, TransportModel>();
-  for (const t of dicts(stored['transports']))
-    transports.set(String(t['id']), { base: transportBase(t), paths: pathsOf(t) });
-  const components = new Map<string, Dict>();
-  for (const c of dicts(stored['components'])) components.set(String(c['id']), without(c, 'id'));
-  return { options: (stored['options'] as Dict | undefined) ?? {}, realms, transports, components };
-}
-
-function fromRunning(running: RunningRouter): Model {
-  const realms = new Map<string, { base: Dict; roles: Map<string, Dict> }>();
-  for (const r of running.realms)
-    realms.set(r.id, {
-      base: without(r.config, 'id', 'roles'),
-      roles: new Map(r.roles.map((x) => [x.id, without(x.config, 'id')])),
+/** The model of a router config: every part by its ID (a realm's or role's name stands in). */
+function model(r: RouterWorkerConfig, options: NativeWorkerOptions | undefined): Model {
+  const realms = new Map<string, RealmModel>();
+  for (const { id, roles = [], ...base } of r.realms ?? [])
+    realms.set(id ?? base.name, {
+      base,
+      roles: new Map(roles.map(({ id: roleId, ...role }) => [roleId ?? role.name, role])),
     });
   const transports = new Map<string, TransportModel>();
-  for (const t of running.transports)
-    transports.set(t.id, { base: transportBase(t.config), paths: t.paths ?? pathsOf(t.config) });
-  const components = new Map(running.components.map((c) => [c.id, without(c.config, 'id')]));
-  return { options: running.options, realms, transports, components };
+  for (const t of r.transports ?? []) transports.set(String(t.id), transportModel(t));
+  const components = new Map<string, Omit<ComponentConfig, 'id'>>();
+  for (const { id, ...c } of r.components ?? []) components.set(String(id), c);
+  return { options, realms, transports, components };
 }
 
-/** Keys only in `a`, only in `b`, and in both with different values. */
+/** Keys only in `want`, only in `have`, and in both with equal or different values. */
 function compare<T>(
   want: Map<string, T>,
   have: Map<string, T>,
@@ -163,12 +143,17 @@ function compare<T>(
   return { add, remove, change, keep };
 }
 
-const isWebSocketPath = (p: Dict | undefined): boolean => p?.['type'] === 'websocket';
+/** Get what `compare` found in `m`. */
+function at<T>(m: Map<string, T>, k: string): T {
+  return m.get(k) as T;
+}
+
+const isWebSocketPath = (p: WebPathConfig | undefined): boolean => p?.type === 'websocket';
 
 /** The plan that brings `running` to `stored` (a router worker entry as stored). */
-export function planReload(stored: Dict, running: RunningRouter): ReloadPlan {
-  const want = fromStored(stored);
-  const have = fromRunning(running);
+export function planReload(stored: RouterWorkerConfig, running: RunningRouter): ReloadPlan {
+  const want = model(stored, stored.options ?? {});
+  const have = model(running, running.options);
   const changes: Change[] = [];
   const restart: Change[] = [];
   const stops: Step[] = [];
@@ -182,69 +167,69 @@ export function planReload(stored: Dict, running: RunningRouter): ReloadPlan {
 
   // Components first down, last up: they use realms and may serve on transports.
   const comps = compare(want.components, have.components, same);
-  for (const id of [...comps.remove, ...comps.change]) {
-    const old = have.components.get(id) as Dict;
-    stops.push({
-      procedure: 'stop_router_component',
-      args: [id],
-      undo: [{ procedure: 'start_router_component', args: [id, old] }],
-    });
-  }
-  const compStarts = [...comps.add, ...comps.change].map((id): Step => ({
-    procedure: 'start_router_component',
-    args: [id, want.components.get(id)],
-    undo: [{ procedure: 'stop_router_component', args: [id] }],
-  }));
+  for (const id of [...comps.remove, ...comps.change])
+    stops.push(
+      step(
+        call('stop_router_component', [id]),
+        call('start_router_component', [id, at(have.components, id)]),
+      ),
+    );
+  const compStarts = [...comps.add, ...comps.change].map((id) =>
+    step(
+      call('start_router_component', [id, at(want.components, id)]),
+      call('stop_router_component', [id]),
+    ),
+  );
 
   // Transports: a change of anything but plain web paths restarts the transport.
-  const trans = compare(want.transports, have.transports, (a, b) => same(a, b));
+  const trans = compare(
+    want.transports,
+    have.transports,
+    (a, b) => same(a.base, b.base) && same(a.paths, b.paths),
+  );
   const restartT = new Set([...trans.remove, ...trans.change]);
   const webStops: Step[] = [];
   const webStarts: Step[] = [];
   const webChanges: Change[] = [];
   for (const id of trans.change) {
-    const w = want.transports.get(id) as TransportModel;
-    const h = have.transports.get(id) as TransportModel;
+    const w = at(want.transports, id);
+    const h = at(have.transports, id);
     if (!same(w.base, h.base) || w.paths === undefined || h.paths === undefined) continue;
-    const paths = compare(new Map(Object.entries(w.paths)), new Map(Object.entries(h.paths)), same);
+    const [wp, hp] = [w.paths, h.paths];
+    const paths = compare(new Map(Object.entries(wp)), new Map(Object.entries(hp)), same);
     const touched = [...paths.add, ...paths.remove, ...paths.change];
-    if (touched.some((p) => isWebSocketPath(w.paths?.[p]) || isWebSocketPath(h.paths?.[p])))
-      continue; // WebSocket paths are set when a transport starts
+    if (touched.some((p) => isWebSocketPath(wp[p]) || isWebSocketPath(hp[p]))) continue; // WebSocket paths are set when a transport starts
     restartT.delete(id);
     for (const p of [...paths.remove, ...paths.change])
-      webStops.push({
-        procedure: 'stop_web_transport_service',
-        args: [id, p],
-        undo: [{ procedure: 'start_web_transport_service', args: [id, p, h.paths[p]] }],
-      });
+      webStops.push(
+        step(
+          call('stop_web_transport_service', [id, p]),
+          call('start_web_transport_service', [id, p, hp[p] as WebPathConfig]),
+        ),
+      );
     for (const p of [...paths.add, ...paths.change])
-      webStarts.push({
-        procedure: 'start_web_transport_service',
-        args: [id, p, w.paths[p]],
-        undo: [{ procedure: 'stop_web_transport_service', args: [id, p] }],
-      });
-    for (const p of paths.add)
-      webChanges.push({ kind: 'web_service', id: `${id} ${p}`, op: 'add' });
-    for (const p of paths.remove)
-      webChanges.push({ kind: 'web_service', id: `${id} ${p}`, op: 'remove' });
-    for (const p of paths.change)
-      webChanges.push({ kind: 'web_service', id: `${id} ${p}`, op: 'change' });
+      webStarts.push(
+        step(
+          call('start_web_transport_service', [id, p, wp[p] as WebPathConfig]),
+          call('stop_web_transport_service', [id, p]),
+        ),
+      );
+    for (const op of ['add', 'remove', 'change'] as const)
+      for (const p of paths[op]) webChanges.push({ kind: 'web_service', id: `${id} ${p}`, op });
   }
-  for (const id of restartT) {
-    const old = transportConfig(have.transports.get(id) as TransportModel);
-    stops.push({
-      procedure: 'stop_router_transport',
-      args: [id],
-      undo: [{ procedure: 'start_router_transport', args: [id, old] }],
-    });
-  }
+  for (const id of restartT)
+    stops.push(
+      step(
+        call('stop_router_transport', [id]),
+        call('start_router_transport', [id, at(have.transports, id).config]),
+      ),
+    );
   stops.push(...webStops);
-  const transStarts = [...trans.add, ...trans.change.filter((id) => restartT.has(id))].map(
-    (id): Step => ({
-      procedure: 'start_router_transport',
-      args: [id, transportConfig(want.transports.get(id) as TransportModel)],
-      undo: [{ procedure: 'stop_router_transport', args: [id] }],
-    }),
+  const transStarts = [...trans.add, ...trans.change.filter((id) => restartT.has(id))].map((id) =>
+    step(
+      call('start_router_transport', [id, at(want.transports, id).config]),
+      call('stop_router_transport', [id]),
+    ),
   );
 
   // Realms: a change of the realm itself restarts it with its roles; else roles one by one.
@@ -252,55 +237,48 @@ export function planReload(stored: Dict, running: RunningRouter): ReloadPlan {
   const roleStops: Step[] = [];
   const roleStarts: Step[] = [];
   const roleChanges: Change[] = [];
-  for (const id of [...realms.keep]) {
-    const w = want.realms.get(id) as { roles: Map<string, Dict> };
-    const h = have.realms.get(id) as { roles: Map<string, Dict> };
+  for (const id of realms.keep) {
+    const w = at(want.realms, id);
+    const h = at(have.realms, id);
     const roles = compare(w.roles, h.roles, same);
     for (const r of [...roles.remove, ...roles.change])
-      roleStops.push({
-        procedure: 'stop_router_realm_role',
-        args: [id, r],
-        undo: [{ procedure: 'start_router_realm_role', args: [id, r, h.roles.get(r)] }],
-      });
+      roleStops.push(
+        step(
+          call('stop_router_realm_role', [id, r]),
+          call('start_router_realm_role', [id, r, at(h.roles, r)]),
+        ),
+      );
     for (const r of [...roles.add, ...roles.change])
-      roleStarts.push({
-        procedure: 'start_router_realm_role',
-        args: [id, r, w.roles.get(r)],
-        undo: [{ procedure: 'stop_router_realm_role', args: [id, r] }],
-      });
+      roleStarts.push(
+        step(
+          call('start_router_realm_role', [id, r, at(w.roles, r)]),
+          call('stop_router_realm_role', [id, r]),
+        ),
+      );
     for (const op of ['add', 'remove', 'change'] as const)
       for (const r of roles[op]) roleChanges.push({ kind: 'role', id: `${id}/${r}`, op });
   }
   stops.push(...roleStops);
   for (const id of [...realms.remove, ...realms.change]) {
-    const old = have.realms.get(id) as { base: Dict; roles: Map<string, Dict> };
-    stops.push({
-      procedure: 'stop_router_realm',
-      args: [id],
-      undo: [
-        { procedure: 'start_router_realm', args: [id, old.base] },
-        ...[...old.roles].map(([r, cfg]) => ({
-          procedure: 'start_router_realm_role',
-          args: [id, r, cfg],
-        })),
-      ],
-    });
+    const old = at(have.realms, id);
+    stops.push(
+      step(
+        call('stop_router_realm', [id]),
+        call('start_router_realm', [id, old.base]),
+        ...[...old.roles].map(([r, cfg]) => call('start_router_realm_role', [id, r, cfg])),
+      ),
+    );
   }
   for (const id of [...realms.add, ...realms.change]) {
-    const w = want.realms.get(id) as { base: Dict; roles: Map<string, Dict> };
-    starts.push({
-      procedure: 'start_router_realm',
-      args: [id, w.base],
-      undo: [{ procedure: 'stop_router_realm', args: [id] }],
-    });
+    const w = at(want.realms, id);
+    starts.push(step(call('start_router_realm', [id, w.base]), call('stop_router_realm', [id])));
     for (const [r, cfg] of w.roles)
-      starts.push({ procedure: 'start_router_realm_role', args: [id, r, cfg], undo: [] });
+      starts.push(step(call('start_router_realm_role', [id, r, cfg])));
   }
   starts.push(...roleStarts, ...webStarts, ...transStarts, ...compStarts);
 
-  for (const op of ['add', 'remove', 'change'] as const) {
+  for (const op of ['add', 'remove', 'change'] as const)
     for (const id of realms[op]) changes.push({ kind: 'realm', id, op });
-  }
   changes.push(...roleChanges);
   for (const op of ['add', 'remove', 'change'] as const)
     for (const id of trans[op])

@@ -6,13 +6,19 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import type { NativeProcessApi, NativeProcessEvents } from '@cdc/api';
 import { cpuCount, getCpuAffinity, getCpus, setCpuAffinity } from '../system/affinity.js';
 import { ProcessMonitor, processInfo, processStats } from '../system/process-info.js';
-import { proc } from './procedures.js';
-import type { ProcedureTable } from './procedures.js';
+import type { Handlers } from './procedures.js';
 
-/** Publish under the process's own prefix (`crossbar.` or `crossbar.worker.<id>.`). */
-export type LocalPublish = (suffix: string, args: unknown[]) => void;
+/** One of the events of `E` with what it carries. */
+type EventCall<E> = { [K in keyof E & string]: [event: K, args: E[K]] }[keyof E & string];
+
+/**
+ * Publish one of the contract's events `E` under the process's own prefix (`crossbar.` or
+ * `crossbar.worker.<id>.`); one for more events serves where fewer are published.
+ */
+export type LocalPublish<E> = (...call: EventCall<E>) => void;
 
 let gcFn: (() => void) | undefined;
 
@@ -27,29 +33,31 @@ function gc(): void {
 
 const startedAt = new Date();
 
-export function nativeProcessProcedures(publish: LocalPublish = () => undefined): ProcedureTable {
+export function nativeProcessProcedures(
+  publish: LocalPublish<NativeProcessEvents> = () => undefined,
+): Handlers<NativeProcessApi> {
   const monitor = new ProcessMonitor(process.pid, (stats) => publish('on_process_stats', [stats]));
   return {
-    get_cpu_count: proc(['logical'], (p) => cpuCount(p.bool('logical', true))),
-    get_cpus: proc([], () => getCpus()),
-    get_cpu_affinity: proc([], () => getCpuAffinity(process.pid)),
-    set_cpu_affinity: proc(['cpus', 'relative'], async (p, c) => {
+    get_cpu_count: (p) => cpuCount(p.bool('logical', true)),
+    get_cpus: () => getCpus(),
+    get_cpu_affinity: () => getCpuAffinity(process.pid),
+    set_cpu_affinity: async (p, c) => {
       const cpus = p.intList('cpus');
       const relative = p.bool('relative', true);
       const affinity = await setCpuAffinity(process.pid, cpus, { relative });
       publish('on_cpu_affinity_set', [{ cpus, relative, affinity, who: c.caller ?? null }]);
       return affinity;
-    }),
-    get_process_info: proc([], () => processInfo(process.pid)),
-    get_process_stats: proc([], () => processStats(process.pid)),
-    get_process_monitor: proc([], () => monitor.status()),
-    set_process_stats_monitoring: proc(['interval'], (p, c) => {
+    },
+    get_process_info: () => processInfo(process.pid),
+    get_process_stats: () => processStats(process.pid),
+    get_process_monitor: () => monitor.status(),
+    set_process_stats_monitoring: (p, c) => {
       const interval = p.number('interval', 0, 0, 3600);
       monitor.setInterval(interval);
       publish('on_process_stats_monitoring_set', [{ interval, who: c.caller ?? null }]);
       return { interval };
-    }),
-    trigger_gc: proc([], () => {
+    },
+    trigger_gc: () => {
       const before = process.memoryUsage().heapUsed;
       const t0 = performance.now();
       gc();
@@ -57,9 +65,9 @@ export function nativeProcessProcedures(publish: LocalPublish = () => undefined)
       const after = process.memoryUsage().heapUsed;
       // Crossbar.io returns the duration (ms); the heap figures say what it achieved.
       return { duration, before, after, freed: Math.max(0, before - after) };
-    }),
-    utcnow: proc([], () => new Date().toISOString()),
-    started: proc([], () => startedAt.toISOString()),
-    uptime: proc([], () => (Date.now() - startedAt.getTime()) / 1000),
+    },
+    utcnow: () => new Date().toISOString(),
+    started: () => startedAt.toISOString(),
+    uptime: () => (Date.now() - startedAt.getTime()) / 1000,
   };
 }

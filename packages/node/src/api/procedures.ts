@@ -1,9 +1,11 @@
 /**
- * Management procedures as tables `name → implementation`, registered under a prefix
- * (`crossbar.` for the controller, `crossbar.worker.<id>.` for a worker).
+ * Management procedures as tables `name → implementation`, keyed by the node API contract
+ * (`@cdc/api`), which gives each its parameter names and result type; registered under a
+ * prefix (`crossbar.` for the controller, `crossbar.worker.<id>.` for a worker).
  * @module
  */
 import type { Dict } from '@cdc/protocol';
+import type { NodeTable, Proc } from '@cdc/api';
 import type { InvocationDetails, Registration, Session } from '@cdc/client';
 import { Params } from './params.js';
 
@@ -13,36 +15,34 @@ export interface ProcedureContext {
   details: InvocationDetails;
 }
 
-/** One procedure: its positional parameter names, and what it does with them. */
-export interface ProcedureSpec {
-  params: readonly string[];
-  run(p: Params, ctx: ProcedureContext): unknown;
-}
+/** What a procedure does with its arguments (named as the contract names them). */
+export type Handler<R> = (p: Params, ctx: ProcedureContext) => R | Promise<R>;
 
-export type ProcedureTable = Record<string, ProcedureSpec>;
+/** The implementations of a group of the contract: one per procedure, each with its result type. */
+export type Handlers<M> = {
+  [K in keyof M]: M[K] extends Proc<readonly unknown[], infer R> ? Handler<R> : never;
+};
 
-/** Shorthand to declare a procedure. */
-export function proc(
-  params: readonly string[],
-  run: (p: Params, ctx: ProcedureContext) => unknown,
-): ProcedureSpec {
-  return { params, run };
-}
-
-/** Register every procedure of `table` under `prefix`, concurrently; callers are disclosed. */
-export async function registerTable(
+/**
+ * Register every procedure of `handlers` under `prefix`, concurrently, with the parameter
+ * names `table` gives it; callers are disclosed.
+ */
+export async function registerTable<M>(
   session: Session,
   prefix: string,
-  table: ProcedureTable,
+  table: NodeTable<M>,
+  handlers: Handlers<M>,
 ): Promise<Registration[]> {
   return Promise.all(
-    Object.entries(table).map(([name, spec]) =>
-      session.register(
+    (Object.keys(handlers) as (keyof M & string)[]).map((name) => {
+      const run = handlers[name] as Handler<unknown>;
+      const params = table[name].params;
+      return session.register(
         `${prefix}${name}`,
         (args: unknown[], kwargs: Dict, details: InvocationDetails) =>
-          spec.run(new Params(args, kwargs, spec.params), { caller: details.caller, details }),
+          run(new Params(args, kwargs, params), { caller: details.caller, details }),
         { discloseCaller: true },
-      ),
-    ),
+      );
+    }),
   );
 }

@@ -6,8 +6,8 @@
 import { CrossbarErrors, WampError } from '@cdc/protocol';
 import { ConfigError, check } from '@cdc/config';
 import type { WorkerConfig } from '@cdc/config';
-import { proc } from '../api/procedures.js';
-import type { ProcedureTable } from '../api/procedures.js';
+import type { ControllerApi, ControllerOwnApi, ControllerStatus, ShutdownInfo } from '@cdc/api';
+import type { Handlers } from '../api/procedures.js';
 import { nativeProcessProcedures } from '../api/native.js';
 import type { SystemStats } from '../system/system-stats.js';
 import type { WorkerManager } from './workers.js';
@@ -15,13 +15,9 @@ import type { WorkerManager } from './workers.js';
 export interface ControllerApiContext {
   workers: WorkerManager;
   systemStats: SystemStats;
-  status(): Record<string, unknown>;
+  status(): ControllerStatus;
   publicKey: string;
-  shutdown(
-    restart: boolean,
-    mode: string | null,
-    who: number | null,
-  ): Promise<Record<string, unknown>>;
+  shutdown(restart: boolean, mode: string | null, who: number | null): Promise<ShutdownInfo>;
 }
 
 const WORKER_TYPES = ['router', 'container', 'guest'];
@@ -57,41 +53,38 @@ export function workerConfigFor(
       throw new WampError(CrossbarErrors.INVALID_CONFIGURATION, [e.message], { issues: e.issues });
     throw e;
   }
-  return cfg as unknown as WorkerConfig;
+  return cfg;
 }
 
-export function controllerProcedures(ctx: ControllerApiContext): ProcedureTable {
+export function controllerProcedures(ctx: ControllerApiContext): Handlers<ControllerApi> {
   const w = ctx.workers;
-  return {
-    ...nativeProcessProcedures(),
-    get_status: proc([], () => ctx.status()),
-    get_system_stats: proc([], () => ctx.systemStats.sample()),
-    get_public_key: proc([], () => ctx.publicKey),
-    shutdown: proc(['restart', 'mode'], (p, c) =>
+  const own: Handlers<ControllerOwnApi> = {
+    get_status: () => ctx.status(),
+    get_system_stats: () => ctx.systemStats.sample(),
+    get_public_key: () => ctx.publicKey,
+    shutdown: (p, c) =>
       ctx.shutdown(p.bool('restart', false), p.optString('mode') ?? null, c.caller ?? null),
-    ),
-    get_workers: proc(['filter_types'], (p) => w.list(p.stringList('filter_types', []))),
-    get_worker: proc(['worker_id', 'include_stats'], async (p) => {
+    get_workers: (p) => w.list(p.stringList('filter_types', [])),
+    get_worker: async (p) => {
       const worker = w.get(p.id('worker_id'));
       const info = worker.info();
       if (p.bool('include_stats', false) && worker.pid !== undefined && worker.exit === undefined) {
         const { processStats } = await import('../system/process-info.js');
-        info['stats'] = await processStats(worker.pid);
+        info.stats = await processStats(worker.pid);
       }
       return info;
-    }),
-    start_worker: proc(['worker_id', 'worker_type', 'worker_options'], (p, c) => {
+    },
+    start_worker: (p, c) => {
       const id = p.id('worker_id');
       const type = p.string('worker_type');
       const options = p.optDict('worker_options') ?? {};
       return w.start(workerConfigFor(id, type, options), c.caller ?? null);
-    }),
-    stop_worker: proc(['worker_id', 'kill'], (p, c) =>
-      w.stop(p.id('worker_id'), p.bool('kill', false), c.caller ?? null),
-    ),
-    get_worker_log: proc(['worker_id', 'limit'], (p) => {
+    },
+    stop_worker: (p, c) => w.stop(p.id('worker_id'), p.bool('kill', false), c.caller ?? null),
+    get_worker_log: (p) => {
       const worker = w.get(p.id('worker_id'));
       return worker.log.tail(p.int('limit', 100, 0, 100_000));
-    }),
+    },
   };
+  return { ...nativeProcessProcedures(), ...own };
 }

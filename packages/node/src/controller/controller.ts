@@ -14,6 +14,8 @@ import { createMemoryPair, listen } from '@cdc/transport';
 import type { Listener } from '@cdc/transport';
 import { joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
+import { CONTROLLER_PROCEDURES, LOCAL_PREFIX, controllerUri } from '@cdc/api';
+import type { ControllerStatus, ShutdownInfo } from '@cdc/api';
 import type { NodeDirectory } from '../cbdir.js';
 import { registerTable } from '../api/procedures.js';
 import { SystemStats } from '../system/system-stats.js';
@@ -43,7 +45,7 @@ export interface NodeControllerOptions {
    */
   stopGraceMs?: number;
   /** Called once the node has shut down (after `crossbar.shutdown` or a signal). */
-  onShutdown?: (info: Record<string, unknown>) => void;
+  onShutdown?: (info: ShutdownInfo) => void;
   /**
    * The management uplink: `false` for none whatever the config says; otherwise overrides
    * of what `config.json` and the environment give (tests use short delays).
@@ -74,7 +76,7 @@ export class NodeController {
   private session: Session | undefined;
   private listener: Listener | undefined;
   private readonly systemStats = new SystemStats();
-  private shuttingDown: Promise<Record<string, unknown>> | undefined;
+  private shuttingDown: Promise<ShutdownInfo> | undefined;
   private readonly socketPath: string | undefined;
   private unlock: (() => void) | undefined;
 
@@ -122,7 +124,8 @@ export class NodeController {
     this.session = await joinSession(client, { realm: MANAGEMENT_REALM });
     await registerTable(
       this.session,
-      'crossbar.',
+      LOCAL_PREFIX,
+      CONTROLLER_PROCEDURES,
       controllerProcedures({
         workers: this.workers,
         systemStats: this.systemStats,
@@ -194,7 +197,7 @@ export class NodeController {
     s.publish(topic, args).catch(() => undefined);
   }
 
-  status(): Record<string, unknown> {
+  status(): ControllerStatus {
     const byType = this.workers.countByType();
     const running = Object.values(byType).reduce((a, b) => a + b, 0);
     return {
@@ -223,7 +226,7 @@ export class NodeController {
     restart?: boolean;
     mode?: string | null;
     who?: number | null;
-  }): Record<string, unknown> {
+  }): ShutdownInfo {
     setTimeout(() => void this.shutdown(opts), 20);
     return {
       node_id: this.nodeId,
@@ -237,9 +240,9 @@ export class NodeController {
   /** Stop every worker, the management API and the router; idempotent. */
   shutdown(
     opts: { restart?: boolean; mode?: string | null; who?: number | null } = {},
-  ): Promise<Record<string, unknown>> {
+  ): Promise<ShutdownInfo> {
     this.shuttingDown ??= (async () => {
-      const info = {
+      const info: ShutdownInfo = {
         node_id: this.nodeId,
         restart: opts.restart ?? false,
         mode: opts.mode ?? null,
@@ -248,7 +251,7 @@ export class NodeController {
         was_clean: true,
       };
       this.o.logger.info({ who: info.who }, 'node shutting down');
-      this.publish('crossbar.on_shutdown', [info]);
+      this.publish(controllerUri('on_shutdown'), [info]);
       await this.workers.stopAll();
       await this.uplink?.stop();
       await this.listener?.close();

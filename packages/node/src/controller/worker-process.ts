@@ -21,6 +21,7 @@ import type {
 import { setCpuAffinity } from '../system/affinity.js';
 import type { NativeWorkerType, WorkerLifecycle } from '../ipc/messages.js';
 import { LogBuffer, parseLogLine } from './log-buffer.js';
+import type { WorkerInfo } from '@cdc/api';
 import type { LogEntry } from './log-buffer.js';
 
 export type WorkerType = WorkerConfig['type'];
@@ -192,8 +193,8 @@ export class WorkerProcess implements Incarnation<void> {
   }
 
   /** The `get_worker` shape (Crossbar.io's, plus exit details once it has exited). */
-  info(): Record<string, unknown> {
-    const out: Record<string, unknown> = {
+  info(): WorkerInfo {
+    const out: WorkerInfo = {
       id: this.id,
       pid: this.pid ?? null,
       type: this.type,
@@ -204,11 +205,10 @@ export class WorkerProcess implements Incarnation<void> {
       uptime: this.uptime,
     };
     // Ours, not Crossbar.io's: lets a center compare the running options with its config.
-    const options = (this.config as { options?: unknown }).options;
-    if (this.type !== 'guest') out['options'] = options ?? {};
+    if (this.config.type !== 'guest') out.options = this.config.options ?? {};
     if (this.exit !== undefined) {
-      out['exit_code'] = this.exit.code;
-      out['exit_signal'] = this.exit.signal;
+      out.exit_code = this.exit.code;
+      out.exit_signal = this.exit.signal;
     }
     return out;
   }

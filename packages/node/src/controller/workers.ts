@@ -8,6 +8,8 @@
 import { CrossbarErrors, WampError, errorMessage } from '@cdc/protocol';
 import type { Transport, Logger } from '@cdc/protocol';
 import type { WorkerConfig } from '@cdc/config';
+import { controllerUri, workerUri } from '@cdc/api';
+import type { StartedWorker, StoppedWorker } from '@cdc/api';
 import { Supervisor } from '@cdc/supervisor';
 import type { ExitInfo, RestartInfo } from '@cdc/supervisor';
 import { WorkerRegistry } from './orphans.js';
@@ -47,7 +49,7 @@ export class WorkerManager {
   }
 
   /** Start a worker; resolves with Crossbar.io's `start_worker` result once it is ready. */
-  async start(config: WorkerConfig, who: number | null = null): Promise<Record<string, unknown>> {
+  async start(config: WorkerConfig, who: number | null = null): Promise<StartedWorker> {
     const id = config.id;
     if (id === undefined || id === 'controller') {
       throw WampError.of(
@@ -92,7 +94,7 @@ export class WorkerManager {
       attach: (wp, t) => this.o.attach(wp.id, t),
     });
     this.workers.set(id, w);
-    this.o.publish(`crossbar.on_${type}_starting`, [
+    this.o.publish(controllerUri(`on_${type}_starting`), [
       { id, type, status: 'starting', created: w.created.toISOString(), who },
     ]);
     this.o.logger.info({ worker: id, type }, 'starting worker');
@@ -100,7 +102,7 @@ export class WorkerManager {
     return w;
   }
 
-  private result(w: WorkerProcess, who: number | null): Record<string, unknown> {
+  private result(w: WorkerProcess, who: number | null): StartedWorker {
     return {
       id: w.id,
       type: w.type,
@@ -117,27 +119,27 @@ export class WorkerManager {
       { worker: w.id, type: w.type, pid: w.pid, startup_time: w.startupTime },
       'worker started',
     );
-    this.o.publish(`crossbar.on_${w.type}_started`, [this.result(w, who)]);
+    this.o.publish(controllerUri(`on_${w.type}_started`), [this.result(w, who)]);
   }
 
   private onStartFailed(w: WorkerProcess, e: unknown, who: number | null): void {
     const { id, type } = w;
     this.o.logger.error({ worker: id, err: errorMessage(e) }, 'worker failed to start');
-    this.o.publish(`crossbar.on_${type}_failed`, [{ id, type, error: errorMessage(e), who }]);
+    this.o.publish(controllerUri(`on_${type}_failed`), [{ id, type, error: errorMessage(e), who }]);
   }
 
   async stop(
     id: string,
     kill = false,
     who: number | null = null,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<StoppedWorker> {
     const w = this.workers.get(id);
     const supervisor = this.supervisors.get(id);
     supervisor?.giveUp();
     if (w === undefined || supervisor === undefined || !ACTIVE.has(w.status)) {
       throw WampError.of(CrossbarErrors.WORKER_NOT_RUNNING, `no worker "${id}" is running`);
     }
-    this.o.publish('crossbar.on_stop_requested', [{ id, type: w.type, kill, who }]);
+    this.o.publish(controllerUri('on_stop_requested'), [{ id, type: w.type, kill, who }]);
     await supervisor.stop({ kill });
     return { id, type: w.type, kill, who, when: new Date().toISOString() };
   }
@@ -186,7 +188,7 @@ export class WorkerManager {
   }
 
   private onLog(w: WorkerProcess, e: LogEntry): void {
-    this.o.publish(`crossbar.worker.${w.id}.on_log`, [e]);
+    this.o.publish(workerUri(w.id, 'on_log'), [e]);
   }
 
   private onExit(w: WorkerProcess, info: ExitInfo): void {
@@ -200,10 +202,10 @@ export class WorkerManager {
       signal: info.signal,
       expected: info.expected,
     };
-    this.o.publish('crossbar.on_worker_exited', [payload]);
+    this.o.publish(controllerUri('on_worker_exited'), [payload]);
     if (info.expected) {
       this.o.logger.info({ worker: id, code: info.code }, 'worker stopped');
-      this.o.publish(`crossbar.on_${type}_stopped`, [payload]);
+      this.o.publish(controllerUri(`on_${type}_stopped`), [payload]);
       return;
     }
     this.o.logger[info.code === 0 ? 'warn' : 'error'](
@@ -223,7 +225,7 @@ export class WorkerManager {
       { worker: w.id, delay_ms: r.delayMs, attempt: r.attempt },
       'restarting worker',
     );
-    this.o.publish('crossbar.on_worker_restarting', [
+    this.o.publish(controllerUri('on_worker_restarting'), [
       { id: w.id, type: w.type, delay: r.delayMs / 1000, attempt: r.attempt },
     ]);
   }

@@ -17,10 +17,16 @@ import type {
   Session,
 } from '@cdc/client';
 import type { Args, Kwargs, Logger } from '@cdc/protocol';
-import { nodeProcedure } from '@cdc/api';
+import { LOCAL_PREFIX, nodeProcedure, parseLocalUri } from '@cdc/api';
+import type { WorkerProcedure } from '@cdc/api';
 
-const LOCAL_PREFIX = 'crossbar.';
-const SET_NODE_ID = /^crossbar\.worker\.[^.]+\.set_node_id$/;
+const SET_NODE_ID: WorkerProcedure = 'set_node_id';
+
+/** A worker's `set_node_id` (`crossbar.worker.<id>.set_node_id`). */
+function isSetNodeId(uri: string): boolean {
+  const p = parseLocalUri(uri);
+  return p?.workerId !== undefined && p.name === SET_NODE_ID;
+}
 
 interface LocalRegistration {
   id: number;
@@ -124,8 +130,7 @@ export class ManagementBridge {
     };
     this.up = up;
     const all = [...this.regs.values()].map((r) => this.registerUpstream(r, up));
-    for (const r of this.regs.values())
-      if (SET_NODE_ID.test(r.uri)) this.o.onSetNodeId?.(r.uri, nodeId);
+    for (const r of this.regs.values()) if (isSetNodeId(r.uri)) this.o.onSetNodeId?.(r.uri, nodeId);
     const done = await Promise.all(all);
     return done.filter((r) => r !== undefined).length;
   }
@@ -166,7 +171,7 @@ export class ManagementBridge {
     const up = this.up;
     if (up === undefined) return;
     void this.registerUpstream(reg, up);
-    if (SET_NODE_ID.test(reg.uri)) this.o.onSetNodeId?.(reg.uri, up.nodeId);
+    if (isSetNodeId(reg.uri)) this.o.onSetNodeId?.(reg.uri, up.nodeId);
   }
 
   private removed(id: number): void {

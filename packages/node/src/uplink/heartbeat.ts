@@ -8,7 +8,7 @@
  */
 import type { Session } from '@cdc/client';
 import { HEARTBEAT_TOPIC, WORKER_HEARTBEAT_TOPIC } from '@cdc/api';
-import type { Heartbeat } from '@cdc/api';
+import type { Heartbeat, NodeArgs, NodeProcedure, NodeResult } from '@cdc/api';
 import type { HeartbeatSettings } from './config.js';
 import type { Logger } from '@cdc/protocol';
 
@@ -20,8 +20,8 @@ export interface HeartbeatSource {
   workersByType(): Record<string, number>;
   /** Running native workers (router, container): they get worker heartbeats. */
   nativeWorkers(): { id: string; type: string }[];
-  /** Call a procedure on the node's local management realm. */
-  call(procedure: string, args?: unknown[]): Promise<unknown>;
+  /** Call a procedure of the node API on the node's local management realm. */
+  call<K extends NodeProcedure>(name: K, args: NodeArgs<K>): Promise<NodeResult<K>>;
 }
 
 export interface HeartbeatOptions {
@@ -74,14 +74,14 @@ export class HeartbeatLoop {
     const common = { timestamp, period: o.settings.period, mrealm_id: o.realm, seq };
     const workers = o.source.nativeWorkers();
     const [system, controller, perWorker] = await Promise.all([
-      o.settings.includeSystemStats ? this.local('crossbar.get_system_stats') : undefined,
-      this.local('crossbar.get_process_stats'),
+      o.settings.includeSystemStats ? this.local('get_system_stats', []) : undefined,
+      this.local('get_process_stats', []),
       Promise.all(workers.map((w) => this.workerStats(w))),
     ]);
     const hb: Heartbeat & { pubkey: string } = {
       ...common,
       workers: { ...o.source.workersByType(), controller: 1 },
-      ...(system !== undefined ? { system: system as Record<string, unknown> } : {}),
+      ...(system !== undefined ? { system } : {}),
       state: STATE_ONLINE,
       type: 'cdc',
       version: o.version,
@@ -96,7 +96,7 @@ export class HeartbeatLoop {
           o.nodeId,
           'controller',
           {
-            ...(controller as Record<string, unknown>),
+            ...controller,
             ...common,
             type: 'controller',
             state: STATE_ONLINE,
@@ -122,30 +122,33 @@ export class HeartbeatLoop {
     id: string;
     type: string;
   }): Promise<Record<string, unknown> | undefined> {
-    const prefix = `crossbar.worker.${w.id}.`;
     const [process, realms] = await Promise.all([
-      this.local(`${prefix}get_process_stats`),
-      w.type === 'router' ? this.local(`${prefix}get_router_realm_stats`) : undefined,
+      this.local('worker.get_process_stats', [w.id]),
+      w.type === 'router' ? this.local('worker.get_router_realm_stats', [w.id]) : undefined,
     ]);
     if (process === undefined) return undefined;
     const out: Record<string, unknown> = { process };
-    if (typeof realms === 'object' && realms !== null) {
+    if (realms !== undefined) {
       let sessions = 0;
       let roles = 0;
-      for (const r of Object.values(realms as Record<string, Record<string, unknown>>)) {
-        sessions += Number(r['sessions'] ?? 0);
-        roles += Number(r['roles'] ?? 0);
+      for (const r of Object.values(realms)) {
+        sessions += r.sessions;
+        roles += r.roles;
       }
       out['router'] = { sessions, roles };
     }
     return out;
   }
 
-  private async local(procedure: string): Promise<unknown> {
+  /** A reading for the heartbeat, or undefined when there is none (logged). */
+  private async local<K extends NodeProcedure>(
+    name: K,
+    args: NodeArgs<K>,
+  ): Promise<NodeResult<K> | undefined> {
     try {
-      return await this.o.source.call(procedure);
+      return await this.o.source.call(name, args);
     } catch (e) {
-      this.o.logger.debug({ procedure, err: String(e) }, 'heartbeat: no reading');
+      this.o.logger.debug({ procedure: name, err: String(e) }, 'heartbeat: no reading');
       return undefined;
     }
   }

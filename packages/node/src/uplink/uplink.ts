@@ -12,7 +12,7 @@ import type { Transport, Logger } from '@cdc/protocol';
 import { KeySigner } from '@cdc/cryptosign';
 import type { SigningKey } from '@cdc/cryptosign';
 import { connect, parseTransportUrl } from '@cdc/transport';
-import { MREALM_GET_STATUS, CdcErrors } from '@cdc/api';
+import { MREALM_GET_STATUS, CdcErrors, controllerUri, nodeCall } from '@cdc/api';
 import { ManagementBridge } from './bridge.js';
 import type { UplinkTarget } from './config.js';
 import { HeartbeatLoop } from './heartbeat.js';
@@ -239,7 +239,10 @@ export class ManagementUplink {
       source: {
         workersByType: () => this.host.workersByType(),
         nativeWorkers: () => this.host.nativeWorkers(),
-        call: async (p, args) => (await this.localSession.call(p, args)).value,
+        call: async (name, args) => {
+          const c = nodeCall(name, args);
+          return c.answer((await this.localSession.call(c.uri, c.args)).value, 'the node');
+        },
       },
       logger: log,
       version: this.host.version,
@@ -304,7 +307,7 @@ export class ManagementUplink {
         { realm: cur.info.realm, node_id: cur.info.nodeId, url: this.o.target.url },
         'node is managed by the center',
       );
-      this.host.publishLocal('crossbar.on_management_connected', [
+      this.host.publishLocal(controllerUri('on_management_connected'), [
         {
           url: this.o.target.url,
           realm: cur.info.realm,
@@ -327,7 +330,7 @@ export class ManagementUplink {
     if (this.stopped) log.info({ reason }, 'management uplink closed');
     else
       log.warn({ reason, message, url: this.o.target.url }, 'management uplink lost; reconnecting');
-    this.host.publishLocal('crossbar.on_management_disconnected', [
+    this.host.publishLocal(controllerUri('on_management_disconnected'), [
       { url: this.o.target.url, realm: cur.info.realm, node_id: cur.info.nodeId, reason },
     ]);
   }

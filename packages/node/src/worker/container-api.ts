@@ -2,33 +2,33 @@
  * A container worker's `crossbar.worker.<id>.*` component procedures.
  * @module
  */
-import type { ComponentConfig } from '@cdc/config';
+import type { ContainerWorkerApi, ContainerWorkerEvents, ComponentEvents } from '@cdc/api';
 import type { ComponentRunner } from '@cdc/router-host';
-import { proc } from '../api/procedures.js';
-import type { ProcedureTable } from '../api/procedures.js';
+import type { Handlers } from '../api/procedures.js';
 import type { LocalPublish } from '../api/native.js';
+import { configArg } from '../api/params.js';
 
 export function containerProcedures(
   runner: ComponentRunner,
-  publish: LocalPublish,
-): ProcedureTable {
+  publish: LocalPublish<ContainerWorkerEvents & ComponentEvents>,
+): Handlers<ContainerWorkerApi> {
   return {
-    get_components: proc([], () => runner.list()),
-    get_component: proc(['component_id'], (p) => runner.get(p.id('component_id'))),
-    start_component: proc(['component_id', 'config', 'reload_modules'], async (p) => {
+    get_components: () => runner.list(),
+    get_component: (p) => runner.get(p.id('component_id')),
+    start_component: async (p) => {
       const id = p.id('component_id');
-      const info = await runner.start(id, p.dict('config') as unknown as ComponentConfig);
+      const info = await runner.start(id, configArg(p, 'config', 'component'));
       publish('on_component_started', [id, info]);
       return info;
-    }),
-    stop_component: proc(['component_id'], async (p) => {
+    },
+    stop_component: async (p) => {
       const id = p.id('component_id');
       const info = runner.get(id);
       await runner.stop(id);
       publish('on_component_stopped', [id]);
       return info;
-    }),
-    restart_component: proc(['component_id', 'reload_modules'], async (p) => {
+    },
+    restart_component: async (p) => {
       const id = p.id('component_id');
       const { config } = runner.get(id);
       await runner.stop(id);
@@ -37,6 +37,6 @@ export function containerProcedures(
       const info = await runner.start(id, config);
       publish('on_component_started', [id, info]);
       return info;
-    }),
+    },
   };
 }

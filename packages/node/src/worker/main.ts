@@ -7,7 +7,14 @@
  * @module
  */
 import { pino } from 'pino';
-import type { ContainerWorkerConfig, RouterWorkerConfig } from '@cdc/config';
+import { WORKER_PROCEDURES, workerPrefix } from '@cdc/api';
+import type {
+  ContainerApi,
+  NativeProcessApi,
+  RouterApi,
+  WorkerCommonApi,
+  WorkerEvents,
+} from '@cdc/api';
 import { joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
 import { ComponentRunner, RouterHost } from '@cdc/router-host';
@@ -15,7 +22,7 @@ import { ComponentRunner, RouterHost } from '@cdc/router-host';
 import { serveChild } from '@cdc/supervisor/child';
 import type { ChildContext } from '@cdc/supervisor/child';
 import { registerTable } from '../api/procedures.js';
-import type { ProcedureTable } from '../api/procedures.js';
+import type { Handlers } from '../api/procedures.js';
 import { nativeProcessProcedures } from '../api/native.js';
 import type { LocalPublish } from '../api/native.js';
 import type { WorkerInit, WorkerLifecycle } from '../ipc/messages.js';
@@ -36,13 +43,15 @@ async function run(init: WorkerInit, child: ChildContext<WorkerLifecycle>): Prom
   const session: Session = await joinSession(child.connect('ipc:controller'), {
     realm: init.realm,
   });
-  const prefix = `crossbar.worker.${init.id}.`;
-  const publish: LocalPublish = (suffix, args) => {
-    if (session.isOpen) session.publish(prefix + suffix, args).catch(() => undefined);
+  const prefix = workerPrefix(init.id);
+  const publish: LocalPublish<WorkerEvents> = (event, args) => {
+    if (session.isOpen) session.publish(prefix + event, args).catch(() => undefined);
   };
-  let table: ProcedureTable;
+  // The worker's own procedures, registered with those every native worker has.
+  let register: (common: Handlers<NativeProcessApi & WorkerCommonApi>) => Promise<unknown>;
   let searchPaths: string[];
-  if (init.type === 'router') {
+  const config = init.config;
+  if (config.type === 'router') {
     const host: RouterHost = new RouterHost({
       logger: log,
       baseDir: init.cbdir,
@@ -54,15 +63,18 @@ async function run(init: WorkerInit, child: ChildContext<WorkerLifecycle>): Prom
       }),
     });
     child.onStop(() => host.stop());
-    await host.start(init.config as RouterWorkerConfig);
-    table = routerProcedures(host, publish);
+    await host.start(config);
+    const own = routerProcedures(host, { id: init.id, options: config.options ?? {} }, publish);
+    register = (common) =>
+      registerTable<RouterApi>(session, prefix, WORKER_PROCEDURES, { ...common, ...own });
     searchPaths = host.components.searchPaths;
   } else {
     const runner = new ComponentRunner(undefined, init.cbdir, log);
     child.onStop(() => runner.stopAll());
-    for (const c of (init.config as ContainerWorkerConfig).components ?? [])
-      await runner.start(c.id ?? 'component', c);
-    table = containerProcedures(runner, publish);
+    for (const c of config.components ?? []) await runner.start(c.id ?? 'component', c);
+    const own = containerProcedures(runner, publish);
+    register = (common) =>
+      registerTable<ContainerApi>(session, prefix, WORKER_PROCEDURES, { ...common, ...own });
     searchPaths = runner.searchPaths;
   }
   const state: WorkerState = {
@@ -71,12 +83,8 @@ async function run(init: WorkerInit, child: ChildContext<WorkerLifecycle>): Prom
     cbdir: init.cbdir,
     shutdown: () => void child.exit(0),
   };
-  for (const p of init.config.options?.pythonpath ?? []) state.searchPaths.push(p);
-  await registerTable(session, prefix, {
-    ...nativeProcessProcedures(publish),
-    ...commonProcedures(state, publish),
-    ...table,
-  });
+  for (const p of config.options?.pythonpath ?? []) state.searchPaths.push(p);
+  await register({ ...nativeProcessProcedures(publish), ...commonProcedures(state, publish) });
   session.onLeave(() => void child.exit(0));
   publish('on_worker_ready', [{ type: init.type, id: init.id, pid: process.pid }]);
   log.info({ type: init.type, pid: process.pid }, 'worker ready');

@@ -4,6 +4,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebPathConfig } from '@cdc/config';
 import { sendText } from './types.js';
 import type { WebService } from './types.js';
 
@@ -14,11 +15,11 @@ export function normalizeMount(path: string): string {
 
 export class WebTree {
   private readonly services = new Map<string, WebService>();
-  private readonly configs = new Map<string, unknown>();
+  private readonly configs = new Map<string, WebPathConfig>();
 
-  set(path: string, service: WebService, config?: unknown): void {
+  set(path: string, service: WebService, config: WebPathConfig): void {
     this.services.set(normalizeMount(path), service);
-    if (config !== undefined) this.configs.set(normalizeMount(path), config);
+    this.configs.set(normalizeMount(path), config);
   }
 
   delete(path: string): boolean {
@@ -31,7 +32,7 @@ export class WebTree {
   }
 
   /** The config a service was started with. */
-  config(path: string): unknown {
+  config(path: string): WebPathConfig | undefined {
     return this.configs.get(normalizeMount(path));
   }
 
