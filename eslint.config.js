@@ -17,6 +17,8 @@ const WIRE_NAME_TESTS = [
   'packages/node/test/uplink-reconnect.test.ts',
   // Reads the node URIs SPEC §4.2 names, to check the contract against them.
   'packages/api/test/api-doc.test.ts',
+  // Checks the URIs the contract maps its names to.
+  'packages/api/test/node-api.test.ts',
 ];
 
 export default tseslint.config(

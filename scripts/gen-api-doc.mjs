@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Writes docs/API.md from the contract in @cdc/api (run after `npm run build`).
-// A test (packages/api/test/api-doc.test.ts) fails when the two drift apart; it
-// imports `renderApiDoc` from here, so this module writes only when run as a script.
+// Writes docs/API.md (the public API) and docs/NODE-API.md (the node's management API)
+// from the contract in @cdc/api (run after `npm run build`). A test
+// (packages/api/test/api-doc.test.ts) fails when they drift apart; it imports the
+// renderers from here, so this module writes only when run as a script.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +10,12 @@ import * as contract from '@cdc/api';
 import { CdcErrors } from '@cdc/api';
 
 const {
+  CONTROLLER_EVENTS,
+  CONTROLLER_PROCEDURES,
   EVENTS,
   PROCEDURES,
+  WORKER_EVENTS,
+  WORKER_PROCEDURES,
   SUBSCRIBABLE_PREFIXES,
   USER_ROLES,
   controllerUri,
@@ -195,7 +200,84 @@ export function renderApiDoc() {
   return out;
 }
 
+/** A node procedure's row: name, arguments, who offers it, its answer check, Crossbar.io. */
+function nodeRow(d) {
+  const crossbar =
+    d.crossbar === null ? 'ours only' : d.crossbar === d.name ? 'same' : code(d.crossbar);
+  const cells = [
+    code(d.name),
+    d.params.length > 0 ? d.params.map(code).join(', ') : '-',
+    ...(d.level === 'worker' ? [d.workers.join(', ')] : []),
+    code(d.result.name),
+    crossbar,
+    d.summary,
+  ];
+  return `| ${cells.map(cell).join(' | ')} |\n`;
+}
+
+function nodeEventRow(e) {
+  const cells = [
+    code(e.name),
+    e.args.map(code).join(', '),
+    ...(e.level === 'worker' ? [e.workers.join(', ')] : []),
+    e.aliases.length > 0 ? e.aliases.map(code).join(', ') : '-',
+    e.crossbar ? 'yes' : 'ours only',
+    e.summary,
+  ];
+  return `| ${cells.map(cell).join(' | ')} |\n`;
+}
+
+/** The text of docs/NODE-API.md. */
+export function renderNodeApiDoc() {
+  const controller = Object.values(CONTROLLER_PROCEDURES);
+  const worker = Object.values(WORKER_PROCEDURES);
+  let out = '# Node API\n\n';
+  out += para(
+    "The management API of a node: its controller's procedures and events under " +
+      `${code(controllerUri('<name>'))}, each native worker's under ` +
+      `${code(workerUri('<worker_id>', '<name>'))}, on the node's local management realm ` +
+      '`crossbar` (and on the center as `crossbarfabriccenter.node.<node_id>.<name>`, ' +
+      '`…node.<node_id>.worker.<worker_id>.<name>`). Generated from the contract in ' +
+      '`packages/api/src/node-table.ts` by `node scripts/gen-api-doc.mjs`; the types of every ' +
+      'argument and result are in `packages/api/src/node-api.ts`. ' +
+      `${controller.length} controller and ${worker.length} worker procedures.`,
+  );
+  out += '\n';
+  out += para(
+    'Names, arguments and shapes are Crossbar.io\'s (SPEC §3); "Crossbar.io" says whether a ' +
+      'Crossbar.io node has the procedure too. The center checks every answer against its ' +
+      '"answer" shape (the fields it relies on) and turns a wrong one into ' +
+      `${code(CdcErrors.BAD_NODE_ANSWER)}, naming the node, the procedure and what was wrong.`,
+  );
+  out += '\n## Controller procedures\n\n';
+  out += '| procedure | arguments | answer | Crossbar.io | summary |\n|---|---|---|---|---|\n';
+  for (const d of controller) out += nodeRow(d);
+  out += '\n## Worker procedures\n\n';
+  out +=
+    '| procedure | arguments | offered by | answer | Crossbar.io | summary |\n' +
+    '|---|---|---|---|---|---|\n';
+  for (const d of worker) out += nodeRow(d);
+  out += '\n## Events\n\n';
+  out += para(
+    'Published on the local management realm (and republished on the center by the uplink). ' +
+      '"Also known as" are names a Crossbar.io node or master uses; the center understands them.',
+  );
+  out += '\n### Controller events\n\n';
+  out += '| event | carries | also known as | Crossbar.io | summary |\n|---|---|---|---|---|\n';
+  for (const e of Object.values(CONTROLLER_EVENTS)) out += nodeEventRow(e);
+  out += '\n### Worker events\n\n';
+  out +=
+    '| event | carries | published for | also known as | Crossbar.io | summary |\n' +
+    '|---|---|---|---|---|---|\n';
+  for (const e of Object.values(WORKER_EVENTS)) out += nodeEventRow(e);
+  return out;
+}
+
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   writeFileSync(new URL('../docs/API.md', import.meta.url), renderApiDoc());
   console.log(`docs/API.md: ${PROCEDURES.length} procedures`);
+  writeFileSync(new URL('../docs/NODE-API.md', import.meta.url), renderNodeApiDoc());
+  console.log(
+    `docs/NODE-API.md: ${Object.keys(CONTROLLER_PROCEDURES).length + Object.keys(WORKER_PROCEDURES).length} procedures`,
+  );
 }

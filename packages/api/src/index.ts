@@ -24,15 +24,10 @@ export { REGISTRATION_PROCEDURES, CENTER_REALM_CREATED, globalRealmRoles } from 
 export type { UserInfo, ManagementRealmInfo } from './registration.js';
 export type * from './node-types.js';
 export type * from './node-api.js';
-export {
-  CONTROLLER_PROCEDURES,
-  WORKER_PROCEDURES,
-  PROCEDURE_GROUPS,
-  CONTROLLER_EVENTS,
-  WORKER_EVENTS,
-  workerProcedures,
-} from './node-table.js';
-export type { NodeProcedureDef, NodeEventDef, NodeTable, ParamNames } from './node-table.js';
+export { CONTROLLER_PROCEDURES, WORKER_PROCEDURES, workerProcedures } from './node-table.js';
+export type { NodeProcedureDef, NodeTable } from './node-table.js';
+export { CONTROLLER_EVENTS, WORKER_EVENTS } from './node-event-table.js';
+export type { NodeEventDef } from './node-event-table.js';
 export {
   LOCAL_PREFIX,
   controllerUri,
@@ -40,7 +35,8 @@ export {
   workerUri,
   parseLocalUri,
   nodeCall,
+  forwardedCall,
   nodeProcedureDef,
 } from './node-uri.js';
 export type { NodeCall } from './node-uri.js';
-export type { Shape, ShapeType } from './shape.js';
+export type { Shape } from './shape.js';

@@ -80,8 +80,21 @@ export function nodeCall<K extends NodeProcedure>(
   name: K,
   args: NodeArgs<K>,
 ): NodeCall<NodeResult<K>> {
+  // The answer check is the shape the contract types this result with.
+  return makeCall(name, args) as NodeCall<NodeResult<K>>;
+}
+
+/**
+ * {@link nodeCall} with the arguments as a caller gave them (the public remote API forwards
+ * them as they are; the node checks them); the answer is checked all the same.
+ */
+export function forwardedCall(name: NodeProcedure, args: readonly unknown[]): NodeCall<unknown> {
+  return makeCall(name, args);
+}
+
+function makeCall(name: NodeProcedure, args: readonly unknown[]): NodeCall<unknown> {
   const def = table.get(name) as NodeProcedureDef;
-  const all = [...(args as readonly unknown[])];
+  const all = [...args];
   while (all.length > 0 && all[all.length - 1] === undefined) all.pop();
   let uri: string;
   if (def.level === 'worker') {
@@ -93,15 +106,14 @@ export function nodeCall<K extends NodeProcedure>(
     uri,
     args: all,
     def,
-    answer(value: unknown, who: string): NodeResult<K> {
+    answer(value: unknown, who: string): unknown {
       const problem = def.result.problem(value, 'result');
       if (problem !== undefined)
         throw WampError.of(
           CdcErrors.BAD_NODE_ANSWER,
           `${who} answered ${uri} unlike the contract (${def.result.name}): ${problem}`,
         );
-      // Checked against the shape the contract types this result with.
-      return value as NodeResult<K>;
+      return value;
     },
   };
 }

@@ -15,9 +15,6 @@ export interface Shape<T> {
   readonly type?: T;
 }
 
-/** The type a shape guarantees. */
-export type ShapeType<S> = S extends Shape<infer T> ? T : never;
-
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
@@ -39,14 +36,10 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 
 export const str: Shape<string> = scalar('string', (v) => typeof v === 'string');
 export const num: Shape<number> = scalar('number', (v) => typeof v === 'number');
-export const bool: Shape<boolean> = scalar('boolean', (v) => typeof v === 'boolean');
 /** Exactly this string. */
 export function literal<T extends string>(value: T): Shape<T> {
   return scalar(JSON.stringify(value), (v) => v === value);
 }
-/** Anything at all (the node's word). */
-export const anything: Shape<unknown> = { name: 'any', problem: () => undefined };
-
 /** `T` or null. */
 export function nullable<T>(s: Shape<T>): Shape<T | null> {
   return {

@@ -1,8 +1,8 @@
 /**
- * docs/API.md and the contract (`@cdc/api`): the file is what `scripts/gen-api-doc.mjs`
- * writes, and the contract has every procedure SPEC §4.1, §4.2, §4.3 and §4.5 name, with
- * their versions, aliases, arguments, node targets and roles, the §4.2 events, and the
- * global realm's procedures of §4.4 with the seed's argument order.
+ * docs/API.md, docs/NODE-API.md and the contract (`@cdc/api`): the files are what
+ * `scripts/gen-api-doc.mjs` writes, and the contract has every procedure SPEC §4.1, §4.2,
+ * §4.3 and §4.5 name, with their versions, aliases, arguments, node targets and roles, the
+ * §4.2 events, and the global realm's procedures of §4.4 with the seed's argument order.
  *
  * The contract is read through the generator script (which imports the built `@cdc/api`),
  * so the test sees exactly what the script renders.
@@ -25,6 +25,7 @@ interface Def {
 
 interface Generator {
   renderApiDoc(): string;
+  renderNodeApiDoc(): string;
   contract: {
     PROCEDURES: readonly Def[];
     EVENTS: Record<string, string>;
@@ -45,6 +46,14 @@ test('api doc - docs/API.md is what scripts/gen-api-doc.mjs writes from the cont
   assert.ok(
     doc === gen.renderApiDoc(),
     'docs/API.md is out of date: run `node scripts/gen-api-doc.mjs` after `npm run build`',
+  );
+});
+
+test('api doc - docs/NODE-API.md is what scripts/gen-api-doc.mjs writes from the node API table', () => {
+  const doc = readFileSync(join(repoRoot(), 'docs', 'NODE-API.md'), 'utf8');
+  assert.ok(
+    doc === gen.renderNodeApiDoc(),
+    'docs/NODE-API.md is out of date: run `node scripts/gen-api-doc.mjs` after `npm run build`',
   );
 });
 

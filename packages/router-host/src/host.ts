@@ -1,8 +1,8 @@
 /**
  * A router with everything a router worker config holds — realms, roles, transports, web
- * services and components — each started and stopped live by ID. `cdc router start` runs
- * one from a config file; the node's router worker process drives one over its
- * management API.
+ * services and components — each started and stopped live by ID, and read back as one
+ * config (`runningConfig`). `cdc router start` runs one from a config file; the node's
+ * router worker process drives one over its management API.
  * @module
  */
 import { CrossbarErrors, WampError, silentLogger } from '@cdc/protocol';

@@ -19,7 +19,7 @@ import type {
 } from '@cdc/api';
 import type { RealmStore, WorkerRecord } from '@cdc/store';
 import { knownNode } from './api-remote.js';
-import { liveWorker1, liveWorkers, runningRouter } from './live-router.js';
+import { liveRouter, liveWorker1, liveWorkers } from './live-router.js';
 import { mergePatch } from './merge-patch.js';
 import { invalidConfig, routerEntry, storedConfig } from './remote.js';
 import type { NodeCaller } from './remote.js';
@@ -64,16 +64,22 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
     return { nodeId, rec, config: storedConfig('routerWorker', rec.config) };
   };
 
-  /** The router as the node runs it, when it does. */
-  const live = async (nodeId: string, id: string) => {
-    if (!ctx.isOnline(nodeId)) return { status: 'offline' as const, running: undefined };
+  /** The router's status on its node and, with `read`, the router as it runs there. */
+  const live = async (
+    nodeId: string,
+    id: string,
+    read = true,
+  ): Promise<{ status: string; running: RouterWorkerConfig | undefined }> => {
+    if (!ctx.isOnline(nodeId)) return { status: 'offline', running: undefined };
     // Half-way through its start sequence it is neither stopped nor what is stored.
     if (nodes.isStarting(nodeId, id)) return { status: 'starting', running: undefined };
-    const w = await liveWorker1(nodes, nodeId, id);
-    if (w === undefined) return { status: 'stopped', running: undefined };
-    if (w.status !== 'started' || w.type !== 'router')
-      return { status: w.status, running: undefined };
-    return { status: 'started', running: await runningRouter(nodes, nodeId, w) };
+    const { worker, running } = read
+      ? await liveRouter(nodes, nodeId, id)
+      : { worker: await liveWorker1(nodes, nodeId, id), running: undefined };
+    if (worker === undefined) return { status: 'stopped', running: undefined };
+    if (worker.status !== 'started' || worker.type !== 'router')
+      return { status: worker.status, running: undefined };
+    return { status: 'started', running };
   };
 
   return {
@@ -169,7 +175,7 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
 
     [`${CONFIG}.delete_router@1`]: async (p) => {
       const { nodeId, rec } = await router(p);
-      const { status } = await live(nodeId, rec.worker_id);
+      const { status } = await live(nodeId, rec.worker_id, false);
       if (rec.desired === 'started' || status === 'started' || status === 'starting')
         throw WampError.of(
           CdcErrors.ROUTER_RUNNING,

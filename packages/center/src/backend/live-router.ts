@@ -1,10 +1,10 @@
 /**
  * What a node runs right now: its workers, and for a router worker the whole running
- * router as one worker entry. Our nodes answer that in one call (`get_router_config`); a
- * node without it (a Crossbar.io edge) is read piece by piece with its `get_*` procedures —
- * realms with roles, transports with their web services, components — whose answers differ
- * a little from ours (lists of IDs where ours give objects). Every answer is checked
- * against the node API contract on the way in.
+ * router as one worker entry. Our nodes answer that in one round trip (`get_worker` and
+ * `get_router_config` at once); a node without `get_router_config` (a Crossbar.io edge) is
+ * read piece by piece with its `get_*` procedures — realms with roles, transports with
+ * their web services, components — whose answers differ a little from ours (lists of IDs
+ * where ours give objects). Every answer is checked against the node API contract.
  * @module
  */
 import { CrossbarErrors, WampError, WampErrors } from '@cdc/protocol';
@@ -56,21 +56,37 @@ export async function liveWorker1(
   }
 }
 
+/** A router worker on a node: its worker entry and, when it runs as a router, its config. */
+export interface LiveRouter {
+  /** Undefined when the node has no worker with that ID. */
+  worker: LiveWorker | undefined;
+  /** The router as it runs, every part with its ID (what `get_router` shows as `running_config`). */
+  running: RouterWorkerConfig | undefined;
+}
+
 /**
- * A router worker as it runs, as a worker entry (what `get_router` shows as
- * `running_config`): in one call where the node has `get_router_config`, else piece by piece.
+ * A router worker as it runs. The worker and its whole config are asked for at once, so a
+ * node with `get_router_config` (ours) answers in one round trip; a node without it (a
+ * Crossbar.io edge) is then read piece by piece.
  */
-export async function runningRouter(
+export async function liveRouter(
   nodes: NodeCaller,
   nodeId: string,
-  worker: LiveWorker,
-): Promise<RouterWorkerConfig> {
-  try {
-    return await nodes.call(nodeId, 'worker.get_router_config', [worker.worker_id]);
-  } catch (e) {
-    if (!(e instanceof WampError && e.uri === WampErrors.NO_SUCH_PROCEDURE)) throw e;
-  }
-  return readRouter(nodes, nodeId, worker);
+  workerId: string,
+): Promise<LiveRouter> {
+  const [worker, config] = await Promise.all([
+    liveWorker1(nodes, nodeId, workerId),
+    nodes.call(nodeId, 'worker.get_router_config', [workerId]).then(
+      (c) => ({ ok: true as const, c }),
+      (e: unknown) => ({ ok: false as const, e }),
+    ),
+  ]);
+  if (worker === undefined || worker.status !== 'started' || worker.type !== 'router')
+    return { worker, running: undefined };
+  if (config.ok) return { worker, running: config.c };
+  const e = config.e;
+  if (!(e instanceof WampError && e.uri === WampErrors.NO_SUCH_PROCEDURE)) throw e;
+  return { worker, running: await readRouter(nodes, nodeId, worker) };
 }
 
 /** A router read with the `get_*` procedures every router worker has. */

@@ -9,9 +9,8 @@
  */
 import { EVENTS, NODE_PREFIX, workerLogTopic } from '@cdc/api';
 import type { EventDetails, Session } from '@cdc/client';
+import { isDict } from '@cdc/protocol';
 import type { Logger } from '@cdc/protocol';
-
-type Dict = Record<string, unknown>;
 
 const WORKER_STATUS = /^on_(router|container|guest)_(starting|started|stopped|failed)$/;
 const REALM = /^on_(?:router_)?realm_(starting|started|stopping|stopped)$/;
@@ -69,12 +68,12 @@ export class NodeEvents {
   }
 
   private controllerEvent(nodeId: string, event: string, args: unknown[]): void {
-    const info = (args[0] ?? {}) as Dict;
+    const info = isDict(args[0]) ? args[0] : {};
     const workerId = typeof info['id'] === 'string' ? info['id'] : undefined;
     if (workerId === undefined) return;
     const m = WORKER_STATUS.exec(event);
     if (m !== null) {
-      const [, type, status] = m as unknown as [string, string, string];
+      const [, type = '', status = ''] = m;
       this.typeMap(nodeId).set(workerId, type);
       this.change(nodeId, `worker/${workerId}`, status, EVENTS.ON_WORKER_STATUS, [workerId]);
       if (status === 'stopped' || status === 'failed') this.forgetWorker(nodeId, workerId);

@@ -1,16 +1,19 @@
 /**
- * Calls from a realm backend to its nodes (SPEC §4.2): `crossbar.<suffix>` on the node is
- * `crossbarfabriccenter.node.<node_id>.<suffix>` here, registered by the node's bridge. A
- * node that is not connected, or that drops while the call is out, is
+ * Calls from a realm backend to its nodes (SPEC §4.2), by the names of the node API
+ * contract (`@cdc/api`), which type their arguments and results: `crossbar.<suffix>` on the
+ * node is `crossbarfabriccenter.node.<node_id>.<suffix>` here, registered by the node's
+ * bridge, and every answer is checked against the contract (`bad_node_answer` when it does
+ * not fit). A node that is not connected, or that drops while the call is out, is
  * `com.crossbario.cdc.error.node_offline` at once; errors of the node pass through as they
  * are. Starting a worker from a whole config is a sequence of node calls that is undone
- * (the worker stopped) when any of it fails, so nothing is left half-started.
+ * (the worker stopped) when any of it fails, so nothing is left half-started. Worker
+ * configs given to the center are validated here, and stored ones checked again when read.
  * @module
  */
 import { CrossbarErrors, WampError, WampErrors } from '@cdc/protocol';
 import { ConfigError, check, checked, validateRouterWorker } from '@cdc/config';
 import type { ConfigTypes, RouterWorkerConfig, WorkerConfig } from '@cdc/config';
-import { CdcErrors, nodeCall, parseLocalUri, upstreamUri } from '@cdc/api';
+import { CdcErrors, forwardedCall, nodeCall, parseLocalUri, upstreamUri } from '@cdc/api';
 import type { NodeArgs, NodeCall, NodeProcedure, NodeResult } from '@cdc/api';
 import type { Session } from '@cdc/client';
 import { EMPTY_ROUTER, planReload } from './router-plan.js';
@@ -71,11 +74,7 @@ export class NodeCaller {
     args: readonly unknown[],
     timeoutMs = NODE_CALL_TIMEOUT_MS,
   ): Promise<unknown> {
-    return this.send(
-      nodeId,
-      nodeCall<NodeProcedure>(name, args as NodeArgs<NodeProcedure>),
-      timeoutMs,
-    );
+    return this.send(nodeId, forwardedCall(name, args), timeoutMs);
   }
 
   private async send<R>(nodeId: string, c: NodeCall<R>, timeoutMs: number): Promise<R> {

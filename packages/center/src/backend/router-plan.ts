@@ -195,22 +195,23 @@ export function planReload(stored: RouterWorkerConfig, running: RunningRouter): 
     const w = at(want.transports, id);
     const h = at(have.transports, id);
     if (!same(w.base, h.base) || w.paths === undefined || h.paths === undefined) continue;
-    const [wp, hp] = [w.paths, h.paths];
-    const paths = compare(new Map(Object.entries(wp)), new Map(Object.entries(hp)), same);
+    const wp = new Map(Object.entries(w.paths));
+    const hp = new Map(Object.entries(h.paths));
+    const paths = compare(wp, hp, same);
     const touched = [...paths.add, ...paths.remove, ...paths.change];
-    if (touched.some((p) => isWebSocketPath(wp[p]) || isWebSocketPath(hp[p]))) continue; // WebSocket paths are set when a transport starts
+    if (touched.some((p) => isWebSocketPath(wp.get(p)) || isWebSocketPath(hp.get(p)))) continue; // WebSocket paths are set when a transport starts
     restartT.delete(id);
     for (const p of [...paths.remove, ...paths.change])
       webStops.push(
         step(
           call('stop_web_transport_service', [id, p]),
-          call('start_web_transport_service', [id, p, hp[p] as WebPathConfig]),
+          call('start_web_transport_service', [id, p, at(hp, p)]),
         ),
       );
     for (const p of [...paths.add, ...paths.change])
       webStarts.push(
         step(
-          call('start_web_transport_service', [id, p, wp[p] as WebPathConfig]),
+          call('start_web_transport_service', [id, p, at(wp, p)]),
           call('stop_web_transport_service', [id, p]),
         ),
       );
