@@ -128,11 +128,7 @@ export class WorkerManager {
     this.o.publish(controllerUri(`on_${type}_failed`), [{ id, type, error: errorMessage(e), who }]);
   }
 
-  async stop(
-    id: string,
-    kill = false,
-    who: number | null = null,
-  ): Promise<StoppedWorker> {
+  async stop(id: string, kill = false, who: number | null = null): Promise<StoppedWorker> {
     const w = this.workers.get(id);
     const supervisor = this.supervisors.get(id);
     supervisor?.giveUp();
