@@ -49,3 +49,5 @@ export type {
   WireOptions,
 } from './types.js';
 export { Params, invalidArgument } from './params.js';
+export { deriveScramCredential } from './auth/scram.js';
+export type { ScramCredentialJson } from './auth/scram.js';

@@ -12,8 +12,8 @@ import {
   messageName,
   errorMessage,
 } from '@cdc/protocol';
-import type { Challenge, HelloDetails, Transport, WampMessage } from '@cdc/protocol';
-import { answerChallenge, helloAuth } from './auth/methods.js';
+import type { Challenge, Dict, HelloDetails, Transport, WampMessage } from '@cdc/protocol';
+import { ClientAuth } from './auth/methods.js';
 import type { AuthOptions } from './auth/methods.js';
 import { AbortError, CANNOT_AUTHENTICATE, TransportLostError } from './errors.js';
 import { Link } from './link.js';
@@ -53,6 +53,7 @@ export function joinSession(transport: Transport, options: JoinOptions): Promise
     if (!transport.isOpen) return reject(new TransportLostError('the transport is not open'));
 
     const link = new Link(transport);
+    const auth = new ClientAuth(options);
     let settled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const fail = (error: Error): void => {
@@ -66,7 +67,7 @@ export function joinSession(transport: Transport, options: JoinOptions): Promise
       fail(new AbortError(reason, { message }));
     };
     const onChallenge = (m: Challenge): void => {
-      answerChallenge(options, m.authmethod, m.extra, transport.info.channelId).then(
+      auth.answer(m.authmethod, m.extra, transport.info.channelId).then(
         ({ signature, extra }) => {
           if (settled) return;
           try {
@@ -84,6 +85,13 @@ export function joinSession(transport: Transport, options: JoinOptions): Promise
       if (settled) return;
       switch (m.type) {
         case MessageType.WELCOME: {
+          // Mutual authentication (SCRAM): a router that cannot prove it knows our
+          // credentials is not joined.
+          const refused = auth.checkWelcome(
+            m.details['authmethod'],
+            m.details['authextra'] as Dict,
+          );
+          if (refused !== undefined) return abort(WampErrors.AUTHENTICATION_FAILED, refused);
           settled = true;
           if (timer !== undefined) clearTimeout(timer);
           resolve(new Session(link, m, realm, options));
@@ -107,7 +115,7 @@ export function joinSession(transport: Transport, options: JoinOptions): Promise
       onClose: () => fail(new TransportLostError('the transport closed before WELCOME')),
     });
 
-    const { authmethods, authextra } = helloAuth(options);
+    const { authmethods, authextra } = auth.hello();
     const details: HelloDetails = { roles: CLIENT_ROLES, authmethods };
     details.agent = options.agent ?? DEFAULT_AGENT;
     // autobahn-cpp sends authid "" for none; we leave it out instead.

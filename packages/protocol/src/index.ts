@@ -44,3 +44,11 @@ export { randomId, IdSequence } from './ids.js';
 export { silentLogger } from './log.js';
 export type { Logger } from './log.js';
 export { ROUTER_ROLES, CLIENT_ROLES, hasFeature } from './features.js';
+export {
+  normalizeScramKdf,
+  saslprep,
+  scramAuthMessage,
+  SCRAM_ARGON2_DEFAULTS,
+  SCRAM_PBKDF2_DEFAULT_ITERATIONS,
+} from './scram.js';
+export type { ScramKdf, ScramExchange } from './scram.js';

@@ -7,6 +7,7 @@
 import type { Dict } from '../types.js';
 import { answerCryptosign, cryptosignHelloExtra } from './cryptosign.js';
 import type { ChallengeSigner, ChannelBinding } from './cryptosign.js';
+import { ScramExchange } from './scram.js';
 import { answerCra } from './wampcra.js';
 
 /** Supplies a ticket when the router challenges for one (receives the CHALLENGE extra). */
@@ -28,7 +29,8 @@ export interface AuthOptions {
   authextra?: Dict | undefined;
   /**
    * The methods offered, in order of preference. Default: those configured below
-   * (`cryptosign` if `signer`, `wampcra` if `secret`, `ticket` if `ticket`), or
+   * (`cryptosign` if `signer`, `scram` if `password`, `wampcra` if `secret`, `ticket` if
+   * `ticket`), or
    * `["anonymous"]` when none is.
    */
   authmethods?: string[] | undefined;
@@ -40,23 +42,37 @@ export interface AuthOptions {
   signer?: ChallengeSigner | undefined;
   /** Ask for cryptosign channel binding; the transport must then provide a channel ID. */
   channelBinding?: ChannelBinding | null | undefined;
-  /** Answers challenges for any other method (e.g. `scram`). */
+  /**
+   * `scram` authentication: the password (with `authid`). The router's CHALLENGE names the
+   * KDF and its parameters; WELCOME must carry the router's proof, or the join fails.
+   */
+  password?: string | undefined;
+  /** Answers challenges for any other method. */
   onChallenge?: ChallengeHandler | undefined;
 }
 
 /** The HELLO `authmethods` and `authextra` for these options. */
-export function helloAuth(o: AuthOptions): { authmethods: string[]; authextra: Dict | undefined } {
-  const methods: string[] = [];
-  if (o.signer !== undefined) methods.push('cryptosign');
-  if (o.secret !== undefined) methods.push('wampcra');
-  if (o.ticket !== undefined) methods.push('ticket');
-  const authmethods = o.authmethods ?? (methods.length > 0 ? methods : ['anonymous']);
+function helloAuth(
+  o: AuthOptions,
+  scram: ScramExchange | undefined,
+): { authmethods: string[]; authextra: Dict | undefined } {
+  const authmethods = offeredMethods(o);
   let authextra: Dict | undefined;
   if (o.signer !== undefined && authmethods.includes('cryptosign')) {
     authextra = cryptosignHelloExtra(o.signer, o.channelBinding);
   }
+  if (scram !== undefined) authextra = { ...authextra, ...scram.helloExtra() };
   if (o.authextra !== undefined) authextra = { ...authextra, ...o.authextra };
   return { authmethods, authextra };
+}
+
+function offeredMethods(o: AuthOptions): string[] {
+  const methods: string[] = [];
+  if (o.signer !== undefined) methods.push('cryptosign');
+  if (o.password !== undefined) methods.push('scram');
+  if (o.secret !== undefined) methods.push('wampcra');
+  if (o.ticket !== undefined) methods.push('ticket');
+  return o.authmethods ?? (methods.length > 0 ? methods : ['anonymous']);
 }
 
 /** An AUTHENTICATE answer. */
@@ -66,10 +82,41 @@ export interface ChallengeAnswer {
 }
 
 /**
+ * The authentication of one join: what HELLO carries, the answer to each CHALLENGE, and
+ * the check of WELCOME (SCRAM's server signature).
+ */
+export class ClientAuth {
+  private readonly scram: ScramExchange | undefined;
+
+  constructor(private readonly o: AuthOptions) {
+    this.scram =
+      o.password !== undefined && offeredMethods(o).includes('scram')
+        ? new ScramExchange(o.authid ?? '', o.password, o.channelBinding)
+        : undefined;
+  }
+
+  hello(): { authmethods: string[]; authextra: Dict | undefined } {
+    return helloAuth(this.o, this.scram);
+  }
+
+  answer(method: string, extra: Dict, channelId: Uint8Array | undefined): Promise<ChallengeAnswer> {
+    if (method === 'scram' && this.scram !== undefined) return this.scram.answer(extra, channelId);
+    return answerChallenge(this.o, method, extra, channelId);
+  }
+
+  /** Why WELCOME must be refused, or undefined. */
+  checkWelcome(authmethod: unknown, authextra: Dict | undefined): string | undefined {
+    if (authmethod === 'scram' && this.scram !== undefined)
+      return this.scram.checkWelcome(authextra);
+    return undefined;
+  }
+}
+
+/**
  * Answers one CHALLENGE.
  * @throws Error when there are no credentials for the method or signing fails.
  */
-export async function answerChallenge(
+async function answerChallenge(
   o: AuthOptions,
   method: string,
   extra: Dict,

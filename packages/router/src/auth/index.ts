@@ -7,6 +7,7 @@ import { anonymousHandler } from './anonymous.js';
 import { cryptosignHandler } from './cryptosign.js';
 import type { InternalCaller } from './dynamic.js';
 import type { RealmDirectory } from './principal.js';
+import { scramHandler } from './scram.js';
 import { ticketHandler } from './ticket.js';
 import type { AuthConfig, AuthMethodHandler } from './types.js';
 import { wampcraHandler } from './wampcra.js';
@@ -28,5 +29,6 @@ export function buildAuthMethods(
   if (cfg.wampcra !== undefined) out.set('wampcra', wampcraHandler(cfg.wampcra, dir, caller));
   if (cfg.cryptosign !== undefined)
     out.set('cryptosign', cryptosignHandler(cfg.cryptosign, dir, caller));
+  if (cfg.scram !== undefined) out.set('scram', scramHandler(cfg.scram, dir, caller));
   return out;
 }

@@ -102,13 +102,47 @@ export interface CryptosignConfig {
   principals: Record<string, { role: string; realm?: string; authorized_keys: string[] }>;
 }
 
+/**
+ * A principal's stored WAMP-SCRAM credentials, as Crossbar.io keeps them (and
+ * `cdc auth scram-credentials` prints them): never the password.
+ */
+export interface ScramCredential {
+  /** `argon2id-13` (or the spec's `argon2id13`) or `pbkdf2`. */
+  kdf: string;
+  iterations: number;
+  /** Argon2 memory in KiB. */
+  memory?: number;
+  /** The salt, hex. */
+  salt: string;
+  /** SHA-256(HMAC(SaltedPassword, "Client Key")), hex. */
+  'stored-key': string;
+  /** HMAC(SaltedPassword, "Server Key"), hex. */
+  'server-key': string;
+}
+
+export interface ScramConfig {
+  type: 'static';
+  principals: Record<string, ScramCredential & { role: string; realm?: string }>;
+}
+
+export interface TlsAuthConfig {
+  type: 'static';
+  /** By authid: the SHA-1 fingerprint of the client certificate (`AB:CD:…`, any case). */
+  principals: Record<string, { 'certificate-sha1': string; role: string; realm?: string }>;
+}
+
+/** `cookie`: no settings of its own; the WebSocket's `cookie` block configures tracking. */
+export type CookieAuthConfig = Record<string, never>;
+
 /** A transport's `auth` block in Crossbar.io's format (plus in-process `function` authenticators). */
 export interface AuthConfig {
   anonymous?: AnonymousConfig | DynamicConfig | FunctionConfig;
   ticket?: TicketConfig | DynamicConfig | FunctionConfig;
   wampcra?: WampCraConfig | DynamicConfig | FunctionConfig;
   cryptosign?: CryptosignConfig | DynamicConfig | FunctionConfig;
+  scram?: ScramConfig | DynamicConfig | FunctionConfig;
+  tls?: TlsAuthConfig | DynamicConfig | FunctionConfig;
+  cookie?: CookieAuthConfig;
 }
 
-export type AuthMethodConfig = NonNullable<AuthConfig[keyof AuthConfig]>;
 export type DynamicAuthConfig = DynamicConfig | FunctionConfig;
