@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerAccessCommands } from './commands/access.js';
 import { registerApiCommands } from './commands/api.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerAuthCommands } from './commands/auth.js';
 import { registerCenterCommands } from './commands/center.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerGenericCommands } from './commands/generic.js';
@@ -39,6 +40,7 @@ registerAuditCommand(program);
 registerQuickstartCommand(program);
 registerRegistrationCommands(program);
 registerAccessCommands(program);
+registerAuthCommands(program);
 registerGenericCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -4,7 +4,7 @@
  * @module
  */
 import { ID_PATTERN } from './patterns.js';
-import { component, routerBody } from './schema-router.js';
+import { clientTransport, component, routerBody, unsupported } from './schema-router.js';
 
 type Schema = Record<string, unknown>;
 
@@ -32,8 +32,8 @@ const nativeOptions = {
     env,
     pythonpath: { type: 'array', items: str },
     restart,
-    expose_controller: bool,
-    expose_shared: bool,
+    expose_controller: unsupported('workers do not reach the controller over WAMP'),
+    expose_shared: unsupported('workers share nothing'),
     shutdown: { enum: ['shutdown_manual', 'shutdown_on_last_component_stopped'] },
   },
 };
@@ -75,7 +75,7 @@ const guestWorker = {
         title: str,
         workdir: str,
         env,
-        stdin: { anyOf: [{ enum: ['close'] }, { type: 'object' }] },
+        stdin: unsupported("a guest's standard input is not fed"),
         stdout: guestOutput,
         stderr: guestOutput,
         watch: {
@@ -100,14 +100,14 @@ export const worker: Schema = {
 
 const uplink = {
   type: 'object',
-  additionalProperties: true,
+  additionalProperties: false,
   properties: {
     url: str,
     realm: str,
-    transport: { anyOf: [{ type: 'null' }, { type: 'object' }] },
+    transport: { anyOf: [{ type: 'null' }, clientTransport] },
     heartbeat: {
       type: 'object',
-      additionalProperties: true,
+      additionalProperties: false,
       properties: {
         startup_delay: { type: 'number', minimum: 0 },
         heartbeat_period: { type: 'number', exclusiveMinimum: 0 },
@@ -129,10 +129,10 @@ export const nodeConfig: Schema = {
       additionalProperties: false,
       properties: {
         id,
-        options: { type: 'object', additionalProperties: true, properties: { title: str } },
+        options: { type: 'object', additionalProperties: false, properties: { title: str } },
         cdc: uplink,
         fabric: uplink,
-        manhole: { type: 'object' },
+        manhole: unsupported('no Python manhole'),
       },
     },
     workers: { type: 'array', items: worker },

@@ -13,6 +13,19 @@ import {
 
 type Schema = Record<string, unknown>;
 
+/**
+ * A Crossbar.io key CDC does not implement: refused by name ("… is not supported")
+ * rather than accepted and ignored. `why` is kept in the schema as documentation.
+ */
+export function unsupported(why: string): Schema {
+  return { not: {}, description: `not supported: ${why}` };
+}
+
+/** A Crossbar.io option CDC always behaves as with this value; any other is refused. */
+function fixed(value: unknown): Schema {
+  return { const: value };
+}
+
 const id = { type: 'string', pattern: ID_PATTERN };
 const uri = { type: 'string', pattern: URI_STRICT_PATTERN };
 const bool = { type: 'boolean' };
@@ -43,7 +56,7 @@ export const permission: Schema = {
       properties: { caller: bool, publisher: bool },
     },
     cache: bool,
-    validate: { type: 'object' },
+    validate: unsupported('payload validation against WAMP interface types'),
   },
 };
 
@@ -73,9 +86,10 @@ export const realm: Schema = {
       additionalProperties: false,
       properties: {
         uri_check: { enum: ['strict', 'loose'] },
-        enable_meta_api: bool,
-        bridge_meta_api: bool,
-        event_dispatching_chunk_size: { type: 'integer', minimum: 1 },
+        // The meta API is always on.
+        enable_meta_api: fixed(true),
+        bridge_meta_api: unsupported('router-to-router links'),
+        event_dispatching_chunk_size: unsupported('events are dispatched in one go'),
       },
     },
     store: {
@@ -108,6 +122,7 @@ const tls = {
   properties: {
     key: str,
     certificate: str,
+    chain_certificates: strList,
     ca_certificates: strList,
     dhparam: str,
     ciphers: str,
@@ -148,7 +163,7 @@ const dynamicAuth = {
     type: { const: 'dynamic' },
     authenticator: uri,
     'authenticator-realm': { type: 'string', pattern: REALM_NAME_PATTERN },
-    'authenticator-role': str,
+    'authenticator-role': unsupported('the authenticator is called as the router itself'),
   },
 };
 
@@ -235,18 +250,133 @@ export const auth: Schema = {
         },
       },
     }),
+    scram: staticOr({
+      type: 'object',
+      required: ['principals'],
+      additionalProperties: false,
+      properties: {
+        type: { const: 'static' },
+        principals: {
+          type: 'object',
+          additionalProperties: {
+            type: 'object',
+            required: ['kdf', 'iterations', 'salt', 'stored-key', 'server-key', 'role'],
+            additionalProperties: false,
+            properties: {
+              ...principalRole,
+              kdf: { enum: ['argon2id-13', 'argon2id13', 'pbkdf2'] },
+              iterations: { type: 'integer', minimum: 1 },
+              memory: { type: 'integer', minimum: 8 },
+              salt: { type: 'string', pattern: '^([0-9a-fA-F]{2})+$' },
+              'stored-key': { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+              'server-key': { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+            },
+          },
+        },
+      },
+    }),
+    tls: staticOr({
+      type: 'object',
+      required: ['principals'],
+      additionalProperties: false,
+      properties: {
+        type: { const: 'static' },
+        principals: {
+          type: 'object',
+          additionalProperties: {
+            type: 'object',
+            required: ['certificate-sha1', 'role'],
+            additionalProperties: false,
+            properties: {
+              ...principalRole,
+              'certificate-sha1': {
+                type: 'string',
+                pattern: '^[0-9a-fA-F]{2}(:?[0-9a-fA-F]{2}){19}$',
+              },
+            },
+          },
+        },
+      },
+    }),
+    cookie: { type: 'object', additionalProperties: false, properties: {} },
   },
 };
 
-const websocketOptions = {
+/** Cookie tracking on a WebSocket (Crossbar.io's `cookie` block). */
+export const cookie: Schema = {
   type: 'object',
-  additionalProperties: true,
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', pattern: '^[a-z][a-z0-9_]+$' },
+    length: { type: 'integer', minimum: 6, maximum: 64 },
+    max_age: { type: 'integer', minimum: 1, maximum: 86400 * 360 * 10 },
+    store: {
+      type: 'object',
+      required: ['type'],
+      discriminator: { propertyName: 'type' },
+      oneOf: [
+        { properties: { type: { const: 'memory' } }, additionalProperties: false },
+        {
+          properties: { type: { const: 'file' }, filename: str, purge_on_startup: bool },
+          additionalProperties: false,
+        },
+      ],
+    },
+  },
+};
+
+const legacy = unsupported('a WebSocket draft or transport detail of autobahn-python');
+
+export const websocketOptions: Schema = {
+  type: 'object',
+  additionalProperties: false,
   properties: {
     max_message_size: { type: 'integer', minimum: 512, maximum: 268435456 },
     auto_ping_interval: { type: 'integer', minimum: 0 },
     auto_ping_timeout: { type: 'integer', minimum: 0 },
-    compression: { type: 'object' },
+    compression: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        deflate: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            request_no_context_takeover: bool,
+            request_max_window_bits: { type: 'integer', minimum: 8, maximum: 15 },
+            no_context_takeover: bool,
+            max_window_bits: { type: 'integer', minimum: 8, maximum: 15 },
+            memory_level: { type: 'integer', minimum: 1, maximum: 9 },
+          },
+        },
+      },
+    },
     enable_batched: bool,
+    allowed_origins: strList,
+    allow_null_origin: bool,
+    tcp_nodelay: bool,
+    open_handshake_timeout: { type: 'integer', minimum: 0 },
+    // What the WebSocket server always does.
+    enable_rfc6455: fixed(true),
+    enable_hybi10: fixed(true),
+    require_masked_client_frames: fixed(true),
+    mask_server_frames: fixed(false),
+    require_websocket_subprotocol: fixed(true),
+    // Not implemented.
+    external_port: unsupported('the WebSocket server needs no external port'),
+    enable_hixie76: legacy,
+    close_handshake_timeout: legacy,
+    enable_webstatus: legacy,
+    validate_utf8: legacy,
+    apply_mask: legacy,
+    max_frame_size: unsupported('only whole messages are limited (max_message_size)'),
+    auto_fragment_size: legacy,
+    fail_by_drop: legacy,
+    echo_close_codereason: legacy,
+    auto_ping_size: legacy,
+    enable_flash_policy: unsupported('Flash'),
+    flash_policy: unsupported('Flash'),
+    show_server_version: legacy,
   },
 };
 
@@ -255,9 +385,9 @@ const websocketService = {
   serializers,
   options: websocketOptions,
   auth,
-  cookie: { type: 'object' },
+  cookie,
   debug: bool,
-  url: str,
+  url: unsupported('the WebSocket server does not use its public URL'),
 };
 
 const rawsocketService = {
@@ -265,6 +395,23 @@ const rawsocketService = {
   max_message_size: { type: 'integer', minimum: 512, maximum: 16777216 },
   auth,
   debug: bool,
+};
+
+/** Crossbar.io's HTTP bridge options: none is implemented (request signing among them). */
+const bridgeOptions = {
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(
+    [
+      'debug',
+      'key',
+      'secret',
+      'require_tls',
+      'require_ip',
+      'post_body_limit',
+      'timestamp_delta_limit',
+    ].map((k) => [k, unsupported('HTTP bridge option not implemented')]),
+  ),
 };
 
 export const webPath: Schema = {
@@ -276,8 +423,8 @@ export const webPath: Schema = {
       properties: {
         type: { const: 'static' },
         directory: str,
-        package: str,
-        resource: str,
+        package: unsupported('Python package resources'),
+        resource: unsupported('Python package resources'),
         options: {
           type: 'object',
           additionalProperties: false,
@@ -310,7 +457,7 @@ export const webPath: Schema = {
         type: { const: 'publisher' },
         realm: { type: 'string', pattern: REALM_NAME_PATTERN },
         role: str,
-        options: { type: 'object' },
+        options: bridgeOptions,
       },
       required: ['realm', 'role'],
       additionalProperties: false,
@@ -320,7 +467,7 @@ export const webPath: Schema = {
         type: { const: 'caller' },
         realm: { type: 'string', pattern: REALM_NAME_PATTERN },
         role: str,
-        options: { type: 'object' },
+        options: bridgeOptions,
       },
       required: ['realm', 'role'],
       additionalProperties: false,
@@ -379,7 +526,15 @@ export const transport: Schema = {
         id,
         endpoint,
         paths: webPaths,
-        options: { type: 'object' },
+        options: {
+          type: 'object',
+          additionalProperties: false,
+          properties: Object.fromEntries(
+            ['access_log', 'display_tracebacks', 'hsts', 'hsts_max_age', 'client_timeout'].map(
+              (k) => [k, unsupported('Web transport option not implemented')],
+            ),
+          ),
+        },
       },
       required: ['endpoint', 'paths'],
       additionalProperties: false,
@@ -403,8 +558,17 @@ export const clientTransport: Schema = {
         host: str,
         port: { type: 'integer', minimum: 1, maximum: 65535 },
         path: str,
-        tls: { type: 'object' },
-        timeout: { type: 'number' },
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            hostname: str,
+            ca_certificates: unsupported('client TLS trusts the system CAs'),
+            certificate: unsupported('client certificates for outgoing connections'),
+            key: unsupported('client certificates for outgoing connections'),
+          },
+        },
+        timeout: { type: 'number', minimum: 0 },
       },
     },
     url: str,
@@ -426,7 +590,7 @@ export const component: Schema = {
     role: str,
     extra: {},
     transport: clientTransport,
-    references: strList,
+    references: unsupported('component references'),
   },
 };
 

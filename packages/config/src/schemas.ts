@@ -11,13 +11,16 @@
 import { nodeConfig, routerWorker, worker } from './schema-node.js';
 import {
   auth,
+  clientTransport,
   component,
+  cookie,
   endpoint,
   permission,
   realm,
   role,
   transport,
   webPath,
+  websocketOptions,
 } from './schema-router.js';
 
 type Schema = Record<string, unknown>;
@@ -50,8 +53,11 @@ const SHARED: Record<string, Schema> = {
   realm,
   endpoint,
   auth,
+  websocketOptions,
+  cookie,
   webPath,
   transport,
+  clientTransport,
   component,
   routerWorker,
 };

@@ -7,6 +7,7 @@ import type { AuthConfig, RealmConfig, RoleConfig } from '@cdc/router';
 export interface TlsConfig {
   key: string;
   certificate: string;
+  chain_certificates?: string[];
   ca_certificates?: string[];
   dhparam?: string;
   ciphers?: string;
@@ -37,16 +38,50 @@ export interface WorkerRealmConfig extends RealmConfig {
 
 export type SerializerName = 'json' | 'msgpack' | 'cbor';
 
+/** Crossbar.io's WebSocket `options` that CDC implements (the schema refuses the others by name). */
+export interface WebSocketOptionsConfig {
+  max_message_size?: number;
+  /** Ping a quiet connection after this many ms. */
+  auto_ping_interval?: number;
+  /** Drop it when the pong does not come within this many ms. */
+  auto_ping_timeout?: number;
+  /** permessage-deflate; without `deflate` it is off. */
+  compression?: {
+    deflate?: {
+      request_no_context_takeover?: boolean;
+      request_max_window_bits?: number;
+      no_context_takeover?: boolean;
+      max_window_bits?: number;
+      memory_level?: number;
+    };
+  };
+  /** Speak the `.batched` subprotocols too (default true). */
+  enable_batched?: boolean;
+  /** Origins (with `*` wildcards) browsers may connect from. */
+  allowed_origins?: string[];
+  allow_null_origin?: boolean;
+  tcp_nodelay?: boolean;
+  /** How long an opening handshake may take (ms). */
+  open_handshake_timeout?: number;
+}
+
+/** Cookie tracking on a WebSocket (Crossbar.io's `cookie` block). */
+export interface CookieConfig {
+  /** The cookie's name; default `cbtid`. */
+  name?: string;
+  /** Characters in a cookie ID; default 24. */
+  length?: number;
+  /** Lifetime in seconds; default 7 days. */
+  max_age?: number;
+  store?: { type: 'memory' } | { type: 'file'; filename?: string; purge_on_startup?: boolean };
+}
+
 export interface WebSocketServiceConfig {
   serializers?: SerializerName[];
-  options?: {
-    max_message_size?: number;
-    auto_ping_interval?: number;
-    auto_ping_timeout?: number;
-    compression?: Record<string, unknown>;
-    enable_batched?: boolean;
-  };
+  options?: WebSocketOptionsConfig;
   auth?: AuthConfig;
+  cookie?: CookieConfig;
+  debug?: boolean;
   url?: string;
 }
 
@@ -54,6 +89,7 @@ export interface RawSocketServiceConfig {
   serializers?: SerializerName[];
   max_message_size?: number;
   auth?: AuthConfig;
+  debug?: boolean;
 }
 
 export type WebPathConfig =
@@ -99,7 +135,8 @@ export interface ClientTransportConfig {
     host?: string;
     port?: number;
     path?: string;
-    tls?: Record<string, unknown>;
+    tls?: { hostname?: string };
+    /** Seconds. */
     timeout?: number;
   };
   url?: string;

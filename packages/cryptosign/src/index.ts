@@ -86,3 +86,4 @@ export {
 export type { CraChallengeExtra, CraChallengeFields } from './wampcra.js';
 export { tlsUniqueChannelId, tlsChannelId, CHANNEL_ID_LENGTH } from './channel-binding.js';
 export type { TlsFinishedSource, TlsUniqueConvention } from './channel-binding.js';
+export { normalizeFingerprint, certificateFingerprint } from './certificates.js';

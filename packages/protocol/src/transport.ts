@@ -28,8 +28,26 @@ export interface TransportInfo {
    * first one. The router accepts a signature bound to any of them.
    */
   channelIdAlternates?: Uint8Array[] | undefined;
+  /** The certificate a TLS client presented (when the endpoint asks for one). */
+  clientCert?: ClientCertificate | undefined;
   /** HTTP headers of the WebSocket opening handshake (lower-case names). */
   httpHeaders?: Record<string, string> | undefined;
+}
+
+/** A TLS client certificate as the router sees it (Crossbar.io's `client_cert`). */
+export interface ClientCertificate {
+  /** SHA-1 fingerprint, `AB:CD:…` (what `certificate-sha1` in a config names). */
+  sha1: string;
+  sha256: string;
+  subject: Record<string, string>;
+  issuer: Record<string, string>;
+  serial: string;
+  not_before: string;
+  not_after: string;
+  /** Whether it chains to the endpoint's `ca_certificates` and is valid now. */
+  authorized: boolean;
+  /** Why not, when not (e.g. `CERT_HAS_EXPIRED`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE`). */
+  authorization_error?: string;
 }
 
 export interface CloseDetails {

@@ -189,13 +189,18 @@ export async function connectClient(t: ClientTransportConfig): Promise<Transport
   if (url === undefined) {
     if (ep.type === 'unix')
       url = t.type === 'rawsocket' ? `unix:${ep.path ?? ''}` : `ws+unix:${ep.path ?? ''}:/ws`;
-    else
-      url = `${t.type === 'rawsocket' ? 'rs' : 'ws'}://${ep.host ?? '127.0.0.1'}:${ep.port ?? 8080}${t.type === 'rawsocket' ? '' : '/ws'}`;
+    else {
+      const scheme = t.type === 'rawsocket' ? 'rs' : 'ws';
+      url = `${ep.tls !== undefined ? `${scheme}s` : scheme}://${ep.host ?? '127.0.0.1'}:${ep.port ?? 8080}${t.type === 'rawsocket' ? '' : '/ws'}`;
+    }
   }
   try {
     return await connect(url, {
       ...(t.serializers !== undefined ? { serializers: t.serializers } : {}),
       ...(t.serializer !== undefined ? { serializer: t.serializer } : {}),
+      ...(ep.tls?.hostname !== undefined ? { tls: { servername: ep.tls.hostname } } : {}),
+      // Crossbar.io's connect timeout is in seconds.
+      ...(ep.timeout !== undefined ? { timeoutMs: ep.timeout * 1000 } : {}),
     });
   } catch (e) {
     throw failed(CrossbarErrors.CANNOT_CONNECT, `cannot connect to ${url}: ${errorMessage(e)}`);

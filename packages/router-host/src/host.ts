@@ -5,7 +5,7 @@
  * router worker process drives one over its management API.
  * @module
  */
-import { CrossbarErrors, WampError, silentLogger } from '@cdc/protocol';
+import { CrossbarErrors, WampError, errorMessage, silentLogger } from '@cdc/protocol';
 import { check, withWebPaths } from '@cdc/config';
 import type {
   ComponentConfig,
@@ -228,6 +228,7 @@ export class RouterHost {
     const e = this.transport(id);
     this.transports.delete(id);
     await e.listener.close();
+    e.dispose();
     this.logger.info({ transport: id }, 'transport stopped');
     return { id };
   }
@@ -285,19 +286,24 @@ export class RouterHost {
 
   // --- web services -----------------------------------------------------------------
 
-  startWebService(
+  /** Start a web service of any type (a `websocket` path too) on a running transport. */
+  async startWebService(
     transportId: string,
     path: string,
     config: WebPathConfig,
-  ): { transport_id: string; path: string; config: WebPathConfig } {
+  ): Promise<{ transport_id: string; path: string; config: WebPathConfig }> {
     asWamp(() => check('webPath', config));
     const tree = this.webTree(transportId);
     if (tree.get(path) !== undefined) throw alreadyRunning('web service', path);
     if (config.type === 'websocket') {
-      throw WampError.of(
-        CrossbarErrors.FEATURE_UNAVAILABLE,
-        'WebSocket paths are set when the transport starts',
-      );
+      try {
+        await this.transport(transportId).addWebSocket(path, config);
+      } catch (e) {
+        throw WampError.of(
+          CrossbarErrors.CANNOT_START,
+          `WebSocket path "${path}": ${errorMessage(e)}`,
+        );
+      }
     }
     tree.set(path, createWebService(config, this.web), config);
     return { transport_id: transportId, path, config };
@@ -314,7 +320,9 @@ export class RouterHost {
 
   stopWebService(transportId: string, path: string): { transport_id: string; path: string } {
     const tree = this.webTree(transportId);
+    const config = tree.config(path) as WebPathConfig | undefined;
     if (!tree.delete(path)) throw noSuchObject('web service', path);
+    if (config?.type === 'websocket') this.transport(transportId).removeWebSocket(path);
     return { transport_id: transportId, path };
   }
 

@@ -21,6 +21,12 @@ function read(baseDir: string, file: string, what: string): Buffer {
   }
 }
 
+/** Whether this Node can share a port between processes (`reusePort`: Node ≥ 22.12 / 23.1). */
+export function canSharePorts(): boolean {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  return major >= 23 ? major > 23 || minor >= 1 : major === 22 && minor >= 12;
+}
+
 export function toEndpoint(cfg: EndpointConfig, baseDir: string): Endpoint {
   if (cfg.type === 'unix')
     return { type: 'unix', path: isAbsolute(cfg.path) ? cfg.path : resolve(baseDir, cfg.path) };
@@ -28,15 +34,36 @@ export function toEndpoint(cfg: EndpointConfig, baseDir: string): Endpoint {
   if (cfg.interface !== undefined) ep.interface = cfg.interface;
   if (cfg.version !== undefined) ep.version = cfg.version;
   if (cfg.backlog !== undefined) ep.backlog = cfg.backlog;
-  if (cfg.tls !== undefined) {
-    ep.tls = {
-      key: read(baseDir, cfg.tls.key, 'key'),
-      cert: read(baseDir, cfg.tls.certificate, 'certificate'),
-    };
-    if (cfg.tls.ca_certificates !== undefined) {
-      ep.tls.ca = cfg.tls.ca_certificates.map((f) => read(baseDir, f, 'CA certificate'));
+  if (cfg.shared === true) {
+    // Several router workers on one port (SO_REUSEPORT), as Crossbar.io's `shared`.
+    if (!canSharePorts()) {
+      throw WampError.of(
+        CrossbarErrors.INVALID_CONFIGURATION,
+        `endpoint.shared needs SO_REUSEPORT, which Node ${process.versions.node} cannot set (Node 22.12 or later can)`,
+      );
     }
-    if (cfg.tls.ciphers !== undefined) ep.tls.ciphers = cfg.tls.ciphers;
+    ep.reusePort = true;
+  }
+  const tls = cfg.tls;
+  if (tls !== undefined) {
+    const chain = (tls.chain_certificates ?? []).map((f) => read(baseDir, f, 'chain certificate'));
+    ep.tls = {
+      key: read(baseDir, tls.key, 'key'),
+      // The server's certificate followed by the intermediates clients need.
+      cert: Buffer.concat([
+        read(baseDir, tls.certificate, 'certificate'),
+        ...chain.flatMap((c) => [Buffer.from('\n'), c]),
+      ]),
+    };
+    if (tls.ca_certificates !== undefined) {
+      // Ask clients for a certificate and check it against these CAs. The handshake does
+      // not fail on a bad one: the router refuses it at HELLO with a reason (auth `tls`).
+      ep.tls.ca = tls.ca_certificates.map((f) => read(baseDir, f, 'CA certificate'));
+      ep.tls.requestCert = true;
+      ep.tls.rejectUnauthorized = false;
+    }
+    if (tls.ciphers !== undefined) ep.tls.ciphers = tls.ciphers;
+    if (tls.dhparam !== undefined) ep.tls.dhparam = read(baseDir, tls.dhparam, 'DH parameters');
   }
   return ep;
 }

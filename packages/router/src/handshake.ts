@@ -39,17 +39,25 @@ export class Handshake {
       authextra: d.authextra ?? {},
       sessionId: this.session.router.newSessionId(),
       transport: this.session.transport.info,
+      cookie: this.session.cookie,
     };
     this.ctx = ctx;
+    const skipped: string[] = [];
     for (const method of offered) {
       const handler = this.methods.get(method);
       if (handler === undefined) continue;
+      const why = handler.skip?.(ctx);
+      if (why !== undefined) {
+        skipped.push(`${method}: ${why}`);
+        continue;
+      }
       return this.step(() => handler.hello(ctx));
     }
     this.session.abort(
       WampErrors.NO_AUTH_METHOD,
       `none of the offered authentication methods (${offered.join(', ')}) is accepted here; ` +
-        `this transport accepts: ${[...this.methods.keys()].join(', ') || 'none'}`,
+        `this transport accepts: ${[...this.methods.keys()].join(', ') || 'none'}` +
+        (skipped.length > 0 ? ` (skipped ${skipped.join('; ')})` : ''),
     );
     return undefined;
   }
@@ -126,6 +134,16 @@ export class Handshake {
           agent: s.router.options.agent,
         };
         s.welcome(realm, this.ctx.sessionId, details);
+        // A tracked cookie remembers who authenticated on its connection (Crossbar.io).
+        if (s.cookie !== undefined && p.authprovider !== 'cookie' && s.realm !== undefined) {
+          s.cookie.store.setAuth(s.cookie.id, {
+            realm: p.realm,
+            authid: p.authid,
+            authrole: p.authrole,
+            authmethod: p.authmethod,
+            authextra: p.authextra,
+          });
+        }
         return;
       }
     }

@@ -13,7 +13,7 @@ import {
 } from '@cdc/protocol';
 import type { Transport, Logger } from '@cdc/protocol';
 import { buildAuthMethods } from './auth/index.js';
-import type { AuthConfig, AuthMethodHandler } from './auth/types.js';
+import type { AuthConfig, AuthMethodHandler, CookieSession } from './auth/types.js';
 import { Realm } from './realm.js';
 import { RouterSession } from './session.js';
 import type { RealmConfig } from './types.js';
@@ -31,6 +31,10 @@ export interface RouterOptions {
 export interface AcceptOptions {
   /** The transport's `auth` block (Crossbar.io format); none means anonymous only. */
   auth?: AuthConfig | undefined;
+  /** The connection's tracking cookie (WebSocket transports with `cookie`). */
+  cookie?: CookieSession | undefined;
+  /** Log every message in and out at debug level (the transport's `debug`). */
+  debug?: boolean | undefined;
 }
 
 const DEFAULT_AUTH: AuthConfig = { anonymous: { type: 'static', role: 'anonymous' } };
@@ -102,9 +106,22 @@ export class Router {
       methods = buildAuthMethods(auth, this, this);
       this.authCache.set(auth, methods);
     }
-    const session = new RouterSession(this, transport, methods);
+    const session = new RouterSession(this, transport, methods, options);
     this.sessions.add(session);
     return session;
+  }
+
+  /**
+   * Log out of a tracking cookie (GOODBYE `wamp.close.logout`): the cookie forgets its
+   * principal and every other session on it is closed, as Crossbar.io does.
+   */
+  logout(cookie: CookieSession, from: RouterSession): void {
+    cookie.store.setAuth(cookie.id, null);
+    for (const s of this.sessions) {
+      if (s !== from && s.cookie?.id === cookie.id && s.cookie.store === cookie.store) {
+        s.kill(CloseReasons.LOGOUT, 'logged out');
+      }
+    }
   }
 
   /** A session ID unique on this router. */

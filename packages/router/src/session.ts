@@ -25,7 +25,7 @@ import type { Subscription } from './broker/subscription.js';
 import type { Registration } from './dealer/registration.js';
 import type { Invocation } from './dealer/invocation.js';
 import { Handshake } from './handshake.js';
-import type { AuthMethodHandler } from './auth/types.js';
+import type { AuthMethodHandler, CookieSession } from './auth/types.js';
 
 export type SessionState = 'new' | 'authenticating' | 'established' | 'closing' | 'closed';
 
@@ -78,11 +78,19 @@ export class RouterSession implements TransportHandler {
   private queue: WampMessage[] | undefined;
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** The connection's tracking cookie, where the transport tracks them. */
+  readonly cookie: CookieSession | undefined;
+  /** The transport's `debug`: every message in and out is logged at debug level. */
+  readonly debug: boolean;
+
   constructor(
     readonly router: Router,
     readonly transport: Transport,
     private readonly authMethods: Map<string, AuthMethodHandler>,
+    options: { cookie?: CookieSession | undefined; debug?: boolean | undefined } = {},
   ) {
+    this.cookie = options.cookie;
+    this.debug = options.debug === true;
     this.helloTimer = setTimeout(() => {
       this.helloTimer = undefined;
       if (this.state === 'new' || this.state === 'authenticating') {
@@ -102,6 +110,8 @@ export class RouterSession implements TransportHandler {
 
   onMessage(raw: unknown): void {
     if (this.state === 'closed') return;
+    if (this.debug)
+      this.router.logger.debug({ session: this.id, in: raw }, 'WAMP message received');
     let msg: WampMessage;
     try {
       msg = decodeMessage(raw);
@@ -188,6 +198,9 @@ export class RouterSession implements TransportHandler {
         }
         return realm.dealer.calleeError(this, msg);
       case MessageType.GOODBYE:
+        if (msg.reason === CloseReasons.LOGOUT && this.cookie !== undefined) {
+          this.router.logout(this.cookie, this);
+        }
         this.send([MessageType.GOODBYE, {}, CloseReasons.GOODBYE_AND_OUT]);
         return this.leaveRealm(msg.reason);
       case MessageType.ABORT:
@@ -331,7 +344,12 @@ export class RouterSession implements TransportHandler {
   // --- sending ----------------------------------------------------------------------
 
   /** Send a wire array; throws PayloadSizeError when too large for the peer. */
+  logSent(message: unknown[]): void {
+    this.router.logger.debug({ session: this.id, out: message }, 'WAMP message sent');
+  }
+
   send(message: unknown[]): void {
+    if (this.debug) this.logSent(message);
     if (this.transport.isOpen) this.transport.send(message);
   }
 
@@ -364,6 +382,7 @@ export class RouterSession implements TransportHandler {
         serializer: t.serializer,
         peer: t.peer,
         is_secure: t.tls,
+        ...(t.clientCert !== undefined ? { client_cert: t.clientCert } : {}),
         ...(t.httpHeaders !== undefined ? { http_headers_received: t.httpHeaders } : {}),
       },
     };

@@ -29,6 +29,8 @@ export interface TcpEndpoint {
   /** IP version when binding all interfaces: 4 (default, `0.0.0.0`) or 6 (`::`). */
   version?: 4 | 6;
   backlog?: number;
+  /** Share the port with other processes (SO_REUSEPORT; Node ≥ 22.12). */
+  reusePort?: boolean;
   tls?: TlsEndpointOptions;
 }
 
@@ -119,6 +121,7 @@ export async function bindServer(server: Server, endpoint: Endpoint): Promise<Li
       host: bindHost(endpoint),
       port: endpoint.port,
       backlog: endpoint.backlog ?? 511,
+      ...(endpoint.reusePort === true ? { reusePort: true } : {}),
     });
   } catch (e) {
     throw toListenError(e, endpoint);

@@ -56,6 +56,14 @@ export interface Listener {
    * `ws+unix:/sock:/ws`), RawSocket without one (`rs://`, `rss://`, `unix:/sock`).
    */
   url(path?: string): string;
+  /**
+   * Serve WebSocket on one more path, live (a `websocket` web service started on a running
+   * transport). Connections arrive through the same `onTransport`.
+   * @throws Error when the path is served already, or the listener has no HTTP side.
+   */
+  addWebSocketPath(path: string, options: WebSocketOptions): Promise<void>;
+  /** Stop accepting WebSocket upgrades on a path (open connections stay); false if none. */
+  removeWebSocketPath(path: string): boolean;
   /** Stop listening and close every connection (WebSocket: close code 1001). */
   close(): Promise<void>;
 }
@@ -141,6 +149,18 @@ class NodeListener implements Listener {
     if (host.includes(':')) host = `[${host}]`;
     if (path === undefined) return `${this.tls ? 'rss' : 'rs'}://${host}:${a.port}`;
     return `${this.tls ? 'wss' : 'ws'}://${host}:${a.port}${normalizePath(path)}`;
+  }
+
+  async addWebSocketPath(path: string, options: WebSocketOptions): Promise<void> {
+    const p = normalizePath(path);
+    if (this.httpServer === undefined) throw new Error('this listener serves RawSocket only');
+    if (this.paths.has(p)) throw new Error(`WebSocket path ${p} is served already`);
+    await loadWs();
+    this.paths.set(p, new WebSocketEndpoint(p, options));
+  }
+
+  removeWebSocketPath(path: string): boolean {
+    return this.paths.delete(normalizePath(path));
   }
 
   /** @internal A tracked socket closed. */

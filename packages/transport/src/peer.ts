@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
+import type { ClientCertificate } from '@cdc/protocol';
 
 /**
  * `tcp4:127.0.0.1:52342`, `tcp6:::1:52342` (no brackets, as autobahn writes it) or
@@ -24,11 +25,40 @@ export function peerOf(socket: Socket, unixPath?: string): string {
   return `tcp4:${address}:${port}`;
 }
 
-/** The TLS part of `TransportInfo`: `tls` and the `tls-unique` channel ID. */
+/** The TLS part of `TransportInfo`: `tls`, the `tls-unique` channel ID, the client certificate. */
 export interface TlsDetails {
   tls: boolean;
   channelId?: Uint8Array;
   channelIdAlternates?: Uint8Array[];
+  clientCert?: ClientCertificate;
+}
+
+function names(n: Record<string, string | string[]> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(n ?? {})) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+/** The certificate the client presented on a server socket, if any. */
+function clientCertificate(socket: TLSSocket): ClientCertificate | undefined {
+  const c = socket.getPeerCertificate();
+  if (c === null || typeof c !== 'object' || c.raw === undefined) return undefined;
+  const out: ClientCertificate = {
+    sha1: c.fingerprint,
+    sha256: c.fingerprint256,
+    subject: names(c.subject as unknown as Record<string, string | string[]>),
+    issuer: names(c.issuer as unknown as Record<string, string | string[]>),
+    serial: c.serialNumber,
+    not_before: new Date(c.valid_from).toISOString(),
+    not_after: new Date(c.valid_to).toISOString(),
+    authorized: socket.authorized,
+  };
+  const why = socket.authorizationError as Error | string | null | undefined;
+  if (!socket.authorized && why !== null && why !== undefined) {
+    out.authorization_error =
+      typeof why === 'string' ? why : ((why as { code?: string }).code ?? why.message);
+  }
+  return out;
 }
 
 const sha256 = (b: Buffer): Uint8Array => new Uint8Array(createHash('sha256').update(b).digest());
@@ -47,6 +77,8 @@ export function tlsDetails(socket: Socket, isServer: boolean): TlsDetails {
   const details: TlsDetails = { tls: true, channelId: sha256(finished) };
   const own = isServer ? socket.getFinished() : undefined;
   if (own !== undefined) details.channelIdAlternates = [sha256(own)];
+  const cert = isServer ? clientCertificate(socket) : undefined;
+  if (cert !== undefined) details.clientCert = cert;
   return details;
 }
 

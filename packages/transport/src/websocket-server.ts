@@ -43,6 +43,38 @@ export interface WebSocketOptions {
   autoPingTimeout?: number;
   /** Drop a peer that leaves more than this many bytes unread; default 64 MiB. */
   maxWriteBuffer?: number;
+  /**
+   * Extra headers for the `101 Switching Protocols` answer to an opening request
+   * (e.g. `Set-Cookie` for cookie tracking); called once per accepted upgrade.
+   */
+  upgradeHeaders?: (req: IncomingMessage) => string[];
+  /**
+   * Browser origins allowed to open a WebSocket (`*` matches anything, e.g.
+   * `https://*.example.com`); requests without an `Origin` header (non-browser clients)
+   * are not affected. Default: any origin.
+   */
+  allowedOrigins?: readonly string[];
+  /** Whether `Origin: null` (file://, sandboxed pages) passes `allowedOrigins`; default true. */
+  allowNullOrigin?: boolean;
+  /** TCP_NODELAY on accepted connections; default true. */
+  noDelay?: boolean;
+}
+
+/** A test for the `Origin` header, or undefined when any origin may connect. */
+function originCheck(options: WebSocketOptions): ((origin: string) => boolean) | undefined {
+  const allowed = options.allowedOrigins;
+  if (allowed === undefined) return undefined;
+  const res = allowed.map(
+    (p) =>
+      new RegExp(
+        `^${p
+          .split('*')
+          .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      ),
+  );
+  const allowNull = options.allowNullOrigin ?? true;
+  return (origin) => (origin === 'null' ? allowNull : res.some((re) => re.test(origin)));
 }
 
 /**
@@ -103,6 +135,8 @@ export class WebSocketEndpoint {
   private readonly maxMessageSize: number;
   private readonly maxWriteBuffer: number;
   private readonly heartbeat: Heartbeat | undefined;
+  private readonly originAllowed: ((origin: string) => boolean) | undefined;
+  private readonly noDelay: boolean;
 
   constructor(
     readonly path: string,
@@ -116,6 +150,8 @@ export class WebSocketEndpoint {
       options.autoPingInterval !== undefined && options.autoPingInterval > 0
         ? new Heartbeat(options.autoPingInterval, options.autoPingTimeout ?? 10_000)
         : undefined;
+    this.originAllowed = originCheck(options);
+    this.noDelay = options.noDelay ?? true;
     const supported = this.supported;
     // The listener has loaded `ws` before it makes endpoints.
     this.wss = new (ws().WebSocketServer)({
@@ -127,6 +163,12 @@ export class WebSocketEndpoint {
       // `ws` passes the offered names as a Set in the client's order.
       handleProtocols: (offered: Set<string>) => chooseSubprotocol(offered, supported) ?? false,
     });
+    const extra = options.upgradeHeaders;
+    if (extra !== undefined) {
+      this.wss.on('headers', (headers: string[], req: IncomingMessage) =>
+        headers.push(...extra(req)),
+      );
+    }
   }
 
   /** Complete a WebSocket upgrade, or refuse a client that offers no subprotocol we speak. */
@@ -137,6 +179,12 @@ export class WebSocketEndpoint {
     context: ConnectionContext,
     onTransport: (transport: WebSocketTransport) => void,
   ): void {
+    const origin = req.headers.origin;
+    if (origin !== undefined && this.originAllowed !== undefined && !this.originAllowed(origin)) {
+      respondAndClose(socket, 403, `WebSocket connections from origin ${origin} are not allowed.`);
+      return;
+    }
+    if (!this.noDelay) socket.setNoDelay(false);
     const offered = parseProtocolHeader(req.headers['sec-websocket-protocol']);
     const chosen = chooseSubprotocol(offered, this.supported);
     const subprotocol = chosen === undefined ? undefined : parseSubprotocol(chosen);

@@ -143,11 +143,11 @@ export function routerProcedures(
     },
     get_web_transport_services: (p) => host.getWebServices(p.id('transport_id')),
     get_web_transport_service: (p) => host.getWebService(p.id('transport_id'), p.string('path')),
-    start_web_transport_service: (p) => {
+    start_web_transport_service: async (p) => {
       const id = p.id('transport_id');
       const path = p.string('path');
       publish('on_web_transport_service_starting', [id, path]);
-      const r = host.startWebService(id, path, configArg(p, 'config', 'webPath'));
+      const r = await host.startWebService(id, path, configArg(p, 'config', 'webPath'));
       publish('on_web_transport_service_started', [id, path, r]);
       return r;
     },

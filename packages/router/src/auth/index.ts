@@ -4,10 +4,12 @@
  * @module
  */
 import { anonymousHandler } from './anonymous.js';
+import { cookieHandler } from './cookie.js';
 import { cryptosignHandler } from './cryptosign.js';
 import type { InternalCaller } from './dynamic.js';
 import type { RealmDirectory } from './principal.js';
 import { scramHandler } from './scram.js';
+import { tlsHandler } from './tls.js';
 import { ticketHandler } from './ticket.js';
 import type { AuthConfig, AuthMethodHandler } from './types.js';
 import { wampcraHandler } from './wampcra.js';
@@ -30,5 +32,7 @@ export function buildAuthMethods(
   if (cfg.cryptosign !== undefined)
     out.set('cryptosign', cryptosignHandler(cfg.cryptosign, dir, caller));
   if (cfg.scram !== undefined) out.set('scram', scramHandler(cfg.scram, dir, caller));
+  if (cfg.tls !== undefined) out.set('tls', tlsHandler(cfg.tls, dir, caller));
+  if (cfg.cookie !== undefined) out.set('cookie', cookieHandler(dir));
   return out;
 }

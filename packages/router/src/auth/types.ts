@@ -15,6 +15,33 @@ export interface HelloContext {
   /** The session ID the session will have if it is welcomed (WAMP-CRA signs it). */
   sessionId: number;
   transport: TransportInfo;
+  /** The tracking cookie of the WebSocket connection, where cookies are tracked. */
+  cookie?: CookieSession | undefined;
+}
+
+/** Who a tracking cookie was authenticated as (by another method, on an earlier connection). */
+export interface CookieAuth {
+  realm: string;
+  authid: string;
+  authrole: string;
+  authmethod: string;
+  authextra?: Dict | undefined;
+}
+
+/** Where a WebSocket's tracking cookies and their authentication are kept. */
+export interface CookieStore {
+  /** The principal a cookie was authenticated as; undefined when it was not, or has expired. */
+  getAuth(id: string): CookieAuth | undefined;
+  /** Remember (or, with null, forget: logout) the principal a cookie is authenticated as. */
+  setAuth(id: string, auth: CookieAuth | null): void;
+}
+
+/** The cookie a connection came with (or was given). */
+export interface CookieSession {
+  id: string;
+  store: CookieStore;
+  /** Why the cookie the client sent was not taken (unknown, expired), for ABORT messages. */
+  note?: string | undefined;
 }
 
 export type AuthResult =
@@ -29,6 +56,11 @@ export type AuthResult =
 
 export interface AuthMethodHandler {
   readonly method: string;
+  /**
+   * Whether the method can run for this HELLO; a reason when not, and the next offered
+   * method is tried (Crossbar.io skips `cookie` when the cookie is not authenticated).
+   */
+  skip?(ctx: HelloContext): string | undefined;
   hello(ctx: HelloContext): Promise<AuthResult> | AuthResult;
 }
 

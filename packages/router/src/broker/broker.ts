@@ -272,6 +272,7 @@ export class Broker {
         }
       }
       try {
+        if (s.debug) s.logSent(event);
         if (data !== undefined) t.sendSerialized(data);
         this.realm.stats.events++;
       } catch (e) {
