@@ -22,7 +22,7 @@ export const PACKAGES = {
   'packages/config': { deps: ['router'], testDeps: [] },
   'packages/router-host': {
     deps: ['protocol', 'router', 'transport', 'config', 'client'],
-    testDeps: [],
+    testDeps: ['cryptosign', 'testkit'],
   },
   'packages/node': {
     deps: [
@@ -70,7 +70,16 @@ export const PACKAGES = {
   },
   conformance: {
     deps: [],
-    testDeps: ['protocol', 'cryptosign', 'transport', 'router', 'client', 'config', 'router-host'],
+    testDeps: [
+      'protocol',
+      'cryptosign',
+      'transport',
+      'router',
+      'client',
+      'config',
+      'router-host',
+      'testkit',
+    ],
   },
 };
 

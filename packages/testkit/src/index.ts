@@ -78,3 +78,5 @@ export { pinRecorder } from './pins.js';
 export type { PinRecorder } from './pins.js';
 export { startSmtpSink, readOutbox } from './mail.js';
 export type { SmtpSink, SmtpSinkOptions, ReceivedMail, ParsedMail } from './mail.js';
+export { makeTestPki, makeDhParams } from './pki.js';
+export type { TestPki, KeyPair } from './pki.js';
