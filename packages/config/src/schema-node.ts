@@ -72,18 +72,13 @@ const guestWorker = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        title: str,
+        title: unsupported("a guest runs under its own executable's name"),
         workdir: str,
         env,
         stdin: unsupported("a guest's standard input is not fed"),
         stdout: guestOutput,
         stderr: guestOutput,
-        watch: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['directories'],
-          properties: { directories: { type: 'array', items: str }, action: { enum: ['restart'] } },
-        },
+        watch: unsupported('watching files to restart a guest'),
         restart,
         cpu_affinity: { type: 'array', items: { type: 'integer', minimum: 0 } },
       },
@@ -98,13 +93,34 @@ export const worker: Schema = {
   oneOf: [routerWorker, containerWorker, guestWorker],
 };
 
+function endpointOf(t: Schema): Schema {
+  return (t['properties'] as Record<string, Schema>)['endpoint'] as Schema;
+}
+
+/** A client transport as the uplink reads it: it picks serializers and timeouts itself. */
+const uplinkTransport = {
+  ...clientTransport,
+  properties: {
+    ...(clientTransport['properties'] as Schema),
+    serializers: unsupported('the uplink offers CBOR, MessagePack and JSON itself'),
+    serializer: unsupported('the uplink offers CBOR, MessagePack and JSON itself'),
+    endpoint: {
+      ...endpointOf(clientTransport),
+      properties: {
+        ...(endpointOf(clientTransport)['properties'] as Schema),
+        timeout: unsupported('the uplink reconnects with its own backoff'),
+      },
+    },
+  },
+};
+
 const uplink = {
   type: 'object',
   additionalProperties: false,
   properties: {
     url: str,
-    realm: str,
-    transport: { anyOf: [{ type: 'null' }, clientTransport] },
+    realm: unsupported('the center assigns the management realm to a node'),
+    transport: { anyOf: [{ type: 'null' }, uplinkTransport] },
     heartbeat: {
       type: 'object',
       additionalProperties: false,

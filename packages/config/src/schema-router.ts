@@ -96,7 +96,7 @@ export const realm: Schema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        type: { enum: ['memory'] },
+        type: fixed('memory'),
         'event-history': {
           type: 'array',
           items: {

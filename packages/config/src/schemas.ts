@@ -77,6 +77,11 @@ function withRefs(s: unknown, top: boolean): unknown {
   return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, withRefs(v, false)]));
 }
 
+/** The shared parts by name (for tools that walk the schemas). */
+export function sharedParts(): Readonly<Record<string, Schema>> {
+  return SHARED;
+}
+
 /** The shared parts, each under its `$id`, to add to an ajv instance before compiling. */
 export function sharedSchemas(): Schema[] {
   return Object.entries(SHARED).map(([name, s]) => ({
