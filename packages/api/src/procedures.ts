@@ -481,7 +481,7 @@ export const PROCEDURES: readonly ProcedureDef[] = [
     ['node_id', 'router_id', 'change_set'],
     'cdc-admin',
     true,
-    'change a stored router config (JSON Merge Patch)',
+    "change a stored router config (JSON Merge Patch; keyword `change_set`, or the seed's `router_config`)",
   ),
   def(
     'config',

@@ -151,7 +151,8 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
 
     [`${CONFIG}.modify_router@1`]: async (p): Promise<StoredRouter> => {
       const { nodeId, rec } = await router(p);
-      const patched = mergePatch(rec.config, p.raw('change_set'));
+      // `router_config` is the seed's name for the change set.
+      const patched = mergePatch(rec.config, p.raw('change_set') ?? p.raw('router_config'));
       if (!isDict(patched))
         throw WampError.of(
           CdcErrors.INVALID_CONFIG,
