@@ -76,7 +76,9 @@ export type PeerAuth =
       authid?: string;
       seedHex: string;
       channelBinding?: 'tls-unique';
-    };
+    }
+  | { method: 'scram'; authid: string; password: string }
+  | { method: 'tls'; cert: string; key: string };
 
 export interface ScenarioParams {
   url: string;
@@ -106,6 +108,12 @@ export function scenarioArgs(p: ScenarioParams): string[] {
       if (p.auth.authid !== undefined) a.push('--authid', p.auth.authid);
       a.push('--seed', p.auth.seedHex);
       if (p.auth.channelBinding !== undefined) a.push('--channel-binding', p.auth.channelBinding);
+      break;
+    case 'scram':
+      a.push('--authid', p.auth.authid, '--password', p.auth.password);
+      break;
+    case 'tls':
+      a.push('--client-cert', p.auth.cert, '--client-key', p.auth.key);
       break;
   }
   if (p.cafile !== undefined) a.push('--cafile', p.cafile);
