@@ -118,6 +118,8 @@ process.on('message', (m) => {
 
 // --- handshakes -----------------------------------------------------------------------
 
+const SCRAM_PASSWORD = 'bench-password';
+
 async function handshakeLoop(url, serializer, method, signers, mode, index) {
   let k = index;
   while (running) {
@@ -125,7 +127,13 @@ async function handshakeLoop(url, serializer, method, signers, mode, index) {
     const t0 = nowUs();
     try {
       const signer = signers[k % Math.max(1, signers.length)];
-      const auth = method === 'cryptosign' ? { authid: `bench-${k % signers.length}`, signer } : {};
+      const auth =
+        method === 'cryptosign'
+          ? { authid: `bench-${k % signers.length}`, signer }
+          : method === 'scram'
+            ? // The salted password is cached per process: this measures the router's side.
+              { authid: `scram-${k % 50}`, password: SCRAM_PASSWORD }
+            : {};
       k += 7919;
       const { transport, session } = await open(url, serializer, auth);
       if (mode === 'handshake') {
@@ -200,6 +208,31 @@ serve({
         void handshakeLoop(url, serializer, method, signers, mode, i);
     };
     return {};
+  },
+
+  /**
+   * `n` full SCRAM logins, `concurrency` at a time, each running the KDF (no cached
+   * salted password), as a crowd of fresh clients would. Returns their durations (µs).
+   */
+  async scramLogins({ url, serializer, first, n, concurrency }) {
+    const times = [];
+    let next = 0;
+    const one = async () => {
+      while (next < n) {
+        const i = first + next++;
+        const t0 = nowUs();
+        const { transport, session } = await open(url, serializer, {
+          authid: `scram-${i}`,
+          password: SCRAM_PASSWORD,
+          cacheSaltedPassword: false,
+        });
+        times.push(nowUs() - t0);
+        void session.leave();
+        transport.close();
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, one));
+    return { times };
   },
 
   async idle({ url, serializer, n }) {

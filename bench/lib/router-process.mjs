@@ -1,6 +1,6 @@
 // The router under test, in its own process: a RouterHost (what `cdc router start` runs)
 // with one realm, a WebSocket transport and a RawSocket transport on ephemeral ports, both
-// accepting anonymous and cryptosign. Answers the orchestrator's requests for its CPU time,
+// accepting anonymous, cryptosign and (given credentials) SCRAM. Answers the orchestrator's requests for its CPU time,
 // its memory (after GC) and CPU profiles of a measurement window.
 import { setImmediate } from 'node:timers';
 import { RouterHost } from '@cdc/router-host';
@@ -23,13 +23,19 @@ const allowAll = (name) => ({
 });
 
 serve({
-  async start({ pubkeys = [] }) {
+  async start({ pubkeys = [], scram }) {
     const principals = {};
     pubkeys.forEach((k, i) => (principals[`bench-${i}`] = { role: 'user', authorized_keys: [k] }));
     const auth = {
       anonymous: { type: 'static', role: 'anonymous' },
       cryptosign: { type: 'static', principals },
     };
+    // WAMP-SCRAM: `scram.n` principals scram-0… sharing one stored credential.
+    if (scram !== undefined) {
+      const p = {};
+      for (let i = 0; i < scram.n; i++) p[`scram-${i}`] = { ...scram.credential, role: 'user' };
+      auth.scram = { type: 'static', principals: p };
+    }
     host = new RouterHost();
     await host.start({
       type: 'router',

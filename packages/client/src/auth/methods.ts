@@ -47,6 +47,11 @@ export interface AuthOptions {
    * KDF and its parameters; WELCOME must carry the router's proof, or the join fails.
    */
   password?: string | undefined;
+  /**
+   * Keep the SCRAM salted password in memory for the next login with the same parameters
+   * (default true: a reconnect then costs no KDF run). False runs the KDF every time.
+   */
+  cacheSaltedPassword?: boolean | undefined;
   /** Answers challenges for any other method. */
   onChallenge?: ChallengeHandler | undefined;
 }
@@ -91,7 +96,12 @@ export class ClientAuth {
   constructor(private readonly o: AuthOptions) {
     this.scram =
       o.password !== undefined && offeredMethods(o).includes('scram')
-        ? new ScramExchange(o.authid ?? '', o.password, o.channelBinding)
+        ? new ScramExchange(
+            o.authid ?? '',
+            o.password,
+            o.channelBinding,
+            o.cacheSaltedPassword ?? true,
+          )
         : undefined;
   }
 

@@ -168,6 +168,7 @@ export class ScramExchange {
     private readonly authid: string,
     private readonly password: string,
     private readonly binding: ChannelBinding | null | undefined,
+    private readonly cached = true,
   ) {
     this.clientNonce = toBase64(webcrypto().getRandomValues(new Uint8Array(16)));
   }
@@ -198,12 +199,15 @@ export class ScramExchange {
       throw new Error('unsupported SCRAM channel binding');
     if (bound !== null && channelId === undefined)
       throw new Error('channel binding tls-unique asked for, but the transport has no channel ID');
-    const sp = await cachedSaltedPassword(this.password, {
+    const params: KdfParams = {
       kdf,
       salt: fromBase64(salt),
       iterations,
       memory: typeof memory === 'number' ? memory : undefined,
-    });
+    };
+    const sp = await (this.cached
+      ? cachedSaltedPassword(this.password, params)
+      : saltedPassword(this.password, params));
     const am = scramAuthMessage({
       authid: this.authid,
       clientNonce: this.clientNonce,
