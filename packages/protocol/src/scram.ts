@@ -22,13 +22,44 @@ export const SCRAM_ARGON2_DEFAULTS = { iterations: 4096, memory: 512 } as const;
 /** PBKDF2-SHA256 iterations when none are given (RFC 7677 asks for at least 4096). */
 export const SCRAM_PBKDF2_DEFAULT_ITERATIONS = 100_000;
 
-// RFC 3454 C.1.2 (non-ASCII spaces) map to a space; B.1 (commonly mapped to nothing) go.
-const NON_ASCII_SPACE = /[\u00A0\u1680\u2000-\u200B\u202F\u205F\u3000]/g;
-const MAPPED_TO_NOTHING = /[\u00AD\u034F\u1806\u180B-\u180D\u200C\u200D\u2060\uFE00-\uFE0F\uFEFF]/g;
-// Prohibited output (C.2 controls, C.3 private use, C.5 surrogates, C.8/C.9 format chars).
-// eslint-disable-next-line no-control-regex
-const PROHIBITED =
-  /[\u0000-\u001F\u007F-\u009F\u0340\u0341\u200E\u200F\u202A-\u202E\u206A-\u206F\uE000-\uF8FF\uFFF9-\uFFFD]|[\uD800-\uDFFF]/;
+/** Code point ranges, inclusive. */
+type Ranges = readonly (readonly [number, number])[];
+
+const inRanges = (cp: number, r: Ranges): boolean => r.some(([lo, hi]) => cp >= lo && cp <= hi);
+
+// RFC 3454 C.1.2: non-ASCII spaces, mapped to a space.
+const NON_ASCII_SPACE: Ranges = [
+  [0xa0, 0xa0],
+  [0x1680, 0x1680],
+  [0x2000, 0x200b],
+  [0x202f, 0x202f],
+  [0x205f, 0x205f],
+  [0x3000, 0x3000],
+];
+// B.1: commonly mapped to nothing.
+const MAPPED_TO_NOTHING: Ranges = [
+  [0xad, 0xad],
+  [0x34f, 0x34f],
+  [0x1806, 0x1806],
+  [0x180b, 0x180d],
+  [0x200c, 0x200d],
+  [0x2060, 0x2060],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+];
+// Prohibited output: C.2 controls, C.3 private use, C.5 surrogates, C.8/C.9 format chars.
+const PROHIBITED: Ranges = [
+  [0x0, 0x1f],
+  [0x7f, 0x9f],
+  [0x340, 0x341],
+  [0x200e, 0x200f],
+  [0x202a, 0x202e],
+  [0x206a, 0x206f],
+  [0xd800, 0xdfff],
+  [0xe000, 0xf8ff],
+  [0xfff9, 0xfffd],
+  [0xf0000, 0x10ffff],
+];
 
 /**
  * SASLprep (RFC 4013) as far as names need it: map, NFKC-normalize, refuse prohibited
@@ -36,8 +67,17 @@ const PROHIBITED =
  * @throws Error for a string with prohibited characters.
  */
 export function saslprep(value: string): string {
-  const out = value.replace(NON_ASCII_SPACE, ' ').replace(MAPPED_TO_NOTHING, '').normalize('NFKC');
-  if (PROHIBITED.test(out)) throw new Error('the name contains characters SASLprep prohibits');
+  let mapped = '';
+  for (const ch of value) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (inRanges(cp, MAPPED_TO_NOTHING)) continue;
+    mapped += inRanges(cp, NON_ASCII_SPACE) ? ' ' : ch;
+  }
+  const out = mapped.normalize('NFKC');
+  for (const ch of out) {
+    if (inRanges(ch.codePointAt(0) ?? 0, PROHIBITED))
+      throw new Error('the name contains characters SASLprep prohibits');
+  }
   return out;
 }
 

@@ -111,7 +111,7 @@ test('cookie - a tampered cookie is unknown: no cookie login, a fresh cookie ins
   const tampered = (cookie[0] === 'A' ? 'B' : 'A') + cookie.slice(1);
   const a = await cookieAbort(host, tampered);
   assert.equal(a.uri, 'wamp.error.no_auth_method');
-  assert.match(String(a.details?.['message']), /cookie: the cbtid cookie sent is not known here/);
+  assert.match(String(a.details['message']), /cookie: the cbtid cookie sent is not known here/);
   const { set } = await open(host, tampered);
   assert.ok(set !== undefined && set !== tampered);
 });
@@ -123,7 +123,7 @@ test('cookie - RawSocket has no cookies: the method is skipped', async () => {
     (e: unknown) =>
       e instanceof AbortError &&
       e.uri === 'wamp.error.no_auth_method' &&
-      /no tracking cookie/.test(String(e.details?.['message'])),
+      /no tracking cookie/.test(String(e.details['message'])),
   );
   const s = await joinSession(await connect(host.transportUrl('main')), {
     realm: 'realm1',
@@ -176,7 +176,7 @@ test('cookie - the file store survives a restart; an expired cookie is refused',
     await new Promise((r) => setTimeout(r, 1100));
     const a = await cookieAbort(short, set);
     assert.equal(a.uri, 'wamp.error.no_auth_method');
-    assert.match(String(a.details?.['message']), /has expired/);
+    assert.match(String(a.details['message']), /has expired/);
   } finally {
     await short.stop();
   }

@@ -172,15 +172,15 @@ test('tls auth - another CA, expired, none, unknown: each a clean ABORT with its
   const stranger = await refused('/ws', pki.stranger);
   assert.equal(stranger.uri, 'wamp.error.authentication_failed');
   assert.match(
-    String(stranger.details?.['message']),
+    String(stranger.details['message']),
     /not accepted: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|.*ISSUER)/,
   );
   const expired = await refused(undefined, pki.expired);
   assert.equal(expired.uri, 'wamp.error.authentication_failed');
-  assert.match(String(expired.details?.['message']), /CERT_HAS_EXPIRED/);
+  assert.match(String(expired.details['message']), /CERT_HAS_EXPIRED/);
   const none = await refused('/ws', undefined);
   assert.equal(none.uri, 'wamp.error.not_authorized');
-  assert.match(String(none.details?.['message']), /certificate required/);
+  assert.match(String(none.details['message']), /certificate required/);
   // Valid for the CA, but no principal has it: the dynamic path takes it, the static one not.
   const unknown = await refused(undefined, pki.server);
   assert.equal(unknown.uri, 'wamp.error.no_such_principal');

@@ -42,7 +42,8 @@ function names(n: Record<string, string | string[]> | undefined): Record<string,
 /** The certificate the client presented on a server socket, if any. */
 function clientCertificate(socket: TLSSocket): ClientCertificate | undefined {
   const c = socket.getPeerCertificate();
-  if (c === null || typeof c !== 'object' || c.raw === undefined) return undefined;
+  // Without a certificate Node returns an empty object.
+  if ((c.raw as Buffer | undefined) === undefined) return undefined;
   const out: ClientCertificate = {
     sha1: c.fingerprint,
     sha256: c.fingerprint256,

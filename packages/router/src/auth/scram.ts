@@ -77,8 +77,6 @@ interface Found {
   principal: Exclude<AuthenticatorResult, string> | undefined;
 }
 
-type StaticConfig = Extract<NonNullable<AuthConfig['scram']>, { type: 'static' }>;
-
 export function scramHandler(
   cfg: NonNullable<AuthConfig['scram']>,
   dir: RealmDirectory,
@@ -87,7 +85,7 @@ export function scramHandler(
   const provider = isDynamic(cfg) ? 'dynamic' : 'static';
   // Decoys look like the configured principals: the first one's KDF parameters.
   const decoySecret = randomBytes(32);
-  const sample = isDynamic(cfg) ? undefined : Object.values((cfg as StaticConfig).principals)[0];
+  const sample = isDynamic(cfg) ? undefined : Object.values(cfg.principals)[0];
   const decoy = (authid: string): Keys => ({
     kdf: normalizeScramKdf(sample?.kdf) ?? 'argon2id-13',
     iterations: sample?.iterations ?? 4096,
@@ -102,7 +100,7 @@ export function scramHandler(
     authid: string,
   ): Found | AuthResult | Promise<Found | AuthResult> => {
     if (!isDynamic(cfg)) {
-      const p = (cfg as StaticConfig).principals[authid];
+      const p = cfg.principals[authid];
       if (p === undefined) return { keys: decoy(authid), principal: undefined };
       const keys = decodeCredential(p);
       if (typeof keys === 'string')
@@ -122,7 +120,7 @@ export function scramHandler(
           WampErrors.AUTHENTICATION_FAILED,
           'the authenticator returned no SCRAM credentials',
         );
-      const keys = decodeCredential(res as Partial<ScramCredential>);
+      const keys = decodeCredential(res);
       if (typeof keys === 'string')
         return deny(
           WampErrors.AUTHENTICATION_FAILED,

@@ -15,8 +15,6 @@ import { authDetails, callAuthenticator, isAuthResult, isDynamic } from './dynam
 import type { InternalCaller } from './dynamic.js';
 import type { AuthConfig, AuthMethodHandler, AuthResult, HelloContext } from './types.js';
 
-type StaticConfig = Extract<NonNullable<AuthConfig['tls']>, { type: 'static' }>;
-
 export function tlsHandler(
   cfg: NonNullable<AuthConfig['tls']>,
   dir: RealmDirectory,
@@ -25,7 +23,7 @@ export function tlsHandler(
   // Fingerprint → authid, built once.
   const byFingerprint = new Map<string, string>();
   if (!isDynamic(cfg)) {
-    for (const [authid, p] of Object.entries((cfg as StaticConfig).principals)) {
+    for (const [authid, p] of Object.entries(cfg.principals)) {
       const fp = normalizeFingerprint(p['certificate-sha1']);
       if (fp !== undefined) byFingerprint.set(fp, authid);
     }
@@ -54,7 +52,7 @@ export function tlsHandler(
         );
       }
       const authid = byFingerprint.get(normalizeFingerprint(cert.sha1) ?? '');
-      const p = authid === undefined ? undefined : (cfg as StaticConfig).principals[authid];
+      const p = authid === undefined ? undefined : cfg.principals[authid];
       if (authid === undefined || p === undefined) {
         return deny(
           WampErrors.NO_SUCH_PRINCIPAL,
