@@ -188,7 +188,7 @@ async function runScramLoad(sc) {
           serializer: sc.ser,
           first: i * per,
           n: per,
-          concurrency: 2,
+          concurrency: 1,
         }),
       ),
     );

@@ -36,7 +36,8 @@ serve({
       for (let i = 0; i < scram.n; i++) p[`scram-${i}`] = { ...scram.credential, role: 'user' };
       auth.scram = { type: 'static', principals: p };
     }
-    host = new RouterHost();
+    // Slow SCRAM clients on a busy machine may take longer than the default 10 s to log in.
+    host = new RouterHost({ router: { helloTimeoutMs: 60_000 } });
     await host.start({
       type: 'router',
       realms: [{ name: 'realm1', roles: [allowAll('anonymous'), allowAll('user')] }],
