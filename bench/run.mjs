@@ -160,7 +160,8 @@ async function startRouter(execArgv = [], sc = undefined) {
  * RPC latency of an unrelated session (1 call in flight to a callee) alone, then while 50
  * fresh clients log in with SCRAM at Crossbar.io's Argon2id parameters (each running the
  * KDF: no cached salted password). The router runs no KDF, so its event loop should not
- * notice; the logins' Argon2 runs in their own processes (two, 25 logins each).
+ * notice; the logins' Argon2 runs in their own processes (two, 25 logins each, one at a
+ * time: WebAssembly Argon2 blocks its process).
  */
 async function runScramLoad(sc) {
   await waitForQuiet();

@@ -110,7 +110,9 @@ export async function startRouter(
 ): Promise<TestRouter> {
   const dir = mkdtempSync(join(tmpdir(), 'cdc-conformance-'));
   const credentials = makeCredentials();
-  const host = new RouterHost({ baseDir: dir });
+  // Third-party clients on a busy machine (SCRAM's Argon2 in Python) may need more than
+  // the default 10 s to log in.
+  const host = new RouterHost({ baseDir: dir, router: { helloTimeoutMs: 60_000 } });
   try {
     await host.start({
       type: 'router',
