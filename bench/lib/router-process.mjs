@@ -3,11 +3,13 @@
 // accepting anonymous, cryptosign and (given credentials) SCRAM. Answers the orchestrator's requests for its CPU time,
 // its memory (after GC) and CPU profiles of a measurement window.
 import { setImmediate } from 'node:timers';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { RouterHost } from '@cdc/router-host';
 import { serve } from './ipc.mjs';
 import { profileStart, profileStop } from './profiler.mjs';
 
 let host;
+let loopDelay;
 
 const allowAll = (name) => ({
   name,
@@ -59,6 +61,20 @@ serve({
       ],
     });
     return { ws: host.transportUrl('ws', '/ws'), rs: host.transportUrl('rs') };
+  },
+
+  /** Start (reset) measuring the event loop's delay; `loopDelayStop` reports it (ms). */
+  loopDelayStart() {
+    loopDelay?.disable();
+    loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
+    return {};
+  },
+
+  loopDelayStop() {
+    loopDelay?.disable();
+    const h = loopDelay;
+    return { p99: (h?.percentile(99) ?? 0) / 1e6, max: (h?.max ?? 0) / 1e6 };
   },
 
   cpu() {
