@@ -77,7 +77,7 @@ test('options - dhparam and ciphers: a TLS 1.2 client negotiates the configured 
         const c = s.getCipher().name;
         const eph = s.getEphemeralKeyInfo();
         s.end();
-        resolve(`${c} ${eph && 'type' in eph ? String(eph.type) : ''}`);
+        resolve(`${c} ${eph && 'type' in eph ? eph.type : ''}`);
       },
     );
     s.on('error', reject);
