@@ -320,7 +320,7 @@ export class RouterHost {
 
   stopWebService(transportId: string, path: string): { transport_id: string; path: string } {
     const tree = this.webTree(transportId);
-    const config = tree.config(path) as WebPathConfig | undefined;
+    const config = tree.config(path);
     if (!tree.delete(path)) throw noSuchObject('web service', path);
     if (config?.type === 'websocket') this.transport(transportId).removeWebSocket(path);
     return { transport_id: transportId, path };
