@@ -11,7 +11,7 @@ import { Router } from '@cdc/router';
 import { createMemoryPair } from '@cdc/transport';
 import { joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
-import { EVENTS, managementRealmRoles } from '@cdc/api';
+import { CONTROLLER_EVENTS, EVENTS, WORKER_EVENTS, managementRealmRoles } from '@cdc/api';
 import { captureLogger, until } from './helpers.js';
 import { NodeEvents } from '../src/backend/node-events.js';
 
@@ -113,4 +113,27 @@ test("node events - a node cannot publish on another node's topics", async () =>
   await emit(n2, 'on_router_started', [{ id: 'w9', type: 'router' }]);
   await until(() => seen.length >= 1, 5000, 'n2 event');
   assert.deepEqual(seen, [['on_worker_status@1', 'n2', 'w9', null, 'started']]);
+});
+
+/** Status-like events of the contract that are not object statuses (no public event). */
+const NOT_A_STATUS = new Set(['on_worker_ready', 'on_profile_started']);
+
+test('node events - every status event of the node API contract, by each of its names, becomes a public event', async () => {
+  const status = /_(starting|started|stopping|stopped|failed|ready|start)$/;
+  let n = 0;
+  for (const e of [...Object.values(CONTROLLER_EVENTS), ...Object.values(WORKER_EVENTS)])
+    for (const name of [e.name, ...e.aliases]) {
+      if (!status.test(name) || NOT_A_STATUS.has(name)) continue;
+      seen.length = 0;
+      const id = `x${++n}`;
+      if (e.level === 'controller') await emit(n1, name, [{ id, type: 'router' }]);
+      else
+        await emit(
+          n1,
+          `worker.w${n}.${name}`,
+          e.args.map((a) => (a === 'info' ? {} : id)),
+        );
+      await until(() => seen.length >= 1, 5000, `a public event for ${e.level} ${name}`);
+    }
+  assert.ok(n > 30, `${n} status events`);
 });
