@@ -10,14 +10,20 @@ export type { CdcErrorUri } from './errors.js';
 export * from './uplink.js';
 export type * from './types.js';
 export { NODE_STATUSES } from './types.js';
+export { PROCEDURES, registeredUris, procedureByUri } from './procedures.js';
+export type { ProcedureDef, RemoteTarget, ParamDef, ProcedureGroup } from './procedures.js';
 export {
-  PROCEDURES,
-  EVENTS,
-  registeredUris,
-  procedureByUri,
-  workerLogTopic,
-} from './procedures.js';
-export type { ProcedureDef, RemoteTarget } from './procedures.js';
+  argsSchema,
+  kwargsSchema,
+  resultSchema,
+  paramSchema,
+  camelCase,
+  optionName,
+} from './procedure-def.js';
+export type { Param, Option, ProcSpec, ProcTable } from './procedure-def.js';
+export { EVENTS, PUBLIC_EVENTS, WORKER_LOG_EVENT, workerLogTopic } from './events.js';
+export type { EventDef } from './events.js';
+export type * from './public-api.js';
 export { managementRealmRoles, userRole, nodeRole, SUBSCRIBABLE_PREFIXES } from './permissions.js';
 export type { RoleSpec, RolePermission } from './permissions.js';
 export { REGISTRATION_PROCEDURES, CENTER_REALM_CREATED, globalRealmRoles } from './registration.js';
@@ -39,4 +45,4 @@ export {
   nodeProcedureDef,
 } from './node-uri.js';
 export type { NodeCall } from './node-uri.js';
-export type { Shape } from './shape.js';
+export type { Shape, JsonSchema, SchemaOptions } from './shape.js';

@@ -157,3 +157,35 @@ export interface ProfileSummary {
   /** The call tree from `(root)`: children below `prunePercent` and below `pruneLevel` cut. */
   tree: TreeNode;
 }
+
+/** A record of the audit log (`get_audit_log`, SPEC §4.7). */
+export interface AuditEntry {
+  id: number;
+  /** ISO 8601 UTC. */
+  time: string;
+  authid: string;
+  role: string;
+  /** `name@version`. */
+  procedure: string;
+  /** The arguments, secrets removed. */
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+  outcome: 'ok' | 'error';
+  /** The error URI when the outcome is `error`. */
+  error: string | null;
+  message: string | null;
+}
+
+/** `get_audit_log`'s filter: only the keys given apply; newest first. */
+export interface AuditFilter {
+  /** ISO 8601: records from this time on. */
+  since?: string;
+  /** ISO 8601: records up to this time. */
+  until?: string;
+  authid?: string;
+  /** `name@version`. */
+  procedure?: string;
+  outcome?: 'ok' | 'error';
+  /** At most this many records. */
+  limit?: number;
+}

@@ -1,0 +1,193 @@
+/**
+ * Shapes of the public API's parameters and results (`types.ts`, `registration.ts`), from
+ * which their JSON Schemas come. The center is the judge of arguments (its errors name the
+ * argument); these describe what it takes and what it answers.
+ * @module
+ */
+import type { NativeWorkerOptions, NodeConfig, RouterWorkerConfig } from '@cdc/config';
+import type { CreatedNode, DeletedRouter, RevokeResult, UnpairResult } from './public-api.js';
+import type { ManagementRealmInfo, UserInfo } from './registration.js';
+import { ID_RE, USER_ROLES } from './roles.js';
+import {
+  anything,
+  bool,
+  config,
+  described,
+  int,
+  listOf,
+  literal,
+  mapOf,
+  matching,
+  nullable,
+  num,
+  obj,
+  oneOf,
+  opt,
+  str,
+} from './shape.js';
+import type { Shape } from './shape.js';
+import { NODE_STATUSES } from './types.js';
+import type {
+  AccessInfo,
+  AuditEntry,
+  AuditFilter,
+  ConfiguredWorker,
+  LiveWorkerInfo,
+  NodeInfo,
+  RealmStatus,
+  ReloadResult,
+  RouterAction,
+  RouterState,
+  StoredRouter,
+  WorkerStats,
+} from './types.js';
+
+/** An ID of a node, worker, realm, role, transport or component (SPEC §3). */
+export const id: Shape<string> = matching('ID', ID_RE);
+export const time = described(str, 'ISO 8601 UTC');
+export const pubkey = described(
+  str,
+  'an Ed25519 public key: 64 hex characters, or an OpenSSH "ssh-ed25519 AAAA…" line',
+);
+export const nodeStatus = oneOf(NODE_STATUSES);
+export const userRole = oneOf(USER_ROLES);
+export const dict = mapOf(anything);
+export const routerConfig = config<RouterWorkerConfig>('routerWorker', 'router worker config');
+export const nodeConfig = config<NodeConfig>('node', 'node config');
+
+export const nodeInfo = obj<NodeInfo>({
+  node_id: str,
+  status: nodeStatus,
+  extra: dict,
+  pubkey: nullable(str),
+  created: time,
+  last_seen: nullable(time),
+  heartbeat: nullable(num),
+  heartbeat_time: nullable(time),
+  workers: obj<NodeInfo['workers']>({ router: int(0), container: int(0), guest: int(0) }),
+  version: nullable(str),
+  type: nullable(str),
+});
+
+export const realmStatus = obj<RealmStatus>({
+  realm: str,
+  now: time,
+  started: time,
+  uptime: described(num, 'seconds'),
+  nodes: obj<RealmStatus['nodes']>({ total: int(0), online: int(0), offline: int(0) }),
+  version: str,
+});
+
+export const accessInfo = obj<AccessInfo>({
+  pubkey: str,
+  role: str,
+  authid: str,
+  label: nullable(str),
+  created: time,
+});
+
+export const unpairResult = obj<UnpairResult>({
+  node_id: str,
+  pubkey: str,
+  disconnected: bool,
+});
+export const revokeResult = obj<RevokeResult>({ pubkey: str, sessions_closed: int(0) });
+
+export const auditEntry = obj<AuditEntry>({
+  id: int(),
+  time,
+  authid: str,
+  role: str,
+  procedure: str,
+  args: listOf(anything),
+  kwargs: dict,
+  outcome: oneOf(['ok', 'error'] as const),
+  error: nullable(str),
+  message: nullable(str),
+});
+export const auditFilter = obj<AuditFilter>({
+  since: opt(time),
+  until: opt(time),
+  authid: opt(str),
+  procedure: opt(described(str, 'name@version')),
+  outcome: opt(oneOf(['ok', 'error'] as const)),
+  limit: opt(int(1)),
+});
+
+const desired = oneOf(['started', 'stopped'] as const);
+export const configuredWorker = obj<ConfiguredWorker>({
+  worker_id: str,
+  type: oneOf(['router', 'container', 'guest'] as const),
+  status: desired,
+});
+export const createdNode = obj<CreatedNode>({ node_id: str, workers: listOf(configuredWorker) });
+export const liveWorker = obj<LiveWorkerInfo>({
+  worker_id: str,
+  type: str,
+  status: str,
+  pid: nullable(int()),
+  started: nullable(time),
+  uptime: nullable(num),
+  options: opt(obj<NativeWorkerOptions>()),
+});
+export const routerState = obj<RouterState>({
+  node_id: str,
+  router_id: str,
+  config: routerConfig,
+  desired,
+  status: str,
+  running_config: nullable(routerConfig),
+  drift: bool,
+  changes: listOf(str),
+});
+export const storedRouter = obj<StoredRouter>({
+  node_id: str,
+  router_id: str,
+  config: routerConfig,
+  desired,
+});
+export const deletedRouter = obj<DeletedRouter>({
+  node_id: str,
+  router_id: str,
+  deleted: literal(true),
+});
+export const routerAction = obj<RouterAction>({
+  node_id: str,
+  router_id: str,
+  status: str,
+  desired: opt(desired),
+  started_at: opt(time),
+});
+export const reloadResult = obj<ReloadResult>({
+  node_id: str,
+  router_id: str,
+  restarted: bool,
+  changes: listOf(str),
+});
+export const workerStats = obj<WorkerStats>({
+  worker_id: str,
+  type: str,
+  status: str,
+  pid: nullable(int()),
+  uptime: nullable(num),
+  cpu_affinity: opt(anything),
+  memory: opt(mapOf(nullable(num))),
+  open_files: opt(anything),
+  threads: opt(anything),
+  created: opt(anything),
+});
+
+export const userInfo = obj<UserInfo>({
+  name: str,
+  email: str,
+  keys: listOf(
+    obj<UserInfo['keys'][number]>({ pubkey: str, label: nullable(str), created: time }),
+  ),
+  realms: listOf(obj<UserInfo['realms'][number]>({ realm: str, role: str })),
+});
+export const realmInfo = obj<ManagementRealmInfo>({
+  realm: str,
+  role: str,
+  owner: str,
+  created: time,
+});
