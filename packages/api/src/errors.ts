@@ -33,6 +33,7 @@ export const CdcErrors = {
   DATABASE_UNAVAILABLE: 'com.crossbario.cdc.error.database_unavailable',
   BACKEND_UNAVAILABLE: 'com.crossbario.cdc.error.backend_unavailable',
   BAD_NODE_ANSWER: 'com.crossbario.cdc.error.bad_node_answer',
+  CENTER_UNREACHABLE: 'com.crossbario.cdc.error.center_unreachable',
 } as const;
 
 export type CdcErrorUri = (typeof CdcErrors)[keyof typeof CdcErrors];
@@ -71,6 +72,8 @@ const CDC_ERROR_MEANINGS: Readonly<Record<CdcErrorUri, string>> = {
   [CdcErrors.BACKEND_UNAVAILABLE]: 'The management realm backend is restarting; try again shortly.',
   [CdcErrors.BAD_NODE_ANSWER]:
     'A node answered a procedure unlike the node API contract; the message names the node, the procedure and what was wrong.',
+  [CdcErrors.CENTER_UNREACHABLE]:
+    'The SDK has no connection to the center: none of its URLs could be reached, or it is reconnecting. Raised by the SDK, never sent by the center.',
 };
 
 /** Every catalogued URI with a one-line meaning; the source of `docs/errors.md`. */
