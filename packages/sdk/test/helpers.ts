@@ -1,0 +1,105 @@
+/** A real center on an ephemeral port with its own data dir, OpenSSH user keys, real nodes. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Center, addRealm } from '@cdc/center';
+import { parseOpenSshPublicKey } from '@cdc/cryptosign';
+import { NodeController, openNodeDirectory } from '@cdc/node';
+import { captureLogger } from '@cdc/testkit';
+
+export { until } from '@cdc/testkit';
+
+export interface TestCenter {
+  center: Center;
+  url: string;
+  dir: string;
+  /** Stop the center and start it again on the same port with the same data. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startCenter(): Promise<TestCenter> {
+  const dir = mkdtempSync(join(tmpdir(), 'cdc-sdk-'));
+  const make = (port: number): Center =>
+    new Center({
+      port,
+      dir: join(dir, 'data'),
+      logger: captureLogger(),
+      logLevel: 'warn',
+      heartbeatPeriodS: 1,
+      reconcileIntervalMs: 200,
+      onBackendLog: () => undefined,
+    });
+  const tc: TestCenter = {
+    center: make(0),
+    url: '',
+    dir,
+    async restart() {
+      const port = Number(new URL(tc.url).port);
+      await tc.center.stop();
+      tc.center = make(port);
+      await tc.center.start();
+    },
+    async stop() {
+      await tc.center.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await tc.center.start();
+  tc.url = tc.center.url;
+  return tc;
+}
+
+/** An OpenSSH key made by ssh-keygen in the center's dir: its path and public key (hex). */
+export function sshKey(tc: TestCenter, name: string): { path: string; pubkey: string } {
+  const keys = join(tc.dir, 'keys');
+  mkdirSync(keys, { recursive: true });
+  const path = join(keys, name);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', path]);
+  return { path, pubkey: parseOpenSshPublicKey(readFileSync(`${path}.pub`, 'utf8')).publicKeyHex };
+}
+
+/** A management realm owned by a new OpenSSH key (written to the database; the center picks it up). */
+export async function ownedRealm(tc: TestCenter, realm: string, owner: string) {
+  const key = sshKey(tc, owner);
+  await addRealm(tc.center.domain, realm, { pubkey: key.pubkey, comment: owner }, owner);
+  await tc.center.reconcile();
+  return key;
+}
+
+export interface TestNode {
+  pubkey: string;
+  stop(): Promise<void>;
+}
+
+/** A real node (controller here, workers as processes) managed by the center. */
+export async function startNode(tc: TestCenter, config?: unknown): Promise<TestNode> {
+  const root = mkdtempSync(join(tmpdir(), 'cdc-sdk-node-'));
+  const dir = join(root, '.crossbar');
+  mkdirSync(dir);
+  if (config !== undefined)
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  const { node } = await openNodeDirectory(dir);
+  const controller = new NodeController({
+    node,
+    logger: captureLogger(),
+    logLevel: 'warn',
+    stopGraceMs: 1000,
+    env: {},
+    uplink: {
+      url: tc.url,
+      retry: { initialDelay: 100, maxDelay: 300 },
+      probeIntervalMs: 200,
+      heartbeat: { startupDelay: 0.2, period: 1 },
+    },
+  });
+  await controller.start();
+  return {
+    pubkey: node.key.publicKeyHex,
+    async stop() {
+      await controller.shutdown();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
