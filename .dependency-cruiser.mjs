@@ -40,6 +40,14 @@ const ENTRIES = Object.keys(PACKAGES).flatMap((dir) => {
 const pure = Object.entries(PACKAGES)
   .filter(([, p]) => p.pure)
   .map(([dir]) => dir);
+/** The Node entries of pure packages: exempt from the purity rules. */
+const nodeEntries = Object.entries(PACKAGES)
+  .filter(([, p]) => p.pure && p.nodeEntry !== undefined)
+  .map(([dir, p]) => `${dir}/${p.nodeEntry}`);
+const pureSources = {
+  path: `^(${alt(pure)})/src/`,
+  ...(nodeEntries.length > 0 ? { pathNot: `^(${alt(nodeEntries)})` } : {}),
+};
 
 export default {
   forbidden: [
@@ -53,10 +61,17 @@ export default {
     },
     {
       name: 'pure-core',
-      comment: `${pure.join(', ')} run in browsers too: no Node built-ins in their sources`,
+      comment: `${pure.join(', ')} run in browsers too: no Node built-ins in their sources (their Node entries aside)`,
       severity: 'error',
-      from: { path: `^(${alt(pure)})/src/` },
+      from: pureSources,
       to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'pure-deps',
+      comment: 'the browser-safe sources of a pure package import only pure packages (types aside)',
+      severity: 'error',
+      from: pureSources,
+      to: { path: WORKSPACE, pathNot: `^(${alt(pure)})/`, dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'no-deep-imports',

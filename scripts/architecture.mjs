@@ -5,7 +5,9 @@
 /**
  * `deps`: what the package's sources import (its `dependencies`). `testDeps`: what only its
  * tests import besides those (its `devDependencies`). `pure`: no Node built-ins in its
- * sources, because browsers load it too.
+ * sources, because browsers load it too, and of the workspace only pure packages (types
+ * aside). `nodeEntry`: a folder of a pure package's sources that is its Node entry, where
+ * neither holds.
  */
 export const PACKAGES = {
   'packages/protocol': { deps: [], testDeps: ['testkit'], pure: true },
@@ -53,6 +55,14 @@ export const PACKAGES = {
     // Its integration tests run real nodes.
     testDeps: ['node', 'testkit'],
   },
+  // The core and `@cdc/sdk/browser` run in browsers; `@cdc/sdk/node` (src/node/) reads key
+  // files and opens sockets.
+  'packages/sdk': {
+    deps: ['api', 'protocol', 'client', 'cryptosign', 'transport'],
+    testDeps: ['center', 'node', 'testkit'],
+    pure: true,
+    nodeEntry: 'src/node/',
+  },
   'apps/cli': {
     deps: [
       'api',
@@ -65,6 +75,7 @@ export const PACKAGES = {
       'node',
       'store',
       'center',
+      'sdk',
     ],
     testDeps: ['testkit'],
   },

@@ -7,10 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { joinSession } from '@cdc/client';
-import type { Session } from '@cdc/client';
-import { loadUserSigner } from '@cdc/cryptosign';
-import { connect } from '@cdc/transport';
+import { CdcErrors, WampErrors, connectCenter, isCdcError } from '@cdc/sdk/node';
+import type { Center } from '@cdc/sdk/node';
 import { CliError } from './errors.js';
 import { errorMessage } from '@cdc/protocol';
 
@@ -71,41 +69,51 @@ export function resolveProfile(flags: ConnectionFlags): Profile {
   return { url, realm, key };
 }
 
-/** Join the center with the profile's key (cryptosign; ssh-agent for protected keys). */
-async function open(flags: ConnectionFlags): Promise<{ session: Session; pubkey: string }> {
+/**
+ * Connect to the center through the SDK with the profile's key (cryptosign; ssh-agent for
+ * protected keys). A key that cannot be used and a center that cannot be reached read as
+ * they always did: the SDK's message, without a URI.
+ */
+async function open(flags: ConnectionFlags): Promise<Center> {
   const p = resolveProfile(flags);
-  const signer = await loadUserSigner(p.key);
-  let transport;
   try {
-    transport = await connect(p.url);
+    return await connectCenter({
+      url: p.url.split(',').map((u) => u.trim()),
+      realm: p.realm,
+      key: p.key,
+    });
   } catch (e) {
-    throw new CliError(`cannot reach the center at ${p.url}: ${errorMessage(e)}`);
+    if (isCdcError(e, WampErrors.CANNOT_AUTHENTICATE) && e.cause instanceof Error)
+      throw new CliError(e.message);
+    if (isCdcError(e, CdcErrors.CENTER_UNREACHABLE)) throw new CliError(e.message);
+    throw e;
   }
-  const session = await joinSession(transport, {
-    realm: p.realm,
-    authmethods: ['cryptosign'],
-    signer,
-  });
-  return { session, pubkey: signer.publicKeyHex };
 }
 
-/** Run `f` with a session, leaving afterwards. */
+/** Run `f` with a client of the center (its `pubkey` is the key it signed in with), closing it afterwards. */
 export async function withCenter<T>(
   flags: ConnectionFlags,
-  f: (s: Session) => Promise<T>,
+  f: (cdc: Center) => Promise<T>,
 ): Promise<T> {
-  return withCenterKey(flags, (s) => f(s));
+  const cdc = await open(flags);
+  try {
+    return await f(cdc);
+  } finally {
+    await cdc.close().catch(() => undefined);
+  }
 }
 
-/** Run `f` with a session and the public key (64 hex) it joined with, leaving afterwards. */
-export async function withCenterKey<T>(
-  flags: ConnectionFlags,
-  f: (s: Session, pubkey: string) => Promise<T>,
-): Promise<T> {
-  const { session, pubkey } = await open(flags);
-  try {
-    return await f(session, pubkey);
-  } finally {
-    await session.leave().catch(() => undefined);
-  }
+/**
+ * Settles when the session ends otherwise than by Ctrl-C (the CLI does not wait for a
+ * reconnect): for commands that follow events.
+ */
+export function untilInterrupted(cdc: Center): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+    cdc.onState((s) => {
+      if (s.status === 'reconnecting' || s.status === 'closed')
+        reject(new CliError(`the center ended the session (${s.error?.uri ?? s.status})`));
+    });
+  });
 }

@@ -120,7 +120,11 @@ export const CONFIG_TABLE: ProcTable<ConfigApi> = {
         default: 5,
         description: 'leave out functions below this share of the time',
       },
-      prune_level: { shape: int(1), default: 1000, description: 'cut the call tree below this depth' },
+      prune_level: {
+        shape: int(1),
+        default: 1000,
+        description: 'cut the call tree below this depth',
+      },
     },
     result: WORKER_PROCEDURES.get_profile.result,
     role: 'cdc-devop',

@@ -3,7 +3,12 @@
  * node procedure it forwards to, whose result shape (from the node API's table) is its own.
  * @module
  */
-import type { ControllerProcedure, NodeProcedure, NodeResult, WorkerProcedure } from './node-api.js';
+import type {
+  ControllerProcedure,
+  NodeProcedure,
+  NodeResult,
+  WorkerProcedure,
+} from './node-api.js';
 import { CONTROLLER_PROCEDURES, WORKER_PROCEDURES } from './node-table.js';
 import type { RemoteApi } from './public-api.js';
 import { param } from './procedure-def.js';
@@ -78,7 +83,11 @@ export const REMOTE_TABLE: ProcTable<RemoteApi> = {
   'com.crossbario.cdc.remote.start_router_worker@1': {
     params: [node, param('router_id', id)],
     options: { router_config: workerConfig('router') },
-    ...to('start_worker', 'cdc-devop', 'start a router worker with its realms, roles, transports, components'),
+    ...to(
+      'start_worker',
+      'cdc-devop',
+      'start a router worker with its realms, roles, transports, components',
+    ),
     ...startedAt,
   },
   'com.crossbario.cdc.remote.start_container_worker@1': {
@@ -88,7 +97,15 @@ export const REMOTE_TABLE: ProcTable<RemoteApi> = {
     ...startedAt,
   },
   'com.crossbario.cdc.remote.start_guest_worker@1': {
-    params: [node, param('guest_id', id), param('guest_config', dict, 'the guest worker entry without type and id: executable, arguments, options')],
+    params: [
+      node,
+      param('guest_id', id),
+      param(
+        'guest_config',
+        dict,
+        'the guest worker entry without type and id: executable, arguments, options',
+      ),
+    ],
     ...to('start_worker', 'cdc-devop', 'start a guest worker'),
     ...startedAt,
   },
@@ -114,7 +131,13 @@ export const REMOTE_TABLE: ProcTable<RemoteApi> = {
   },
   'com.crossbario.cdc.remote.add_worker_pythonpath@1': {
     params: [node, worker, param('paths', listOf(str))],
-    options: { prepend: { shape: bool, default: true, description: 'in front of the others, else at the end' } },
+    options: {
+      prepend: {
+        shape: bool,
+        default: true,
+        description: 'in front of the others, else at the end',
+      },
+    },
     ...to('worker.add_pythonpath', 'cdc-admin', 'add module search paths'),
   },
   'com.crossbario.cdc.remote.get_worker_profilers@1': {
@@ -123,7 +146,10 @@ export const REMOTE_TABLE: ProcTable<RemoteApi> = {
   },
   'com.crossbario.cdc.remote.start_worker_profiler@1': {
     params: [node, worker],
-    options: { profiler: { shape: str, default: 'v8', description: 'v8 (vmprof is its alias)' }, runtime: { shape: num, default: 10, description: 'seconds' } },
+    options: {
+      profiler: { shape: str, default: 'v8', description: 'v8 (vmprof is its alias)' },
+      runtime: { shape: num, default: 10, description: 'seconds' },
+    },
     ...to('worker.start_profiler', 'cdc-devop', 'start profiling a worker'),
   },
   'com.crossbario.cdc.remote.get_worker_profile@1': {

@@ -127,7 +127,11 @@ export interface RemoteApi {
   'com.crossbario.cdc.remote.shutdown_node@1': RemoteProc<N, 'shutdown'>;
   'com.crossbario.cdc.remote.get_node_workers@1': RemoteProc<N, 'get_workers'>;
   'com.crossbario.cdc.remote.get_worker_status@1': RemoteProc<NW, 'get_worker'>;
-  'com.crossbario.cdc.remote.get_worker_log@1': RemoteProc<NW, 'get_worker_log', { limit?: number }>;
+  'com.crossbario.cdc.remote.get_worker_log@1': RemoteProc<
+    NW,
+    'get_worker_log',
+    { limit?: number }
+  >;
   'com.crossbario.cdc.remote.start_router_worker@1': RemoteProc<
     [node_id: string, router_id: string],
     'start_worker',
@@ -165,7 +169,10 @@ export interface RemoteApi {
     'worker.start_profiler',
     { profiler?: string; runtime?: number }
   >;
-  'com.crossbario.cdc.remote.get_worker_profile@1': RemoteProc<[...NW, profile_id: number], 'worker.get_profile'>;
+  'com.crossbario.cdc.remote.get_worker_profile@1': RemoteProc<
+    [...NW, profile_id: number],
+    'worker.get_profile'
+  >;
   'com.crossbario.cdc.remote.get_router_realms@1': RemoteProc<NW, 'worker.get_router_realms'>;
   'com.crossbario.cdc.remote.get_router_realm_status@1': RemoteProc<NWR, 'worker.get_router_realm'>;
   'com.crossbario.cdc.remote.start_router_realm@1': RemoteProc<
@@ -174,42 +181,81 @@ export interface RemoteApi {
   >;
   'com.crossbario.cdc.remote.stop_router_realm@1': RemoteProc<NWR, 'worker.stop_router_realm'>;
   'com.crossbario.cdc.remote.get_realm_roles@1': RemoteProc<NWR, 'worker.get_router_realm_roles'>;
-  'com.crossbario.cdc.remote.get_realm_role_status@1': RemoteProc<[...NWR, role_id: string], 'worker.get_router_realm_role'>;
+  'com.crossbario.cdc.remote.get_realm_role_status@1': RemoteProc<
+    [...NWR, role_id: string],
+    'worker.get_router_realm_role'
+  >;
   'com.crossbario.cdc.remote.start_realm_role@1': RemoteProc<
     [...NWR, role_id: string, role_config: WorkerRoleConfig],
     'worker.start_router_realm_role'
   >;
-  'com.crossbario.cdc.remote.stop_realm_role@1': RemoteProc<[...NWR, role_id: string], 'worker.stop_router_realm_role'>;
-  'com.crossbario.cdc.remote.get_router_transports@1': RemoteProc<NW, 'worker.get_router_transports'>;
-  'com.crossbario.cdc.remote.get_router_transport_status@1': RemoteProc<NWT, 'worker.get_router_transport'>;
+  'com.crossbario.cdc.remote.stop_realm_role@1': RemoteProc<
+    [...NWR, role_id: string],
+    'worker.stop_router_realm_role'
+  >;
+  'com.crossbario.cdc.remote.get_router_transports@1': RemoteProc<
+    NW,
+    'worker.get_router_transports'
+  >;
+  'com.crossbario.cdc.remote.get_router_transport_status@1': RemoteProc<
+    NWT,
+    'worker.get_router_transport'
+  >;
   'com.crossbario.cdc.remote.start_router_transport@1': RemoteProc<
     [...NWT, config: TransportConfig],
     'worker.start_router_transport'
   >;
-  'com.crossbario.cdc.remote.stop_router_transport@1': RemoteProc<NWT, 'worker.stop_router_transport'>;
-  'com.crossbario.cdc.remote.get_web_services@1': RemoteProc<NWT, 'worker.get_web_transport_services'>;
-  'com.crossbario.cdc.remote.get_web_service_status@1': RemoteProc<[...NWT, path: string], 'worker.get_web_transport_service'>;
+  'com.crossbario.cdc.remote.stop_router_transport@1': RemoteProc<
+    NWT,
+    'worker.stop_router_transport'
+  >;
+  'com.crossbario.cdc.remote.get_web_services@1': RemoteProc<
+    NWT,
+    'worker.get_web_transport_services'
+  >;
+  'com.crossbario.cdc.remote.get_web_service_status@1': RemoteProc<
+    [...NWT, path: string],
+    'worker.get_web_transport_service'
+  >;
   'com.crossbario.cdc.remote.start_web_service@1': RemoteProc<
     [...NWT, path: string, config: WebPathConfig],
     'worker.start_web_transport_service'
   >;
-  'com.crossbario.cdc.remote.stop_web_service@1': RemoteProc<[...NWT, path: string], 'worker.stop_web_transport_service'>;
-  'com.crossbario.cdc.remote.get_router_components@1': RemoteProc<NW, 'worker.get_router_components'>;
-  'com.crossbario.cdc.remote.get_router_component_status@1': RemoteProc<NWC, 'worker.get_router_component'>;
+  'com.crossbario.cdc.remote.stop_web_service@1': RemoteProc<
+    [...NWT, path: string],
+    'worker.stop_web_transport_service'
+  >;
+  'com.crossbario.cdc.remote.get_router_components@1': RemoteProc<
+    NW,
+    'worker.get_router_components'
+  >;
+  'com.crossbario.cdc.remote.get_router_component_status@1': RemoteProc<
+    NWC,
+    'worker.get_router_component'
+  >;
   'com.crossbario.cdc.remote.start_router_component@1': RemoteProc<
     [...NWC, config: ComponentConfig],
     'worker.start_router_component'
   >;
-  'com.crossbario.cdc.remote.stop_router_component@1': RemoteProc<NWC, 'worker.stop_router_component'>;
+  'com.crossbario.cdc.remote.stop_router_component@1': RemoteProc<
+    NWC,
+    'worker.stop_router_component'
+  >;
   'com.crossbario.cdc.remote.stop_container@1': RemoteProc<NW, 'stop_worker'>;
   'com.crossbario.cdc.remote.get_container_components@1': RemoteProc<NW, 'worker.get_components'>;
-  'com.crossbario.cdc.remote.get_container_component_status@1': RemoteProc<NWC, 'worker.get_component'>;
+  'com.crossbario.cdc.remote.get_container_component_status@1': RemoteProc<
+    NWC,
+    'worker.get_component'
+  >;
   'com.crossbario.cdc.remote.start_container_component@1': RemoteProc<
     [...NWC, config: ComponentConfig],
     'worker.start_component'
   >;
   'com.crossbario.cdc.remote.stop_container_component@1': RemoteProc<NWC, 'worker.stop_component'>;
-  'com.crossbario.cdc.remote.restart_container_component@1': RemoteProc<NWC, 'worker.restart_component'>;
+  'com.crossbario.cdc.remote.restart_container_component@1': RemoteProc<
+    NWC,
+    'worker.restart_component'
+  >;
 }
 
 /** What `create_node` answers. */
@@ -229,16 +275,29 @@ type NR = [node_id: string, router_id: string];
 
 /** SPEC §4.3. */
 export interface ConfigApi {
-  'io.crossbar.cdc.create_node@1': PublicProc<[node_id: string, node_config: NodeConfig], CreatedNode>;
+  'io.crossbar.cdc.create_node@1': PublicProc<
+    [node_id: string, node_config: NodeConfig],
+    CreatedNode
+  >;
   'io.crossbar.cdc.list_workers@1': PublicProc<N, ConfiguredWorker[]>;
   'io.crossbar.cdc.list_node_workers@1': PublicProc<N, LiveWorkerInfo[]>;
   'io.crossbar.cdc.get_router@1': PublicProc<NR, RouterState>;
-  'io.crossbar.cdc.create_router@1': PublicProc<[...NR, router_config: RouterConfigInput], StoredRouter>;
-  'io.crossbar.cdc.modify_router@1': PublicProc<[...NR, change_set: Record<string, unknown>], StoredRouter>;
+  'io.crossbar.cdc.create_router@1': PublicProc<
+    [...NR, router_config: RouterConfigInput],
+    StoredRouter
+  >;
+  'io.crossbar.cdc.modify_router@1': PublicProc<
+    [...NR, change_set: Record<string, unknown>],
+    StoredRouter
+  >;
   'io.crossbar.cdc.delete_router@1': PublicProc<NR, DeletedRouter>;
   'io.crossbar.cdc.start_router@1': PublicProc<NR, RouterAction>;
   'io.crossbar.cdc.stop_router@1': PublicProc<NR, RouterAction>;
-  'io.crossbar.cdc.reload_router@1': PublicProc<NR, ReloadResult, { restart_if_required?: boolean }>;
+  'io.crossbar.cdc.reload_router@1': PublicProc<
+    NR,
+    ReloadResult,
+    { restart_if_required?: boolean }
+  >;
   'io.crossbar.cdc.profile_worker@1': PublicProc<
     NW,
     ProfileRecord,
@@ -246,7 +305,6 @@ export interface ConfigApi {
   >;
   'io.crossbar.cdc.get_stats@1': PublicProc<NW, WorkerStats>;
 }
-
 
 /** SPEC §4.4, on the global realm. */
 export interface RegistrationApi {
@@ -277,7 +335,6 @@ export type PublicArgs<K extends PublicProcedure> = PublicApi[K]['args'];
 export type PublicOptions<K extends PublicProcedure> = PublicApi[K]['options'];
 export type PublicResult<K extends PublicProcedure> = PublicApi[K]['result'];
 
-
 /** The public events (SPEC §4.2) by topic: what each carries, node ID first, then old and new status. */
 export interface PublicEvents {
   'com.crossbario.cdc.remote.on_node_status@1': [
@@ -291,22 +348,38 @@ export interface PublicEvents {
     old_status: string | null,
     new_status: string,
   ];
-  'com.crossbario.cdc.remote.on_router_realm@1': [...NWR, old_status: string | null, new_status: string];
+  'com.crossbario.cdc.remote.on_router_realm@1': [
+    ...NWR,
+    old_status: string | null,
+    new_status: string,
+  ];
   'com.crossbario.cdc.remote.on_realm_role@1': [
     ...NWR,
     role_id: string,
     old_status: string | null,
     new_status: string,
   ];
-  'com.crossbario.cdc.remote.on_router_transport@1': [...NWT, old_status: string | null, new_status: string];
+  'com.crossbario.cdc.remote.on_router_transport@1': [
+    ...NWT,
+    old_status: string | null,
+    new_status: string,
+  ];
   'com.crossbario.cdc.remote.on_web_service@1': [
     ...NWT,
     path: string,
     old_status: string | null,
     new_status: string,
   ];
-  'com.crossbario.cdc.remote.on_router_component@1': [...NWC, old_status: string | null, new_status: string];
-  'com.crossbario.cdc.remote.on_container_component@1': [...NWC, old_status: string | null, new_status: string];
+  'com.crossbario.cdc.remote.on_router_component@1': [
+    ...NWC,
+    old_status: string | null,
+    new_status: string,
+  ];
+  'com.crossbario.cdc.remote.on_container_component@1': [
+    ...NWC,
+    old_status: string | null,
+    new_status: string,
+  ];
 }
 export type PublicEvent = keyof PublicEvents;
 

@@ -180,9 +180,7 @@ export const workerStats = obj<WorkerStats>({
 export const userInfo = obj<UserInfo>({
   name: str,
   email: str,
-  keys: listOf(
-    obj<UserInfo['keys'][number]>({ pubkey: str, label: nullable(str), created: time }),
-  ),
+  keys: listOf(obj<UserInfo['keys'][number]>({ pubkey: str, label: nullable(str), created: time })),
   realms: listOf(obj<UserInfo['realms'][number]>({ realm: str, role: str })),
 });
 export const realmInfo = obj<ManagementRealmInfo>({

@@ -13,7 +13,6 @@ import { realmInfo, userInfo } from './public-shapes.js';
 import { described, either, int, listOf, literal, str } from './shape.js';
 import { GLOBAL_USER_ROLE, REGISTRANT_ROLE } from './roles.js';
 
-
 /**
  * Called by the global realm's backend (as `trusted`; no user role may) once a realm is
  * registered: the center starts the realm and its backend, and answers when it is live.

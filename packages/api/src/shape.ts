@@ -65,7 +65,11 @@ export const bool: Shape<boolean> = scalar('boolean', (v) => typeof v === 'boole
   type: 'boolean',
 });
 /** Any JSON value. */
-export const anything: Shape<unknown> = { name: 'any', problem: () => undefined, schema: () => ({}) };
+export const anything: Shape<unknown> = {
+  name: 'any',
+  problem: () => undefined,
+  schema: () => ({}),
+};
 
 /** An integer, within bounds when given. */
 export function int(min?: number, max?: number): Shape<number> {

@@ -41,7 +41,11 @@ export type EventSubscriptions = {
   ) => Unsubscribe;
 } & {
   /** A worker's live log, one entry per line. */
-  onWorkerLog(nodeId: string, workerId: string, handler: (entry: WorkerLogEntry) => void): Unsubscribe;
+  onWorkerLog(
+    nodeId: string,
+    workerId: string,
+    handler: (entry: WorkerLogEntry) => void,
+  ): Unsubscribe;
 };
 
 /** Every public procedure as a method (SPEC §4), in its group. */

@@ -10,7 +10,10 @@ import { WampErrors } from '@cdc/protocol';
 import { CdcError } from './errors.js';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Object.getPrototypeOf(v) === Object.prototype;
 
 function invalid(label: string, message: string): CdcError {
   return new CdcError(WampErrors.INVALID_ARGUMENT, `${label}: ${message}`);
@@ -49,6 +52,7 @@ export function wireArgs(d: ProcedureDef, label: string, given: readonly unknown
       );
   const values = optional.map((p) => o[p.option]);
   const last = values.findLastIndex((v) => v !== undefined);
-  for (let i = 0; i <= last; i++) out.push(values[i] !== undefined ? values[i] : optional[i]?.default);
+  for (let i = 0; i <= last; i++)
+    out.push(values[i] !== undefined ? values[i] : optional[i]?.default);
   return out;
 }

@@ -283,7 +283,12 @@ export class CenterClient {
     for (const [key, methods] of Object.entries(groups)) place(self, key, methods, key);
     for (const e of PUBLIC_EVENTS) {
       const name = eventMethodName(e.topic);
-      place(self, name, (h: (...a: unknown[]) => void) => this.subscribe(e.topic, (a) => h(...a)), name);
+      place(
+        self,
+        name,
+        (h: (...a: unknown[]) => void) => this.subscribe(e.topic, (a) => h(...a)),
+        name,
+      );
     }
     place(
       self,

@@ -47,7 +47,8 @@ export class CdcError extends WampError {
     const base = procedure !== undefined ? { procedure, cause: e } : { cause: e };
     if (e instanceof WampError) {
       const first = e.args[0];
-      const text = typeof first === 'string' ? first : e.args.length > 0 ? JSON.stringify(e.args) : e.uri;
+      const text =
+        typeof first === 'string' ? first : e.args.length > 0 ? JSON.stringify(e.args) : e.uri;
       return new CdcError(e.uri, text, { ...base, args: e.args, kwargs: e.kwargs });
     }
     return new CdcError('wamp.error.runtime_error', errorMessage(e), base);

@@ -24,7 +24,11 @@ const ROUTER = {
       id: 'router1',
       realms: [{ name: 'realm1' }],
       transports: [
-        { type: 'websocket', id: 'ws1', endpoint: { type: 'tcp', port: 0, interface: '127.0.0.1' } },
+        {
+          type: 'websocket',
+          id: 'ws1',
+          endpoint: { type: 'tcp', port: 0, interface: '127.0.0.1' },
+        },
       ],
     },
   ],
@@ -71,11 +75,18 @@ test('a node paired through the SDK comes up: onNodeStatus tells, every group an
   const paired = await cdc.management.pairNode(node.pubkey, 'n1', { nodeExtra: { site: 'a' } });
   assert.equal(paired.node_id, 'n1');
   assert.deepEqual(paired.extra, { site: 'a' });
-  await until(() => statuses.some(([id, , now]) => id === 'n1' && now === 'running'), 20_000, 'n1 running');
+  await until(
+    () => statuses.some(([id, , now]) => id === 'n1' && now === 'running'),
+    20_000,
+    'n1 running',
+  );
 
   assert.deepEqual(await cdc.getNodesV1(), ['n1']);
   const running = await cdc.getNodesV2({ status: 'running' });
-  assert.deepEqual(running.map((n) => n.node_id), ['n1']);
+  assert.deepEqual(
+    running.map((n) => n.node_id),
+    ['n1'],
+  );
   assert.deepEqual(Object.keys(await cdc.getNodes({ status: 'running' })), ['n1']);
   assert.deepEqual(await cdc.getNodes({ status: 'offline' }), {});
   assert.equal((await cdc.getNodeStatus('n1')).status, 'running');
@@ -85,7 +96,10 @@ test('a node paired through the SDK comes up: onNodeStatus tells, every group an
   assert.equal((await cdc.remote.getWorkerStatus('n1', 'router1')).status, 'started');
   const log = await cdc.remote.getWorkerLog('n1', 'router1', { limit: 3 });
   assert.ok(Array.isArray(log) && log.length <= 3);
-  assert.deepEqual((await cdc.config.listWorkers('n1')).map((w) => w.worker_id), []);
+  assert.deepEqual(
+    (await cdc.config.listWorkers('n1')).map((w) => w.worker_id),
+    [],
+  );
   const stored = await cdc.config.createRouter('n1', 'r2', { realms: [{ name: 'realm2' }] });
   assert.equal(stored.desired, 'stopped');
   const state = await cdc.config.getRouter('n1', 'r2');
@@ -145,8 +159,7 @@ test('a key without access is refused with not_authorized; no center is center_u
   );
   await assert.rejects(
     connectCenter({ url: 'ws://127.0.0.1:1/ws', key: owner.path }),
-    (e: unknown) =>
-      isCdcError(e, CdcErrors.CENTER_UNREACHABLE) && /127\.0\.0\.1:1/.test(e.message),
+    (e: unknown) => isCdcError(e, CdcErrors.CENTER_UNREACHABLE) && /127\.0\.0\.1:1/.test(e.message),
   );
 });
 
@@ -157,7 +170,10 @@ test('a browser key over the browser transport: a guest sees what a guest may do
   const guest = await browser.connectCenter({
     url: tc.url,
     key,
-    websocket: { WebSocket: WebSocket as unknown as WebSocketConstructor, serializers: ['msgpack'] },
+    websocket: {
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      serializers: ['msgpack'],
+    },
   });
   try {
     assert.equal(guest.authid, 'browser');
@@ -190,9 +206,17 @@ test('the center restarts: the client reconnects, its subscriptions come back', 
   const off = client.onNodeStatus((id, _old, now) => seen.push([id, now]));
   await off.ready;
   await tc.restart();
-  await until(() => client.state.status === 'connected' && states.includes('reconnecting'), 20_000, 'reconnected');
+  await until(
+    () => client.state.status === 'connected' && states.includes('reconnecting'),
+    20_000,
+    'reconnected',
+  );
   // The node comes back too; its status events reach the restored subscription.
-  await until(() => seen.some(([id, now]) => id === 'n1' && now === 'running'), 20_000, 'n1 running again');
+  await until(
+    () => seen.some(([id, now]) => id === 'n1' && now === 'running'),
+    20_000,
+    'n1 running again',
+  );
   assert.equal((await client.getStatus()).realm, 'sdk-realm');
   await off();
   await client.close();

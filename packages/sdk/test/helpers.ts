@@ -78,8 +78,7 @@ export async function startNode(tc: TestCenter, config?: unknown): Promise<TestN
   const root = mkdtempSync(join(tmpdir(), 'cdc-sdk-node-'));
   const dir = join(root, '.crossbar');
   mkdirSync(dir);
-  if (config !== undefined)
-    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  if (config !== undefined) writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   const { node } = await openNodeDirectory(dir);
   const controller = new NodeController({
     node,

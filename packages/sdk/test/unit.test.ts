@@ -62,11 +62,17 @@ test('arguments that do not fit are refused before anything is sent', () => {
     });
   };
   const log = def('get_worker_log');
-  refused(() => wireArgs(log, 'remote.getWorkerLog', ['n1']), /takes remote\.getWorkerLog\(nodeId, workerId, \{limit\}\), got 1 argument$/);
+  refused(
+    () => wireArgs(log, 'remote.getWorkerLog', ['n1']),
+    /takes remote\.getWorkerLog\(nodeId, workerId, \{limit\}\), got 1 argument$/,
+  );
   refused(() => wireArgs(log, 'remote.getWorkerLog', ['n1', 'w1', {}, 1]), /got 4 arguments/);
   refused(() => wireArgs(log, 'remote.getWorkerLog', ['n1', undefined]), /workerId is missing/);
   refused(() => wireArgs(log, 'remote.getWorkerLog', ['n1', 'w1', 5]), /must be an options object/);
-  refused(() => wireArgs(log, 'remote.getWorkerLog', ['n1', 'w1', { lim: 5 }]), /unknown option "lim" \(it takes limit\)/);
+  refused(
+    () => wireArgs(log, 'remote.getWorkerLog', ['n1', 'w1', { lim: 5 }]),
+    /unknown option "lim" \(it takes limit\)/,
+  );
   refused(() => wireArgs(def('get_status'), 'getStatus', [{}]), /takes getStatus\(\), got 1/);
 });
 
@@ -106,11 +112,10 @@ test('the WebCrypto signer answers cryptosign challenges as the center verifies 
   assert.ok(!verifyChallengeSignature(signer.publicKeyHex, challenge, bound));
   await assert.rejects(signer.signChallenge('zz'), /not hex/);
   await assert.rejects(signer.signChallenge('ab'), /32 bytes/);
-  const rsa = (await crypto.subtle.generateKey(
-    { name: 'ECDSA', namedCurve: 'P-256' },
-    false,
-    ['sign', 'verify'],
-  )) as CryptoKeyPair;
+  const rsa = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   await assert.rejects(WebCryptoSigner.fromKeyPair(rsa), /Ed25519 key is needed, not ECDSA/);
 });
 

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { ID_RE, USER_ROLES } from '@cdc/api';
 import type { AccessInfo } from '@cdc/api';
 import { WampError, errorMessage } from '@cdc/protocol';
-import { invoke, prepare, runCall } from '../center-api.js';
+import { runCall } from '../center-api.js';
 import type { CenterFlags } from '../center-api.js';
 import { CliError } from '../errors.js';
 import { choiceArg, jsonObjectArg } from '../input.js';
@@ -57,11 +57,11 @@ function keysIn(dir: string): { nodeId: string; path: string }[] {
 async function pairMany(dir: string, flags: PairFlags): Promise<void> {
   const keys = keysIn(dir).map((k) => ({ ...k, pubkey: publicKeyArg(k.path, 'key file') }));
   const results: Record<string, unknown>[] = [];
-  await withCenter(flags, async (s) => {
+  await withCenter(flags, async (cdc) => {
     for (const [i, k] of keys.entries()) {
       const at = `[${i + 1}/${keys.length}] ${k.nodeId}`;
       try {
-        await invoke(s, prepare('management', 'pair_node', [k.pubkey, k.nodeId]));
+        await cdc.management.pairNode(k.pubkey, k.nodeId);
         results.push({ node_id: k.nodeId, pubkey: k.pubkey, result: 'paired' });
         if (flags.json !== true) process.stdout.write(`${at} paired (${short(k.pubkey)})\n`);
       } catch (e) {
@@ -84,17 +84,17 @@ async function pair(nodeId: string | undefined, key: string | undefined, flags: 
   }
   if (nodeId === undefined || key === undefined)
     throw new CliError('cdc pair takes NODE_ID PUBKEY|key.pub, or --keys-dir DIR');
-  const args: unknown[] = [publicKeyArg(key, 'node key'), nodeId];
-  if (flags.extra !== undefined) args.push(jsonObjectArg(flags.extra, '--extra'));
-  return runCall(flags, prepare('management', 'pair_node', args));
+  const pubkey = publicKeyArg(key, 'node key');
+  const extra = flags.extra !== undefined ? jsonObjectArg(flags.extra, '--extra') : undefined;
+  return runCall(flags, (cdc) => cdc.management.pairNode(pubkey, nodeId, { nodeExtra: extra }));
 }
 
 async function revoke(spec: string, flags: CenterFlags): Promise<void> {
-  await withCenter(flags, async (s) => {
+  await withCenter(flags, async (cdc) => {
     let pubkey: string;
     if (isKeySpec(spec)) pubkey = publicKeyArg(spec, 'key');
     else {
-      const list = (await invoke(s, prepare('management', 'list_access', []))) as AccessInfo[];
+      const list = await cdc.management.listAccess();
       const hits = list.filter((a) => a.label === spec);
       const only = hits.length === 1 ? hits[0] : undefined;
       if (only === undefined)
@@ -105,10 +105,7 @@ async function revoke(spec: string, flags: CenterFlags): Promise<void> {
         );
       pubkey = only.pubkey;
     }
-    printResult(
-      await invoke(s, prepare('management', 'revoke_access', [pubkey])),
-      flags.json === true,
-    );
+    printResult(await cdc.management.revokeAccess(pubkey), flags.json === true);
   });
 }
 
@@ -126,7 +123,7 @@ export function registerAccessCommands(program: Command): void {
   connectionOptions(
     program.command('unpair <node_id>').description('remove a node; a connected node is cut off'),
   ).action((nodeId: string, flags: CenterFlags) =>
-    runCall(flags, prepare('management', 'unpair_node', [nodeId])),
+    runCall(flags, (cdc) => cdc.management.unpairNode(nodeId)),
   );
   connectionOptions(
     program
@@ -134,16 +131,13 @@ export function registerAccessCommands(program: Command): void {
       .description(`let a key (file or 64 hex) join with a role: ${USER_ROLES.join(', ')}`),
   )
     .option('--label <label>', 'a name for the key (the authid of an API client)')
-    .action((key: string, role: string, flags: CenterFlags & { label?: string }) =>
-      runCall(
-        flags,
-        prepare('management', 'grant_access', [
-          publicKeyArg(key, 'key'),
-          choiceArg(role, 'ROLE', USER_ROLES),
-          flags.label ?? null,
-        ]),
-      ),
-    );
+    .action((key: string, role: string, flags: CenterFlags & { label?: string }) => {
+      const pubkey = publicKeyArg(key, 'key');
+      const r = choiceArg(role, 'ROLE', USER_ROLES);
+      return runCall(flags, (cdc) =>
+        cdc.management.grantAccess(pubkey, r, { label: flags.label ?? null }),
+      );
+    });
   connectionOptions(
     program
       .command('revoke <key_or_label>')
@@ -152,8 +146,10 @@ export function registerAccessCommands(program: Command): void {
   connectionOptions(
     program.command('access').description('keys with access to this realm: roles and labels'),
   ).action((flags: CenterFlags) =>
-    runCall(flags, prepare('management', 'list_access', []), (v) =>
-      printResult(accessRows(v as AccessInfo[]), false),
+    runCall(
+      flags,
+      (cdc) => cdc.management.listAccess(),
+      (v) => printResult(accessRows(v as AccessInfo[]), false),
     ),
   );
 }

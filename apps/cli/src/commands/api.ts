@@ -4,8 +4,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import type { NodeInfo } from '@cdc/api';
-import { invoke, prepare } from '../center-api.js';
+import type { NodeInfo, NodeStatus } from '@cdc/api';
 import { withCenter } from '../profile.js';
 import type { ConnectionFlags } from '../profile.js';
 import { printResult } from '../output.js';
@@ -35,25 +34,22 @@ export function nodeRow(n: NodeInfo): Record<string, unknown> {
 }
 
 export async function nodeStatus(id: string, flags: Flags): Promise<void> {
-  const call = prepare('global', 'get_node_status', [id]);
-  await withCenter(flags, async (s) => {
-    printResult(await invoke(s, call), flags.json === true);
+  await withCenter(flags, async (cdc) => {
+    printResult(await cdc.getNodeStatus(id), flags.json === true);
   });
 }
 
 export function registerApiCommands(program: Command): void {
   connectionOptions(program.command('status').description('status of the management realm')).action(
     (flags: Flags) =>
-      withCenter(flags, async (s) =>
-        printResult(await invoke(s, prepare('global', 'get_status', [])), flags.json === true),
-      ),
+      withCenter(flags, async (cdc) => printResult(await cdc.getStatus(), flags.json === true)),
   );
   connectionOptions(program.command('nodes').description('nodes of the management realm'))
     .option('--status <status>', 'only nodes with this status (created, online, running, offline)')
     .action((flags: Flags & { status?: string }) =>
-      withCenter(flags, async (s) => {
-        const call = prepare('global', 'get_nodes', [flags.status ?? null], 2);
-        const nodes = (await invoke(s, call)) as NodeInfo[];
+      withCenter(flags, async (cdc) => {
+        // get_nodes@2: a list (the unknown status is the center's to refuse).
+        const nodes = await cdc.getNodesV2({ status: (flags.status ?? null) as NodeStatus | null });
         printResult(flags.json === true ? nodes : nodes.map(nodeRow), flags.json === true);
       }),
     );

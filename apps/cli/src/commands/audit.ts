@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { procedureByUri } from '@cdc/api';
-import { prepare, runCall } from '../center-api.js';
+import type { AuditFilter } from '@cdc/api';
+import { runCall } from '../center-api.js';
 import type { CenterFlags } from '../center-api.js';
 import { choiceArg, intArg, isoTimeArg } from '../input.js';
 import { table } from '../output.js';
@@ -21,19 +22,19 @@ type Flags = CenterFlags & {
 };
 
 /** The `get_audit_log` filter (the store's `AuditFilter`): only the keys given. */
-export function auditFilter(flags: Flags): Record<string, unknown> {
-  const f: Record<string, unknown> = {};
-  if (flags.since !== undefined) f['since'] = isoTimeArg(flags.since, '--since');
-  if (flags.until !== undefined) f['until'] = isoTimeArg(flags.until, '--until');
-  if (flags.authid !== undefined) f['authid'] = flags.authid;
+export function auditFilter(flags: Flags): AuditFilter {
+  const f: AuditFilter = {};
+  if (flags.since !== undefined) f.since = isoTimeArg(flags.since, '--since');
+  if (flags.until !== undefined) f.until = isoTimeArg(flags.until, '--until');
+  if (flags.authid !== undefined) f.authid = flags.authid;
   if (flags.procedure !== undefined) {
     // Records name procedures as `name@version`; any URI the procedure answers to works.
     const d = procedureByUri().get(flags.procedure);
-    f['procedure'] = d !== undefined ? `${d.name}@${d.version}` : flags.procedure;
+    f.procedure = d !== undefined ? `${d.name}@${d.version}` : flags.procedure;
   }
   if (flags.outcome !== undefined)
-    f['outcome'] = choiceArg(flags.outcome, '--outcome', ['ok', 'error'] as const);
-  if (flags.limit !== undefined) f['limit'] = intArg(flags.limit, '--limit', 1);
+    f.outcome = choiceArg(flags.outcome, '--outcome', ['ok', 'error'] as const);
+  if (flags.limit !== undefined) f.limit = intArg(flags.limit, '--limit', 1);
   return f;
 }
 
@@ -60,9 +61,12 @@ export function registerAuditCommand(program: Command): void {
     .option('--procedure <uri>', 'records of this procedure (any of its URIs)')
     .option('--outcome <outcome>', 'ok or error')
     .option('--limit <n>', 'at most this many records (newest first)')
-    .action((flags: Flags) =>
-      runCall(flags, prepare('management', 'get_audit_log', [auditFilter(flags)]), (v) =>
-        process.stdout.write(table(rows(v))),
-      ),
-    );
+    .action((flags: Flags) => {
+      const filter = auditFilter(flags);
+      return runCall(
+        flags,
+        (cdc) => cdc.management.getAuditLog({ filter }),
+        (v) => process.stdout.write(table(rows(v))),
+      );
+    });
 }

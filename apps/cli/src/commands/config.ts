@@ -6,7 +6,9 @@
  * @module
  */
 import type { Command } from 'commander';
-import { configCall, runCall } from '../center-api.js';
+import type { RouterConfigInput } from '@cdc/api';
+import type { NodeConfig } from '@cdc/config';
+import { runCall } from '../center-api.js';
 import type { CenterFlags } from '../center-api.js';
 import { jsonObjectArg, readJsonObject } from '../input.js';
 import { connectionOptions } from './api.js';
@@ -17,7 +19,7 @@ export function startRouterOnCenter(
   router: string,
   flags: CenterFlags,
 ): Promise<void> {
-  return runCall(flags, configCall('start_router', [node, router]));
+  return runCall(flags, (cdc) => cdc.config.startRouter(node, router));
 }
 
 /** The command `name` of `program`, made when there is none yet. */
@@ -35,33 +37,35 @@ export function registerConfigCommands(program: Command): void {
 
   nodeRouter('create', 'store a router config for a node in the center (starts nothing)')
     .requiredOption('--config <file>', 'router worker config (JSON)')
-    .action((node: string, id: string, flags: CenterFlags & { config: string }) =>
-      runCall(flags, configCall('create_router', [node, id, readJsonObject(flags.config)])),
-    );
+    .action((node: string, id: string, flags: CenterFlags & { config: string }) => {
+      // The center validates the config; the CLI only reads it.
+      const config = readJsonObject(flags.config) as RouterConfigInput;
+      return runCall(flags, (cdc) => cdc.config.createRouter(node, id, config));
+    });
   nodeRouter('modify', "change a router's stored config with a JSON Merge Patch (RFC 7396)")
     .requiredOption('--patch <file|json>', 'the merge patch: a JSON file, or JSON text')
-    .action((node: string, id: string, flags: CenterFlags & { patch: string }) =>
-      runCall(
-        flags,
-        configCall('modify_router', [node, id, jsonObjectArg(flags.patch, '--patch')]),
-      ),
-    );
+    .action((node: string, id: string, flags: CenterFlags & { patch: string }) => {
+      const patch = jsonObjectArg(flags.patch, '--patch');
+      return runCall(flags, (cdc) => cdc.config.modifyRouter(node, id, patch));
+    });
   nodeRouter('stop', 'stop a router configured in the center').action(
     (node: string, id: string, flags: CenterFlags) =>
-      runCall(flags, configCall('stop_router', [node, id])),
+      runCall(flags, (cdc) => cdc.config.stopRouter(node, id)),
   );
   nodeRouter('reload', 'bring a running router to its stored config')
     .option('--restart', 'restart the worker if a change needs it (else such changes are refused)')
     .action((node: string, id: string, flags: CenterFlags & { restart?: boolean }) =>
-      runCall(flags, configCall('reload_router', [node, id, flags.restart === true])),
+      runCall(flags, (cdc) =>
+        cdc.config.reloadRouter(node, id, { restartIfRequired: flags.restart === true }),
+      ),
     );
   nodeRouter('delete', 'delete a stopped router from the center').action(
     (node: string, id: string, flags: CenterFlags) =>
-      runCall(flags, configCall('delete_router', [node, id])),
+      runCall(flags, (cdc) => cdc.config.deleteRouter(node, id)),
   );
   nodeRouter('show', 'stored config, status, running config and drift of a router').action(
     (node: string, id: string, flags: CenterFlags) =>
-      runCall(flags, configCall('get_router', [node, id])),
+      runCall(flags, (cdc) => cdc.config.getRouter(node, id)),
   );
 
   const node = subcommand(program, 'node', 'nodes');
@@ -71,7 +75,8 @@ export function registerConfigCommands(program: Command): void {
       .description('store a node entry with its config in the center (pair its key separately)'),
   )
     .requiredOption('--config <file>', 'node config (JSON, Crossbar.io config.json format)')
-    .action((id: string, flags: CenterFlags & { config: string }) =>
-      runCall(flags, configCall('create_node', [id, readJsonObject(flags.config)])),
-    );
+    .action((id: string, flags: CenterFlags & { config: string }) => {
+      const config = readJsonObject(flags.config) as unknown as NodeConfig;
+      return runCall(flags, (cdc) => cdc.config.createNode(id, config));
+    });
 }

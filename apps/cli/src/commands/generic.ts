@@ -6,10 +6,9 @@
  */
 import type { Command } from 'commander';
 import type { CenterFlags } from '../center-api.js';
-import { CliError } from '../errors.js';
 import { choiceArg, jsonObjectArg } from '../input.js';
 import { parseValue, printResult } from '../output.js';
-import { withCenter } from '../profile.js';
+import { untilInterrupted, withCenter } from '../profile.js';
 import { connectionOptions } from './api.js';
 
 type CallFlags = CenterFlags & { kwargs?: string };
@@ -18,8 +17,8 @@ type SubscribeFlags = CenterFlags & { match?: string };
 async function call(uri: string, raw: string[], flags: CallFlags): Promise<void> {
   const args = raw.map(parseValue);
   const kwargs = flags.kwargs !== undefined ? jsonObjectArg(flags.kwargs, '--kwargs') : {};
-  await withCenter(flags, async (s) => {
-    const r = await s.call(uri, args, kwargs);
+  await withCenter(flags, async (cdc) => {
+    const r = await cdc.call(uri, args, kwargs);
     // Results with keyword results (or several) print whole; the usual single value alone.
     const whole = Object.keys(r.kwargs).length > 0 || r.args.length > 1;
     printResult(whole ? { args: r.args, kwargs: r.kwargs } : r.value, flags.json === true);
@@ -28,20 +27,16 @@ async function call(uri: string, raw: string[], flags: CallFlags): Promise<void>
 
 async function subscribe(topic: string, flags: SubscribeFlags): Promise<void> {
   const match = choiceArg(flags.match ?? 'exact', '--match', ['exact', 'prefix', 'wildcard']);
-  await withCenter(flags, async (s) => {
-    await s.subscribe(
+  await withCenter(flags, async (cdc) => {
+    await cdc.subscribe(
       topic,
       (args, kwargs, d) => {
         process.stdout.write(`${JSON.stringify({ topic: d.topic, args, kwargs })}\n`);
       },
       { match },
-    );
+    ).ready;
     process.stderr.write(`subscribed to ${topic}; Ctrl-C to stop\n`);
-    await new Promise<void>((resolve, reject) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-      s.onLeave((info) => reject(new CliError(`the center ended the session (${info.reason})`)));
-    });
+    await untilInterrupted(cdc);
   });
 }
 

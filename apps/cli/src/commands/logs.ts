@@ -4,13 +4,10 @@
  * @module
  */
 import type { Command } from 'commander';
-import { workerLogTopic } from '@cdc/api';
-import { CliError } from '../errors.js';
-import { invoke, remoteCall } from '../center-api.js';
 import type { CenterFlags } from '../center-api.js';
 import { intArg } from '../input.js';
 import { printResult } from '../output.js';
-import { withCenter } from '../profile.js';
+import { untilInterrupted, withCenter } from '../profile.js';
 import { connectionOptions } from './api.js';
 
 type Flags = CenterFlags & { limit: string; follow?: boolean };
@@ -26,22 +23,22 @@ export function logLine(e: unknown): string {
 }
 
 async function logs(node: string, worker: string, flags: Flags): Promise<void> {
-  const tail = remoteCall('get_worker_log', [node, worker, intArg(flags.limit, '--limit', 0)]);
+  const limit = intArg(flags.limit, '--limit', 0);
   const json = flags.json === true;
   // With --follow and --json every line is one JSON document (NDJSON), history included.
   const print = (e: unknown): void => {
     process.stdout.write(`${json ? JSON.stringify(e) : logLine(e)}\n`);
   };
-  await withCenter(flags, async (s) => {
+  await withCenter(flags, async (cdc) => {
     // Subscribe first so nothing falls between the history and the live lines.
     const early: unknown[] = [];
     let live = false;
     if (flags.follow === true)
-      await s.subscribe(workerLogTopic(node, worker), (args) => {
-        if (live) print(args[0]);
-        else early.push(args[0]);
-      });
-    const history = await invoke(s, tail);
+      await cdc.onWorkerLog(node, worker, (entry) => {
+        if (live) print(entry);
+        else early.push(entry);
+      }).ready;
+    const history: unknown = await cdc.remote.getWorkerLog(node, worker, { limit });
     if (flags.follow !== true) {
       if (json || !Array.isArray(history)) printResult(history, json);
       else for (const e of history) print(e);
@@ -52,13 +49,7 @@ async function logs(node: string, worker: string, flags: Flags): Promise<void> {
     const seen = new Set(lines.map((e) => JSON.stringify(e)));
     for (const e of early) if (!seen.has(JSON.stringify(e))) print(e);
     live = true;
-    await new Promise<void>((resolve, reject) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-      s.onLeave((info) => {
-        reject(new CliError(`the center ended the session (${info.reason})`));
-      });
-    });
+    await untilInterrupted(cdc);
   });
 }
 

@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import type { ProfileSummary, TreeNode } from '@cdc/api';
-import { configCall, runCall } from '../center-api.js';
+import { runCall } from '../center-api.js';
 import type { CenterFlags } from '../center-api.js';
 import { intArg, numberArg } from '../input.js';
 import { keyValues, printResult, table } from '../output.js';
@@ -107,19 +107,16 @@ export function registerProfileCommands(program: Command): void {
       const runtime = numberArg(flags.runtime, '--runtime', { min: 0, minExclusive: true });
       const prunePercent = numberArg(flags.prunePercent, '--prune-percent', { min: 0, max: 100 });
       const pruneLevel = intArg(flags.pruneLevel, '--prune-level', 0);
-      const call = configCall('profile_worker', [
-        node,
-        worker,
-        PROFILER,
-        runtime,
-        prunePercent,
-        pruneLevel,
-      ]);
-      return runCall(flags, call, (v) => {
-        const text = formatProfile(v);
-        if (text === undefined) printResult(v, false);
-        else process.stdout.write(text);
-      });
+      const options = { profiler: PROFILER, runtime, prunePercent, pruneLevel };
+      return runCall(
+        flags,
+        (cdc) => cdc.config.profileWorker(node, worker, options),
+        (v) => {
+          const text = formatProfile(v);
+          if (text === undefined) printResult(v, false);
+          else process.stdout.write(text);
+        },
+      );
     });
 
   connectionOptions(
@@ -127,8 +124,10 @@ export function registerProfileCommands(program: Command): void {
       .command('stats <node> <worker>')
       .description("a worker's process statistics: pid, uptime, CPU, memory, open files"),
   ).action((node: string, worker: string, flags: CenterFlags) =>
-    runCall(flags, configCall('get_stats', [node, worker]), (v) =>
-      process.stdout.write(keyValues(flatten(v))),
+    runCall(
+      flags,
+      (cdc) => cdc.config.getStats(node, worker),
+      (v) => process.stdout.write(keyValues(flatten(v))),
     ),
   );
 }

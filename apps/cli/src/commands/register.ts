@@ -6,15 +6,13 @@
  */
 import type { Command } from 'commander';
 import { GLOBAL_REALM } from '@cdc/api';
-import type { ManagementRealmInfo, UserInfo } from '@cdc/api';
-import type { Session } from '@cdc/client';
 import { WampError } from '@cdc/protocol';
 import { CdcErrors } from '@cdc/api';
-import { invoke, prepare } from '../center-api.js';
 import type { CenterFlags } from '../center-api.js';
 import { intArg } from '../input.js';
 import { keyValues, printResult, table } from '../output.js';
-import { withCenterKey } from '../profile.js';
+import { withCenter } from '../profile.js';
+import type { Center } from '@cdc/sdk/node';
 import { connectionOptions } from './api.js';
 
 type Flags = CenterFlags & { name?: string; email?: string };
@@ -33,19 +31,16 @@ function started(id: unknown, to: string, flags: CenterFlags): void {
 async function registerUser(flags: Flags): Promise<void> {
   const name = flags.name ?? '';
   const email = flags.email ?? '';
-  await withCenterKey(globalFlags(flags), async (s, pubkey) => {
-    const id = await invoke(s, prepare('registration', 'register_user', [name, email, pubkey]));
+  await withCenter(globalFlags(flags), async (cdc) => {
+    const id = await cdc.account.registerUser(name, email, cdc.pubkey);
     started(id, email, flags);
   });
 }
 
 async function registerRealm(realm: string, flags: CenterFlags): Promise<void> {
-  await withCenterKey(globalFlags(flags), async (s, pubkey) => {
-    const id = await invoke(
-      s,
-      prepare('registration', 'register_management_realm', [realm, pubkey]),
-    );
-    const me = (await invoke(s, prepare('registration', 'get_user', []))) as UserInfo;
+  await withCenter(globalFlags(flags), async (cdc) => {
+    const id = await cdc.account.registerManagementRealm(realm, cdc.pubkey);
+    const me = await cdc.account.getUser();
     started(id, me.email, flags);
   });
 }
@@ -54,15 +49,15 @@ async function registerRealm(realm: string, flags: CenterFlags): Promise<void> {
  * A registration ID is a user's or a realm's; the center says `no_such_registration` for
  * the wrong kind without counting a try, so asking as a user registration first is clean.
  */
-async function verifyEither(s: Session, id: number, pin: number): Promise<'user' | 'realm'> {
+async function verifyEither(cdc: Center, id: number, pin: number): Promise<'user' | 'realm'> {
   try {
-    await invoke(s, prepare('registration', 'verify_user_registration', [id, pin]));
+    await cdc.account.verifyUserRegistration(id, pin);
     return 'user';
   } catch (e) {
     if (!(e instanceof WampError) || e.uri !== CdcErrors.NO_SUCH_REGISTRATION) throw e;
     // A registrant may not verify realms: the router would answer not_authorized.
-    if (s.authrole !== 'cdc-user') throw e;
-    await invoke(s, prepare('registration', 'verify_management_realm_registration', [id, pin]));
+    if (cdc.authrole !== 'cdc-user') throw e;
+    await cdc.account.verifyManagementRealmRegistration(id, pin);
     return 'realm';
   }
 }
@@ -70,8 +65,8 @@ async function verifyEither(s: Session, id: number, pin: number): Promise<'user'
 async function verify(idArg: string, pinArg: string, flags: CenterFlags): Promise<void> {
   const id = intArg(idArg, 'ID', 1);
   const pin = intArg(pinArg, 'PIN', 0, 99_999);
-  await withCenterKey(globalFlags(flags), async (s) => {
-    const kind = await verifyEither(s, id, pin);
+  await withCenter(globalFlags(flags), async (cdc) => {
+    const kind = await verifyEither(cdc, id, pin);
     if (flags.json === true) printResult({ registration_id: id, kind, result: 'OK' }, true);
     else
       process.stdout.write(
@@ -83,8 +78,8 @@ async function verify(idArg: string, pinArg: string, flags: CenterFlags): Promis
 }
 
 async function whoami(flags: CenterFlags): Promise<void> {
-  await withCenterKey(globalFlags(flags), async (s) => {
-    const me = (await invoke(s, prepare('registration', 'get_user', []))) as UserInfo;
+  await withCenter(globalFlags(flags), async (cdc) => {
+    const me = await cdc.account.getUser();
     if (flags.json === true) return printResult(me, true);
     process.stdout.write(keyValues({ name: me.name, email: me.email }));
     process.stdout.write(`\nkeys:\n${table(me.keys)}`);
@@ -93,11 +88,8 @@ async function whoami(flags: CenterFlags): Promise<void> {
 }
 
 async function realms(flags: CenterFlags): Promise<void> {
-  await withCenterKey(globalFlags(flags), async (s) => {
-    const list = (await invoke(
-      s,
-      prepare('registration', 'list_management_realms', []),
-    )) as ManagementRealmInfo[];
+  await withCenter(globalFlags(flags), async (cdc) => {
+    const list = await cdc.account.listManagementRealms();
     printResult(list, flags.json === true);
   });
 }

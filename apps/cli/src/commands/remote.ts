@@ -7,7 +7,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
-import { configCall, invoke, remoteCall, runCall } from '../center-api.js';
+import { runCall } from '../center-api.js';
 import type { CenterFlags } from '../center-api.js';
 import { cpuListArg, readJsonObject } from '../input.js';
 import { printResult } from '../output.js';
@@ -33,19 +33,15 @@ function workerRow(id: string, w: unknown): Record<string, unknown> {
 
 /** `cdc workers NODE`: the worker IDs, and for people each worker's status in a table. */
 async function nodeWorkers(node: string, flags: CenterFlags): Promise<void> {
-  const list = remoteCall('get_node_workers', [node]);
-  await withCenter(flags, async (s) => {
-    const ids = await invoke(s, list);
+  await withCenter(flags, async (cdc) => {
+    const ids: unknown = await cdc.remote.getNodeWorkers(node);
     if (flags.json === true || !Array.isArray(ids) || !ids.every((i) => typeof i === 'string')) {
       printResult(ids, flags.json === true);
       return;
     }
     const rows = await Promise.all(
       ids.map(async (id) =>
-        workerRow(
-          id,
-          await invoke(s, remoteCall('get_worker_status', [node, id])).catch(() => undefined),
-        ),
+        workerRow(id, await cdc.remote.getWorkerStatus(node, id).catch(() => undefined)),
       ),
     );
     printResult(rows, false);
@@ -68,7 +64,13 @@ function workerStart(
     throw new CliError('give --type router, container or guest (or a "type" in the config file)');
   if (type === 'guest' && flags.config === undefined)
     throw new CliError('a guest worker needs --config FILE (with its "executable")');
-  return runCall(flags, remoteCall(`start_${type as WorkerType}_worker`, [node, worker, config]));
+  return runCall(flags, (cdc) =>
+    type === 'router'
+      ? cdc.remote.startRouterWorker(node, worker, { routerConfig: config })
+      : type === 'container'
+        ? cdc.remote.startContainerWorker(node, worker, { containerConfig: config })
+        : cdc.remote.startGuestWorker(node, worker, config),
+  );
 }
 
 export function registerRemoteCommands(program: Command): void {
@@ -80,7 +82,7 @@ export function registerRemoteCommands(program: Command): void {
     .option('--configured', 'the workers the center has configured for the node')
     .action((node: string, flags: CenterFlags & { configured?: boolean }) =>
       flags.configured === true
-        ? runCall(flags, configCall('list_workers', [node]))
+        ? runCall(flags, (cdc) => cdc.config.listWorkers(node))
         : nodeWorkers(node, flags),
     );
 
@@ -88,11 +90,11 @@ export function registerRemoteCommands(program: Command): void {
   connectionOptions(
     worker.command('status <node> <worker>').description('the status of a worker'),
   ).action((node: string, id: string, flags: CenterFlags) =>
-    runCall(flags, remoteCall('get_worker_status', [node, id])),
+    runCall(flags, (cdc) => cdc.remote.getWorkerStatus(node, id)),
   );
   connectionOptions(worker.command('stop <node> <worker>').description('stop a worker')).action(
     (node: string, id: string, flags: CenterFlags) =>
-      runCall(flags, remoteCall('shutdown_worker', [node, id])),
+      runCall(flags, (cdc) => cdc.remote.shutdownWorker(node, id)),
   );
   connectionOptions(
     worker
@@ -113,7 +115,7 @@ export function registerRemoteCommands(program: Command): void {
     .action((node: string, flags: CenterFlags & { yes?: boolean }) => {
       if (flags.yes !== true)
         throw new CliError(`this shuts node "${node}" down; add --yes to do it`);
-      return runCall(flags, remoteCall('shutdown_node', [node]));
+      return runCall(flags, (cdc) => cdc.remote.shutdownNode(node));
     });
 
   connectionOptions(
@@ -122,18 +124,18 @@ export function registerRemoteCommands(program: Command): void {
       .description("a worker's CPU affinity; --set pins it to CPUs"),
   )
     .option('--set <cpus>', 'CPUs to pin the worker to, e.g. 0,1 or 0-3')
-    .action((node: string, id: string, flags: CenterFlags & { set?: string }) =>
-      runCall(
-        flags,
-        flags.set !== undefined
-          ? remoteCall('set_worker_cpu_affinity', [node, id, cpuListArg(flags.set, '--set')])
-          : remoteCall('get_worker_cpu_affinity', [node, id]),
-      ),
-    );
+    .action((node: string, id: string, flags: CenterFlags & { set?: string }) => {
+      const cpus = flags.set !== undefined ? cpuListArg(flags.set, '--set') : undefined;
+      return runCall(flags, (cdc) =>
+        cpus !== undefined
+          ? cdc.remote.setWorkerCpuAffinity(node, id, cpus)
+          : cdc.remote.getWorkerCpuAffinity(node, id),
+      );
+    });
   connectionOptions(
     program.command('cpus <node> <worker>').description('how many CPUs a worker can see'),
   ).action((node: string, id: string, flags: CenterFlags) =>
-    runCall(flags, remoteCall('get_worker_cpu_count', [node, id])),
+    runCall(flags, (cdc) => cdc.remote.getWorkerCpuCount(node, id)),
   );
 
   connectionOptions(
@@ -147,11 +149,11 @@ export function registerRemoteCommands(program: Command): void {
       (node: string, id: string, flags: CenterFlags & { add?: string[]; append?: boolean }) => {
         if (flags.append === true && flags.add === undefined)
           throw new CliError('--append goes with --add PATH...');
-        return runCall(
-          flags,
-          flags.add !== undefined
-            ? remoteCall('add_worker_pythonpath', [node, id, flags.add, flags.append !== true])
-            : remoteCall('get_worker_pythonpath', [node, id]),
+        const add = flags.add;
+        return runCall(flags, (cdc) =>
+          add !== undefined
+            ? cdc.remote.addWorkerPythonpath(node, id, add, { prepend: flags.append !== true })
+            : cdc.remote.getWorkerPythonpath(node, id),
         );
       },
     );

@@ -6,12 +6,15 @@
  */
 import type { Command } from 'commander';
 import { CliError } from '../errors.js';
-import { remoteCall, runCall } from '../center-api.js';
+import type { Center } from '@cdc/sdk/node';
+import { runCall } from '../center-api.js';
 import type { CenterFlags } from '../center-api.js';
 import { readJsonObject } from '../input.js';
 import { connectionOptions } from './api.js';
 
 type Flags = CenterFlags & { config?: string; container?: boolean };
+/** A method of the SDK's remote group. */
+type RemoteMethod = keyof Center['remote'];
 type Action = 'list' | 'show' | 'start' | 'stop' | 'restart';
 
 interface Kind {
@@ -23,9 +26,9 @@ interface Kind {
   /** The argument naming one of them. */
   id: string;
   /** Remote procedure per action. */
-  procs: Partial<Record<Action, string>>;
+  procs: Partial<Record<Action, RemoteMethod>>;
   /** With `--container`: components of a container worker. */
-  containerProcs?: Partial<Record<Action, string>>;
+  containerProcs?: Partial<Record<Action, RemoteMethod>>;
 }
 
 const KINDS: Kind[] = [
@@ -35,10 +38,10 @@ const KINDS: Kind[] = [
     scope: [],
     id: 'realm',
     procs: {
-      list: 'get_router_realms',
-      show: 'get_router_realm_status',
-      start: 'start_router_realm',
-      stop: 'stop_router_realm',
+      list: 'getRouterRealms',
+      show: 'getRouterRealmStatus',
+      start: 'startRouterRealm',
+      stop: 'stopRouterRealm',
     },
   },
   {
@@ -47,10 +50,10 @@ const KINDS: Kind[] = [
     scope: ['realm'],
     id: 'role',
     procs: {
-      list: 'get_realm_roles',
-      show: 'get_realm_role_status',
-      start: 'start_realm_role',
-      stop: 'stop_realm_role',
+      list: 'getRealmRoles',
+      show: 'getRealmRoleStatus',
+      start: 'startRealmRole',
+      stop: 'stopRealmRole',
     },
   },
   {
@@ -59,10 +62,10 @@ const KINDS: Kind[] = [
     scope: [],
     id: 'transport',
     procs: {
-      list: 'get_router_transports',
-      show: 'get_router_transport_status',
-      start: 'start_router_transport',
-      stop: 'stop_router_transport',
+      list: 'getRouterTransports',
+      show: 'getRouterTransportStatus',
+      start: 'startRouterTransport',
+      stop: 'stopRouterTransport',
     },
   },
   {
@@ -71,10 +74,10 @@ const KINDS: Kind[] = [
     scope: ['transport'],
     id: 'path',
     procs: {
-      list: 'get_web_services',
-      show: 'get_web_service_status',
-      start: 'start_web_service',
-      stop: 'stop_web_service',
+      list: 'getWebServices',
+      show: 'getWebServiceStatus',
+      start: 'startWebService',
+      stop: 'stopWebService',
     },
   },
   {
@@ -84,17 +87,17 @@ const KINDS: Kind[] = [
     scope: [],
     id: 'component',
     procs: {
-      list: 'get_router_components',
-      show: 'get_router_component_status',
-      start: 'start_router_component',
-      stop: 'stop_router_component',
+      list: 'getRouterComponents',
+      show: 'getRouterComponentStatus',
+      start: 'startRouterComponent',
+      stop: 'stopRouterComponent',
     },
     containerProcs: {
-      list: 'get_container_components',
-      show: 'get_container_component_status',
-      start: 'start_container_component',
-      stop: 'stop_container_component',
-      restart: 'restart_container_component',
+      list: 'getContainerComponents',
+      show: 'getContainerComponentStatus',
+      start: 'startContainerComponent',
+      stop: 'stopContainerComponent',
+      restart: 'restartContainerComponent',
     },
   },
 ];
@@ -130,7 +133,10 @@ function register(parent: Command, kind: Kind, action: Action): void {
         `${kind.command} ${action} is only for components of containers: add --container`,
       );
     const config = flags.config !== undefined ? [readJsonObject(flags.config)] : [];
-    return runCall(flags, remoteCall(proc, [...args, ...config]));
+    // The kinds differ in their arguments; the table keeps them in the contract's order.
+    return runCall(flags, (cdc) =>
+      (cdc.remote[proc] as (...a: unknown[]) => Promise<unknown>)(...args, ...config),
+    );
   });
 }
 

@@ -70,7 +70,10 @@ export function indexedDbKeyStore(database = 'cdc-sdk', factory?: IDBFactory): K
 export const DEFAULT_KEY_NAME = 'default';
 
 /** Make a new non-extractable key pair and keep it under `name` (replacing one there). */
-export async function createKey(store: KeyStore, name = DEFAULT_KEY_NAME): Promise<WebCryptoSigner> {
+export async function createKey(
+  store: KeyStore,
+  name = DEFAULT_KEY_NAME,
+): Promise<WebCryptoSigner> {
   const signer = await WebCryptoSigner.generate();
   await store.put(name, signer.keyPair);
   return signer;

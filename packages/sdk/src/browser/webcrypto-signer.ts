@@ -41,7 +41,10 @@ export class WebCryptoSigner implements ChallengeSigner {
 
   /** A new key pair whose private key cannot be exported. */
   static async generate(): Promise<WebCryptoSigner> {
-    const pair = (await subtle().generateKey(ALGORITHM, false, ['sign', 'verify'])) as CryptoKeyPair;
+    const pair = (await subtle().generateKey(ALGORITHM, false, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair;
     return WebCryptoSigner.fromKeyPair(pair);
   }
 
@@ -53,7 +56,9 @@ export class WebCryptoSigner implements ChallengeSigner {
       if (channelId.length !== 32) throw new Error('a channel ID is 32 bytes');
       for (let i = 0; i < 32; i++) message[i] = (message[i] as number) ^ (channelId[i] as number);
     }
-    const signature = new Uint8Array(await subtle().sign(ALGORITHM, this.keyPair.privateKey, message));
+    const signature = new Uint8Array(
+      await subtle().sign(ALGORITHM, this.keyPair.privateKey, message),
+    );
     return toHex(signature) + toHex(message);
   }
 }

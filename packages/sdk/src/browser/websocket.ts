@@ -141,7 +141,9 @@ export function connectWebSocket(
     try {
       ws = new Ctor(url, offered);
     } catch (e) {
-      reject(new Error(`invalid WebSocket URL ${url}: ${e instanceof Error ? e.message : String(e)}`));
+      reject(
+        new Error(`invalid WebSocket URL ${url}: ${e instanceof Error ? e.message : String(e)}`),
+      );
       return;
     }
     ws.binaryType = 'arraybuffer';

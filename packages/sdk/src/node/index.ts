@@ -25,7 +25,10 @@ export type KeySigner = ChallengeSigner & { readonly description: string };
  *   it was (no such file, not a key, passphrase-protected and no agent holding it, …); its
  *   `cause` is the `KeyError` of `@cdc/cryptosign`.
  */
-export async function loadKey(path: string, options: LoadUserSignerOptions = {}): Promise<KeySigner> {
+export async function loadKey(
+  path: string,
+  options: LoadUserSignerOptions = {},
+): Promise<KeySigner> {
   try {
     return await loadUserSigner(path, options);
   } catch (e) {
