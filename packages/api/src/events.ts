@@ -25,7 +25,7 @@ export const EVENTS = {
   ON_WEB_SERVICE: `${REMOTE}.on_web_service@1`,
   ON_ROUTER_COMPONENT: `${REMOTE}.on_router_component@1`,
   ON_CONTAINER_COMPONENT: `${REMOTE}.on_container_component@1`,
-} as const;
+} as const satisfies Record<string, keyof PublicEvents>;
 
 /** The live worker log of a node: `com.crossbario.cdc.node.<node_id>.worker.<worker_id>.on_log@1`. */
 export function workerLogTopic(nodeId: string, workerId: string): string {
@@ -111,8 +111,3 @@ export const WORKER_LOG_EVENT: { args: Args<WorkerLogEvent>; summary: string } =
   args: [param('entry', logEntry, 'time, level, message, source')],
   summary: "a line of a worker's log (guests' stdout and stderr too)",
 };
-
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-// EVENTS names exactly the topics of the typed table.
-const eventsMatchTable: Same<(typeof EVENTS)[keyof typeof EVENTS], keyof PublicEvents> = true;
-void eventsMatchTable;

@@ -72,7 +72,7 @@ export interface Option<T> {
   readonly description?: string;
 }
 
-type AnyProc = PublicProc<readonly unknown[], unknown, object>;
+type AnyProc = PublicProc<readonly unknown[], unknown>;
 type Params<A extends readonly unknown[]> = { readonly [I in keyof A]: Param<A[I]> };
 type Options<O> = { readonly [K in keyof O]-?: Option<Exclude<O[K], undefined>> };
 

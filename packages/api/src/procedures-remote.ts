@@ -30,8 +30,7 @@ function nodeResult<T extends NodeProcedure>(t: T): Shape<NodeResult<T>> {
   const d = t.startsWith('worker.')
     ? WORKER_PROCEDURES[t.slice('worker.'.length) as WorkerProcedure]
     : CONTROLLER_PROCEDURES[t as ControllerProcedure];
-  // The node table is typed by the same map, entry by entry.
-  return d.result as Shape<NodeResult<T>>;
+  return d.result;
 }
 
 /** Forwarded to `target`; changes something unless a guest may call it. */

@@ -16,7 +16,7 @@ import type {
 } from '@cdc/api';
 import type { EventMethodName, MethodName, OptionName } from './names.js';
 
-type AnyProc = PublicProc<readonly unknown[], unknown, object>;
+type AnyProc = PublicProc<readonly unknown[], unknown>;
 
 /** The options object of a procedure with optional parameters (SDK names, all optional). */
 export type SdkOptions<O> = { [K in keyof O & string as OptionName<K>]?: O[K] | undefined };
@@ -63,7 +63,7 @@ export type CenterApi = Methods<GlobalApi> & {
 /** A method by its path on the client: `getStatus`, `config.reloadRouter`, … */
 export type MethodPath =
   | keyof Methods<GlobalApi>
-  | `management.${keyof Methods<ManagementApi> & string}`
-  | `remote.${keyof Methods<RemoteApi> & string}`
-  | `config.${keyof Methods<ConfigApi> & string}`
-  | `account.${keyof Methods<RegistrationApi> & string}`;
+  | `management.${keyof Methods<ManagementApi>}`
+  | `remote.${keyof Methods<RemoteApi>}`
+  | `config.${keyof Methods<ConfigApi>}`
+  | `account.${keyof Methods<RegistrationApi>}`;

@@ -47,9 +47,9 @@ before(async () => {
 });
 
 after(async () => {
-  await cdc?.close();
+  await cdc.close();
   await node?.stop();
-  await tc?.stop();
+  await tc.stop();
 });
 
 test('an OpenSSH key signs in; the session says who it is and what it may do', async () => {

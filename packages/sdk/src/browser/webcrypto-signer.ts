@@ -41,10 +41,7 @@ export class WebCryptoSigner implements ChallengeSigner {
 
   /** A new key pair whose private key cannot be exported. */
   static async generate(): Promise<WebCryptoSigner> {
-    const pair = (await subtle().generateKey(ALGORITHM, false, [
-      'sign',
-      'verify',
-    ])) as CryptoKeyPair;
+    const pair = await subtle().generateKey(ALGORITHM, false, ['sign', 'verify']);
     return WebCryptoSigner.fromKeyPair(pair);
   }
 
