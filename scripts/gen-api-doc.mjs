@@ -88,7 +88,11 @@ function row(d, remote) {
   const cells = [
     code(primary),
     others.length > 0 ? others.map(code).join('<br>') : '-',
-    d.params.length > 0 ? d.params.map(code).join(', ') : '-',
+    d.parameters.length > 0
+      ? d.parameters
+          .map((p) => code(p.optional ? `${p.name}=${JSON.stringify(p.default)}` : p.name))
+          .join(', ')
+      : '-',
     code(d.role),
     d.mutating ? 'yes' : 'no',
     cell(d.summary),
@@ -154,8 +158,12 @@ export function renderApiDoc() {
   out += '\n## Arguments and results\n\n';
   out += para(
     'Arguments are positional, in the order listed; keyword arguments with the same names work ' +
-      'too. Results are plain JSON values: timestamps are ISO 8601 UTC strings, durations are ' +
-      'seconds.',
+      'too. An argument shown as `name=value` may be left out (from the end, or given by keyword), ' +
+      'and the center then takes that value. Results are plain JSON values: timestamps are ISO ' +
+      '8601 UTC strings, durations are seconds. Each parameter and result has a shape in the ' +
+      'contract, typed by the maps of `packages/api/src/public-api.ts`, from which JSON Schemas ' +
+      '(2020-12) come: `argsSchema(d)`, `kwargsSchema(d)` and `resultSchema(d)` of `@cdc/api`; ' +
+      'the SDK\'s methods for them are in [`SDK.md`](SDK.md).',
   );
 
   out += '\n## Roles and audit\n\n';

@@ -9,7 +9,7 @@ import type { Param } from './procedure-def.js';
 import { param } from './procedure-def.js';
 import type { PublicEvents, WorkerLogEvent } from './public-api.js';
 import { id, nodeStatus } from './public-shapes.js';
-import { nullable, obj, opt, str } from './shape.js';
+import { named, nullable, obj, opt, str } from './shape.js';
 import type { Shape } from './shape.js';
 
 const CDC = 'com.crossbario.cdc';
@@ -99,12 +99,15 @@ export const PUBLIC_EVENTS: readonly EventDef[] = Object.entries<EventSpec<unkno
   TABLE as Record<string, EventSpec<unknown[]>>,
 ).map(([topic, s]) => ({ topic, args: s.args, summary: s.summary }));
 
-const logEntry: Shape<WorkerLogEntry> = obj<WorkerLogEntry>({
-  time: opt(str),
-  level: opt(str),
-  message: opt(str),
-  source: opt(str),
-});
+const logEntry: Shape<WorkerLogEntry> = named(
+  'WorkerLogEntry',
+  obj<WorkerLogEntry>({
+    time: opt(str),
+    level: opt(str),
+    message: opt(str),
+    source: opt(str),
+  }),
+);
 
 /** The live worker log ({@link workerLogTopic}): one log line per event. */
 export const WORKER_LOG_EVENT: { args: Args<WorkerLogEvent>; summary: string } = {

@@ -51,11 +51,11 @@ const workerConfig = (what: string) => ({
   default: {},
   description: `the ${what} worker entry without type and id (options, …)`,
 });
-const componentConfig = config<ComponentConfig>('component', 'component config');
-const realmConfig = config<WorkerRealmConfig>('realm', 'realm config');
-const roleConfig = config<WorkerRoleConfig>('role', 'role config');
-const transportConfig = config<TransportConfig>('transport', 'transport config');
-const webPathConfig = config<WebPathConfig>('webPath', 'web service config');
+const componentConfig = config<ComponentConfig>('component', 'ComponentConfig');
+const realmConfig = config<WorkerRealmConfig>('realm', 'WorkerRealmConfig');
+const roleConfig = config<WorkerRoleConfig>('role', 'WorkerRoleConfig');
+const transportConfig = config<TransportConfig>('transport', 'TransportConfig');
+const webPathConfig = config<WebPathConfig>('webPath', 'WebPathConfig');
 
 export const REMOTE_TABLE: ProcTable<RemoteApi> = {
   'com.crossbario.cdc.remote.get_controller_status@1': {

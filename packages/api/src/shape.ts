@@ -229,7 +229,7 @@ export function config<T>(kind: ConfigKind, name: string): Shape<T> {
         ? o.config(kind)
         : {
             type: 'object',
-            description: `A Crossbar.io ${name} (SPEC §5.2); its JSON Schema is @cdc/config's SCHEMAS.${kind}`,
+            description: `A Crossbar.io config (${name}, SPEC §5.2); its JSON Schema is @cdc/config's SCHEMAS.${kind}`,
           },
   };
 }
@@ -237,4 +237,12 @@ export function config<T>(kind: ConfigKind, name: string): Shape<T> {
 /** The same shape with a description in its schema. */
 export function described<T>(s: Shape<T>, description: string): Shape<T> {
   return { ...s, schema: (o) => ({ ...s.schema(o), description }) };
+}
+
+/**
+ * The same shape under its type's name: that name in messages and docs, and `title` in its
+ * schema (an OpenAPI generator may make such schemas components).
+ */
+export function named<T>(title: string, s: Shape<T>): Shape<T> {
+  return { ...s, name: title, schema: (o) => ({ title, ...s.schema(o) }) };
 }

@@ -77,7 +77,10 @@ export interface SessionInfo {
   sessionId: number;
 }
 
-/** The client without its generated methods (see {@link Center}). */
+/**
+ * The client without its generated methods: its state, its session, `can`, the generic
+ * `call` and `subscribe`, `close`. A {@link Center} is this with every method of the contract.
+ */
 export class CenterClient {
   readonly #connection: Connection;
   readonly #subs: Subscriptions;
@@ -169,6 +172,7 @@ export class CenterClient {
     await this.#connection.close();
   }
 
+  /** The connection now: `connecting`, `connected`, `reconnecting` (with the error and the next attempt) or `closed` (with why). */
   get state(): ConnectionState {
     return this.#state;
   }
@@ -183,12 +187,15 @@ export class CenterClient {
   get session(): SessionInfo | undefined {
     return this.#info;
   }
+  /** The realm joined (the center picks one when none was asked for). */
   get realm(): string | undefined {
     return this.#info?.realm;
   }
+  /** Who the center says the session is: the user name, or an API client's label. */
   get authid(): string | undefined {
     return this.#info?.authid;
   }
+  /** The session's role: `cdc-guest` … `cdc-owner`, or `cdc-user`/`cdc-registrant` on the global realm. */
   get authrole(): string | undefined {
     return this.#info?.authrole;
   }

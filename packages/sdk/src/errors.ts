@@ -8,6 +8,10 @@ import { ERROR_CATALOGUE } from '@cdc/api';
 import { WampError, errorMessage } from '@cdc/protocol';
 import type { Args, Kwargs } from '@cdc/protocol';
 
+/**
+ * A failure with its URI (`uri`), its human-readable message (`message`) and its payload
+ * (`args`, `kwargs`), as a `WampError` of `@cdc/protocol` is.
+ */
 export class CdcError extends WampError {
   override name = 'CdcError';
   /** The procedure (or topic) the failed request named, when there was one. */

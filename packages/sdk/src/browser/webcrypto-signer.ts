@@ -25,9 +25,12 @@ function subtle(): SubtleCrypto {
   return s;
 }
 
+/** Signs cryptosign challenges with a WebCrypto Ed25519 key pair. */
 export class WebCryptoSigner implements ChallengeSigner {
   private constructor(
+    /** The key pair (keep it in a `KeyStore`). */
     readonly keyPair: CryptoKeyPair,
+    /** The public key, 64 hex: what `cdc grant` and `register_user` take. */
     readonly publicKeyHex: string,
   ) {}
 
