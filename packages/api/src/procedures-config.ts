@@ -21,7 +21,7 @@ import {
   storedRouter,
   workerStats,
 } from './public-shapes.js';
-import { bool, described, int, listOf, range, str } from './shape.js';
+import { bool, int, listOf, range, str } from './shape.js';
 import { configuredWorker } from './public-shapes.js';
 
 const node = param('node_id', id);
@@ -58,11 +58,7 @@ export const CONFIG_TABLE: ProcTable<ConfigApi> = {
     summary: 'stored and running config of a router',
   },
   'io.crossbar.cdc.create_router@1': {
-    params: [
-      node,
-      router,
-      param('router_config', described(routerConfig, 'type and id may be left out')),
-    ],
+    params: [node, router, param('router_config', routerConfig, 'type and id may be left out')],
     result: storedRouter,
     role: 'cdc-admin',
     mutating: true,
