@@ -5,7 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
+import { SigningKey, writeNodeKeyPair } from '@cdc/cryptosign';
 import { CdcErrors, GLOBAL_REALM } from '@cdc/api';
 import type { NodeStatus } from '@cdc/api';
 import { WampErrors } from '@cdc/protocol';
@@ -13,7 +16,7 @@ import { CdcError, connectCenter, centerClient, isCdcError, loadKey } from '../s
 import type { Center, ConnectionState } from '../src/node/index.js';
 import * as browser from '../src/browser/index.js';
 import type { WebSocketConstructor } from '../src/browser/index.js';
-import { ownedRealm, sshKey, startCenter, startNode, until } from './helpers.js';
+import { agentWith, ownedRealm, sshKey, startCenter, startNode, until } from './helpers.js';
 import type { TestCenter, TestNode } from './helpers.js';
 
 const ROUTER = {
@@ -161,6 +164,38 @@ test('a key without access is refused with not_authorized; no center is center_u
     connectCenter({ url: 'ws://127.0.0.1:1/ws', key: owner.path }),
     (e: unknown) => isCdcError(e, CdcErrors.CENTER_UNREACHABLE) && /127\.0\.0\.1:1/.test(e.message),
   );
+});
+
+test('a passphrase-protected key signs in through ssh-agent; a Crossbar.io key file too', async () => {
+  const locked = sshKey(tc, 'locked', 'open sesame');
+  await cdc.management.grantAccess(locked.pubkey, 'cdc-devop', { label: 'locked' });
+  await assert.rejects(
+    connectCenter({ url: tc.url, key: locked.path, agentSocket: join(tc.dir, 'no-agent.sock') }),
+    (e: unknown) =>
+      isCdcError(e, WampErrors.CANNOT_AUTHENTICATE) && /passphrase-protected/.test(e.message),
+  );
+  const agent = await agentWith(tc, locked.path, 'open sesame');
+  try {
+    const viaAgent = await connectCenter({
+      url: tc.url,
+      key: locked.path,
+      agentSocket: agent.socket,
+    });
+    assert.equal(viaAgent.authid, 'locked');
+    assert.equal(viaAgent.authrole, 'cdc-devop');
+    assert.ok(viaAgent.can('config.startRouter') && !viaAgent.can('config.createRouter'));
+    await viaAgent.close();
+  } finally {
+    await agent.stop();
+  }
+  const nodeKeyDir = join(tc.dir, 'crossbar-key');
+  mkdirSync(nodeKeyDir);
+  const key = SigningKey.generate();
+  await writeNodeKeyPair(nodeKeyDir, key);
+  await cdc.management.grantAccess(key.publicKeyHex, 'cdc-guest', { label: 'keyfile' });
+  const viaFile = await connectCenter({ url: tc.url, key: join(nodeKeyDir, 'key.priv') });
+  assert.equal(viaFile.authid, 'keyfile');
+  await viaFile.close();
 });
 
 test('a browser key over the browser transport: a guest sees what a guest may do', async () => {

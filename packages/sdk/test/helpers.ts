@@ -1,6 +1,6 @@
 /** A real center on an ephemeral port with its own data dir, OpenSSH user keys, real nodes. */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Center, addRealm } from '@cdc/center';
@@ -8,7 +8,9 @@ import { parseOpenSshPublicKey } from '@cdc/cryptosign';
 import { NodeController, openNodeDirectory } from '@cdc/node';
 import { captureLogger } from '@cdc/testkit';
 
-export { until } from '@cdc/testkit';
+import { until } from '@cdc/testkit';
+
+export { until };
 
 export interface TestCenter {
   center: Center;
@@ -52,11 +54,15 @@ export async function startCenter(): Promise<TestCenter> {
 }
 
 /** An OpenSSH key made by ssh-keygen in the center's dir: its path and public key (hex). */
-export function sshKey(tc: TestCenter, name: string): { path: string; pubkey: string } {
+export function sshKey(
+  tc: TestCenter,
+  name: string,
+  passphrase = '',
+): { path: string; pubkey: string } {
   const keys = join(tc.dir, 'keys');
   mkdirSync(keys, { recursive: true });
   const path = join(keys, name);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', path]);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', name, '-f', path]);
   return { path, pubkey: parseOpenSshPublicKey(readFileSync(`${path}.pub`, 'utf8')).publicKeyHex };
 }
 
@@ -100,5 +106,36 @@ export async function startNode(tc: TestCenter, config?: unknown): Promise<TestN
       await controller.shutdown();
       rmSync(root, { recursive: true, force: true });
     },
+  };
+}
+
+/** A real ssh-agent (`-D`) on a socket in the center's dir, holding `key` (its passphrase fed by SSH_ASKPASS). */
+export async function agentWith(
+  tc: TestCenter,
+  key: string,
+  passphrase: string,
+): Promise<{ socket: string; stop(): Promise<void> }> {
+  const socket = join(tc.dir, 'agent.sock');
+  const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+  await until(() => existsSync(socket), 5000, 'the ssh-agent socket');
+  const askpass = join(tc.dir, 'askpass.sh');
+  writeFileSync(askpass, `#!/bin/sh\necho '${passphrase}'\n`, { mode: 0o700 });
+  execFileSync('ssh-add', [key], {
+    stdio: 'ignore',
+    env: {
+      ...process.env,
+      SSH_AUTH_SOCK: socket,
+      SSH_ASKPASS: askpass,
+      SSH_ASKPASS_REQUIRE: 'force',
+      DISPLAY: ':0',
+    },
+  });
+  return {
+    socket,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        agent.once('exit', () => resolve());
+        agent.kill('SIGTERM');
+      }),
   };
 }

@@ -40,6 +40,8 @@ export async function loadKey(
 export interface NodeCenterOptions extends Omit<CenterOptions, 'signer' | 'transport'> {
   /** A key file (see {@link loadKey}); or give `signer`. */
   key?: string | undefined;
+  /** The ssh-agent for a passphrase-protected key (default `SSH_AUTH_SOCK`). */
+  agentSocket?: string | undefined;
   signer?: ChallengeSigner | undefined;
   /** How to open a transport (default: `@cdc/transport`'s `connect`). */
   transport?: ((url: string) => Promise<Transport>) | undefined;
@@ -47,12 +49,12 @@ export interface NodeCenterOptions extends Omit<CenterOptions, 'signer' | 'trans
 
 /** The client, not yet connected: `open()` connects (for callers that want its state first). */
 export async function centerClient(options: NodeCenterOptions): Promise<Center> {
-  const { key, signer, transport, ...rest } = options;
+  const { key, signer, transport, agentSocket, ...rest } = options;
   if ((key === undefined) === (signer === undefined))
     throw new CdcError(WampErrors.INVALID_ARGUMENT, 'give either key (a key file) or signer');
   return new CenterClient({
     ...rest,
-    signer: signer ?? (await loadKey(key as string)),
+    signer: signer ?? (await loadKey(key as string, { agentSocket })),
     transport: transport ?? ((url) => connect(url)),
   }) as Center;
 }
