@@ -163,7 +163,7 @@ export function renderApiDoc() {
       '8601 UTC strings, durations are seconds. Each parameter and result has a shape in the ' +
       'contract, typed by the maps of `packages/api/src/public-api.ts`, from which JSON Schemas ' +
       '(2020-12) come: `argsSchema(d)`, `kwargsSchema(d)` and `resultSchema(d)` of `@cdc/api`; ' +
-      'the SDK\'s methods for them are in [`SDK.md`](SDK.md).',
+      "the SDK's methods for them are in [`SDK.md`](SDK.md).",
   );
 
   out += '\n## Roles and audit\n\n';

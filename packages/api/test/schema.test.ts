@@ -97,8 +97,10 @@ test('result schemas describe what the center answers', () => {
 test('configs are objects by default, or what the caller refers them to', () => {
   const d = def('io.crossbar.cdc.get_router@1');
   const props = resultSchema(d)['properties'] as Record<string, Record<string, unknown>>;
-  assert.equal(props['config']?.['type'], 'object');
-  assert.match(String(props['config']?.['description']), /SCHEMAS\.routerWorker/);
+  const config = props['config'];
+  assert.ok(config);
+  assert.equal(config['type'], 'object');
+  assert.match(String(config['description']), /SCHEMAS\.routerWorker/);
   const refd = resultSchema(d, { config: (kind) => ({ $ref: `#/components/schemas/${kind}` }) });
   const refProps = refd['properties'] as Record<string, Record<string, unknown>>;
   assert.deepEqual(refProps['config'], { $ref: '#/components/schemas/routerWorker' });

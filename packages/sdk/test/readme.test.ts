@@ -37,7 +37,8 @@ test("the README's SDK examples type-check", () => {
     {},
     {
       ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(String(d.messageText)),
+      onUnRecoverableConfigFileDiagnostic: (d) =>
+        assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
     },
   );
   assert.ok(cfg);
