@@ -7,10 +7,12 @@ import { verifyChallengeSignature } from '@cdc/cryptosign';
 import { WampError, WampErrors } from '@cdc/protocol';
 import { wireArgs } from '../src/call-args.js';
 import { CdcError, isCdcError } from '../src/index.js';
+import { IDBFactory } from 'fake-indexeddb';
 import {
   WebCryptoSigner,
   createKey,
   forgetKey,
+  indexedDbKeyStore,
   loadKey,
   memoryKeyStore,
 } from '../src/browser/index.js';
@@ -132,4 +134,27 @@ test('a key store keeps, gives back and forgets a key; the private key stays une
   await forgetKey(store);
   assert.equal(await loadKey(store), undefined);
   assert.equal((await loadKey(store, 'second'))?.publicKeyHex, other.publicKeyHex);
+});
+
+test('the IndexedDB key store keeps a non-extractable key across openings of the database', async () => {
+  const idb = new IDBFactory();
+  const first = indexedDbKeyStore('cdc-test', idb);
+  assert.equal(await loadKey(first), undefined);
+  const made = await createKey(first);
+  // Another page load: a new store over the same database.
+  const again = await loadKey(indexedDbKeyStore('cdc-test', idb));
+  assert.equal(again?.publicKeyHex, made.publicKeyHex);
+  assert.equal(again?.keyPair.privateKey.extractable, false);
+  const challenge = '01'.repeat(32);
+  assert.ok(
+    verifyChallengeSignature(
+      made.publicKeyHex,
+      challenge,
+      await (again as WebCryptoSigner).signChallenge(challenge),
+    ),
+  );
+  await forgetKey(first);
+  assert.equal(await loadKey(indexedDbKeyStore('cdc-test', idb)), undefined);
+  // Where there is no IndexedDB, the store says so when used.
+  await assert.rejects(loadKey(indexedDbKeyStore('cdc-none')), /no IndexedDB/);
 });
