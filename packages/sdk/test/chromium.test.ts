@@ -1,0 +1,188 @@
+/**
+ * The browser entry in a real browser (Debian's Chromium, driven by playwright-core): the
+ * page loads `@cdc/sdk/browser` as plain ES modules (an import map, no bundler, so nothing of
+ * Node can hide in it), makes a WebCrypto key kept in IndexedDB, finds it again after a
+ * reload, and signs in to a real center over the browser's WebSocket once an owner granted
+ * it; a call its role may not make is a CdcError with its URI. The console stays clean.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { repoRoot } from '@cdc/testkit';
+import { connectCenter } from '../src/node/index.js';
+import type { Center } from '../src/node/index.js';
+import { ownedRealm, startCenter } from './helpers.js';
+import type { TestCenter } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? false : `no ${CHROMIUM} (apt install chromium)`;
+
+/** What the page may load: the compiled pure packages and the two serializer libraries. */
+const SERVED = [
+  'packages/sdk/dist/src/',
+  'packages/api/dist/src/',
+  'packages/client/dist/src/',
+  'packages/protocol/dist/src/',
+  'node_modules/msgpackr/',
+  'node_modules/cbor-x/',
+];
+
+const IMPORTS = {
+  '@cdc/sdk/browser': '/packages/sdk/dist/src/browser/index.js',
+  '@cdc/api': '/packages/api/dist/src/index.js',
+  '@cdc/client': '/packages/client/dist/src/index.js',
+  '@cdc/protocol': '/packages/protocol/dist/src/index.js',
+  msgpackr: '/node_modules/msgpackr/index.js',
+  'cbor-x': '/node_modules/cbor-x/index.js',
+};
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>sdk</title>
+<link rel="icon" href="data:,">
+<script type="importmap">${JSON.stringify({ imports: IMPORTS })}</script>
+<script type="module">
+  import * as sdk from '@cdc/sdk/browser';
+  window.sdk = sdk;
+  window.ready = true;
+</script>`;
+
+function serve(): Promise<Server> {
+  const root = repoRoot();
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).slice(
+      1,
+    );
+    if (path === '') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+      return;
+    }
+    const file = join(root, path);
+    if (!SERVED.some((p) => path.startsWith(p)) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    const type =
+      extname(file) === '.js' || extname(file) === '.mjs' ? 'text/javascript' : 'text/plain';
+    res.writeHead(200, { 'content-type': type }).end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+let tc: TestCenter;
+let owner: Center;
+let server: Server;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+before(async () => {
+  if (skip !== false) return;
+  tc = await startCenter();
+  const key = await ownedRealm(tc, 'web-realm', 'alice');
+  owner = await connectCenter({ url: tc.url, key: key.path });
+  server = await serve();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
+  page = await browser.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  const address = server.address();
+  assert.ok(address !== null && typeof address === 'object');
+  await page.goto(`http://127.0.0.1:${address.port}/`);
+  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+});
+
+after(async () => {
+  if (skip !== false) return;
+  await browser.close();
+  await new Promise((r) => server.close(r));
+  await owner.close();
+  await tc.stop();
+});
+
+interface Sdk {
+  indexedDbKeyStore(): unknown;
+  createKey(store: unknown): Promise<{ publicKeyHex: string; keyPair: CryptoKeyPair }>;
+  loadKey(store: unknown): Promise<{ publicKeyHex: string; keyPair: CryptoKeyPair } | undefined>;
+  connectCenter(o: unknown): Promise<{
+    authid: string;
+    authrole: string;
+    realm: string;
+    can(p: string): boolean;
+    getNodesV1(): Promise<string[]>;
+    getStatus(): Promise<{ realm: string }>;
+    config: { stopRouter(n: string, r: string): Promise<unknown> };
+    onNodeStatus(h: () => void): { ready: Promise<void> };
+    close(): Promise<void>;
+    state: { status: string };
+  }>;
+}
+
+test(
+  'in Chromium: a WebCrypto key in IndexedDB signs in over the browser WebSocket',
+  { skip },
+  async () => {
+    const made = await page.evaluate(async () => {
+      const sdk = (window as unknown as { sdk: Sdk }).sdk;
+      const key = await sdk.createKey(sdk.indexedDbKeyStore());
+      return { pubkey: key.publicKeyHex, extractable: key.keyPair.privateKey.extractable };
+    });
+    assert.match(made.pubkey, /^[0-9a-f]{64}$/);
+    assert.equal(made.extractable, false);
+    await owner.management.grantAccess(made.pubkey, 'cdc-guest', { label: 'chromium' });
+
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    const seen = await page.evaluate(async (url) => {
+      const sdk = (window as unknown as { sdk: Sdk }).sdk;
+      const key = await sdk.loadKey(sdk.indexedDbKeyStore());
+      if (key === undefined) return { error: 'the key did not survive the reload' };
+      const cdc = await sdk.connectCenter({
+        url,
+        key,
+        websocket: { serializers: ['cbor', 'json'] },
+      });
+      await cdc.onNodeStatus(() => undefined).ready;
+      let refused = '';
+      try {
+        await cdc.config.stopRouter('n1', 'r1');
+      } catch (e) {
+        refused = `${(e as { name: string }).name} ${(e as { uri: string }).uri}`;
+      }
+      const out = {
+        pubkey: key.publicKeyHex,
+        authid: cdc.authid,
+        authrole: cdc.authrole,
+        realm: (await cdc.getStatus()).realm,
+        nodes: await cdc.getNodesV1(),
+        mayStop: cdc.can('config.stopRouter'),
+        mayRead: cdc.can('getNodes'),
+        refused,
+      };
+      await cdc.close();
+      return { ...out, state: cdc.state.status };
+    }, tc.url);
+    assert.deepEqual(seen, {
+      pubkey: made.pubkey,
+      authid: 'chromium',
+      authrole: 'cdc-guest',
+      realm: 'web-realm',
+      nodes: [],
+      mayStop: false,
+      mayRead: true,
+      refused: 'CdcError wamp.error.not_authorized',
+      state: 'closed',
+    });
+    assert.deepEqual(problems, []);
+  },
+);
