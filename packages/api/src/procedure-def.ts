@@ -34,6 +34,8 @@ export interface ParamDef {
   /** The SDK's name for it: camelCase, a leading `filter_` dropped (`filter_status` → `status`). */
   option: string;
   description?: string;
+  /** Other keyword names the center takes for it (the seed's). */
+  aliases?: readonly string[];
 }
 
 export interface ProcedureDef {
@@ -63,6 +65,8 @@ export interface Param<T> {
   readonly name: string;
   readonly shape: Shape<T>;
   readonly description?: string;
+  /** Other keyword names the center takes for it (the seed's). */
+  readonly aliases?: readonly string[];
 }
 
 /** An optional parameter as a table declares it (its name is its key). */
@@ -96,9 +100,19 @@ export type ProcTable<M> = {
   readonly [K in keyof M]: M[K] extends AnyProc ? ProcSpec<M[K]> : never;
 };
 
-/** A required parameter. */
-export function param<T>(name: string, shape: Shape<T>, description?: string): Param<T> {
-  return description === undefined ? { name, shape } : { name, shape, description };
+/** A required parameter (`aliases`: other keyword names the center takes for it). */
+export function param<T>(
+  name: string,
+  shape: Shape<T>,
+  description?: string,
+  aliases?: readonly string[],
+): Param<T> {
+  return {
+    name,
+    shape,
+    ...(description !== undefined ? { description } : {}),
+    ...(aliases !== undefined ? { aliases } : {}),
+  };
 }
 
 /** `get_worker_log` → `getWorkerLog`. */
@@ -176,15 +190,25 @@ export function argsSchema(d: ProcedureDef, options?: SchemaOptions): JsonSchema
   return out;
 }
 
-/** The JSON Schema (2020-12) of a procedure's arguments given by keyword. */
+/**
+ * The JSON Schema (2020-12) of a procedure's arguments given by keyword; a parameter's
+ * keyword aliases are properties too, and a required one is there under one of its names.
+ */
 export function kwargsSchema(d: ProcedureDef, options?: SchemaOptions): JsonSchema {
-  const out: JsonSchema = {
-    type: 'object',
-    properties: Object.fromEntries(d.parameters.map((p) => [p.name, paramSchema(p, options)])),
-    additionalProperties: false,
-  };
-  const required = d.parameters.filter((p) => !p.optional).map((p) => p.name);
-  if (required.length > 0) out['required'] = required;
+  const properties: JsonSchema = {};
+  for (const p of d.parameters) {
+    properties[p.name] = paramSchema(p, options);
+    for (const a of p.aliases ?? [])
+      properties[a] = { ...paramSchema(p, options), description: `the same as ${p.name}` };
+  }
+  const out: JsonSchema = { type: 'object', properties, additionalProperties: false };
+  const required = d.parameters.filter((p) => !p.optional);
+  const plain = required.filter((p) => (p.aliases ?? []).length === 0).map((p) => p.name);
+  const either = required
+    .filter((p) => (p.aliases ?? []).length > 0)
+    .map((p) => ({ anyOf: [p.name, ...(p.aliases ?? [])].map((n) => ({ required: [n] })) }));
+  if (plain.length > 0) out['required'] = plain;
+  if (either.length > 0) out['allOf'] = either;
   return out;
 }
 

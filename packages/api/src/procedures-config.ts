@@ -65,11 +65,16 @@ export const CONFIG_TABLE: ProcTable<ConfigApi> = {
     summary: 'store a router config',
   },
   'io.crossbar.cdc.modify_router@1': {
-    params: [node, router, param('change_set', dict, 'a JSON Merge Patch (RFC 7396)')],
+    params: [
+      node,
+      router,
+      param('change_set', dict, 'a JSON Merge Patch (RFC 7396)', ['router_config']),
+    ],
     result: storedRouter,
     role: 'cdc-admin',
     mutating: true,
-    summary: 'change a stored router config (JSON Merge Patch)',
+    summary:
+      "change a stored router config (JSON Merge Patch; keyword `change_set`, or the seed's `router_config`)",
   },
   'io.crossbar.cdc.delete_router@1': {
     params: [node, router],

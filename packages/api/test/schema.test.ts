@@ -16,8 +16,15 @@ import {
 } from '../src/index.js';
 import type { ProcedureDef } from '../src/index.js';
 
-// strictTuples wants every tuple of fixed length; ours end in optional arguments.
-const ajv = new Ajv2020({ strict: true, strictTuples: false, useDefaults: false });
+// Ajv's lints beyond JSON Schema: strictTuples wants every tuple of fixed length (ours end in
+// optional arguments), strictRequired a `properties` next to each `required` (a keyword alias
+// is required as `anyOf` of the names).
+const ajv = new Ajv2020({
+  strict: true,
+  strictTuples: false,
+  strictRequired: false,
+  useDefaults: false,
+});
 
 const def = (uri: string): ProcedureDef => {
   const d = PROCEDURES.find((p) => `${p.name}@${p.version}` === uri);
@@ -66,6 +73,13 @@ test('the schemas accept what the center takes and refuse what it refuses', () =
   const nodes = ajv.compile(argsSchema(def('com.crossbario.cdc.get_nodes@2')));
   assert.ok(nodes([]) && nodes([null]) && nodes(['running']));
   assert.ok(!nodes(['sleeping']), 'a status is one of the four');
+});
+
+test("a keyword alias is taken by keyword: modify_router's router_config (the seed's)", () => {
+  const kwargs = ajv.compile(kwargsSchema(def('io.crossbar.cdc.modify_router@1')));
+  assert.ok(kwargs({ node_id: 'n1', router_id: 'r1', change_set: {} }));
+  assert.ok(kwargs({ node_id: 'n1', router_id: 'r1', router_config: {} }));
+  assert.ok(!kwargs({ node_id: 'n1', router_id: 'r1' }), 'one of the two is needed');
 });
 
 test('result schemas describe what the center answers', () => {
