@@ -22,24 +22,62 @@ import type { TestCenter } from './helpers.js';
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `no ${CHROMIUM} (apt install chromium)`;
 
-/** What the page may load: the compiled pure packages and the two serializer libraries. */
-const SERVED = [
-  'packages/sdk/dist/src/',
-  'packages/api/dist/src/',
-  'packages/client/dist/src/',
-  'packages/protocol/dist/src/',
-  'node_modules/msgpackr/',
-  'node_modules/cbor-x/',
-];
+const PURE = ['sdk', 'api', 'client', 'protocol'];
 
-const IMPORTS = {
-  '@cdc/sdk/browser': '/packages/sdk/dist/src/browser/index.js',
-  '@cdc/api': '/packages/api/dist/src/index.js',
-  '@cdc/client': '/packages/client/dist/src/index.js',
-  '@cdc/protocol': '/packages/protocol/dist/src/index.js',
-  msgpackr: '/node_modules/msgpackr/index.js',
-  'cbor-x': '/node_modules/cbor-x/index.js',
-};
+/** A package's ES module entry for browsers: its `exports` (browser, import, default), else `module`. */
+function browserEntry(dir: string): string {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    exports?: unknown;
+    module?: string;
+    main?: string;
+  };
+  const pick = (e: unknown): string | undefined => {
+    if (typeof e === 'string') return e;
+    if (typeof e !== 'object' || e === null) return undefined;
+    const o = e as Record<string, unknown>;
+    for (const c of ['browser', 'import', 'default']) {
+      const v = pick(o[c]);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
+  const dot =
+    typeof manifest.exports === 'object' && manifest.exports !== null && '.' in manifest.exports
+      ? (manifest.exports as Record<string, unknown>)['.']
+      : manifest.exports;
+  const entry = pick(dot) ?? manifest.module ?? manifest.main;
+  assert.ok(entry !== undefined, `${dir}: no entry`);
+  return entry.replace(/^\.\//, '');
+}
+
+/**
+ * The import map and what the page may load: the compiled pure packages, and the npm
+ * packages they depend on (read from their manifests, so a new dependency is served too).
+ */
+function importMap(): { imports: Record<string, string>; served: string[] } {
+  const root = repoRoot();
+  const imports: Record<string, string> = {
+    '@cdc/sdk/browser': '/packages/sdk/dist/src/browser/index.js',
+  };
+  const served: string[] = [];
+  for (const name of PURE) {
+    const dir = `packages/${name}`;
+    served.push(`${dir}/dist/src/`);
+    if (name !== 'sdk') imports[`@cdc/${name}`] = `/${dir}/dist/src/index.js`;
+    const deps = (
+      JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as {
+        dependencies?: Record<string, string>;
+      }
+    ).dependencies;
+    for (const dep of Object.keys(deps ?? {}).filter((d) => !d.startsWith('@cdc/'))) {
+      served.push(`node_modules/${dep}/`);
+      imports[dep] = `/node_modules/${dep}/${browserEntry(join(root, 'node_modules', dep))}`;
+    }
+  }
+  return { imports, served };
+}
+
+const { imports: IMPORTS, served: SERVED } = importMap();
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
@@ -74,6 +112,17 @@ function serve(): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/** The page has loaded the SDK, or says why not. */
+async function loaded(): Promise<void> {
+  try {
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+  } catch (e) {
+    throw new Error(`the page did not load the SDK: ${[...problems, String(e)].join('; ')}`, {
+      cause: e,
+    });
+  }
+}
+
 let tc: TestCenter;
 let owner: Center;
 let server: Server;
@@ -99,7 +148,7 @@ before(async () => {
   const address = server.address();
   assert.ok(address !== null && typeof address === 'object');
   await page.goto(`http://127.0.0.1:${address.port}/`);
-  await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+  await loaded();
 });
 
 after(async () => {
@@ -142,7 +191,7 @@ test(
     await owner.management.grantAccess(made.pubkey, 'cdc-guest', { label: 'chromium' });
 
     await page.reload();
-    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+    await loaded();
     const seen = await page.evaluate(async (url) => {
       const sdk = (window as unknown as { sdk: Sdk }).sdk;
       const key = await sdk.loadKey(sdk.indexedDbKeyStore());
