@@ -24,6 +24,7 @@ test(
     try {
       let exact = 0;
       let inPlace = 0;
+      let crashed = 0;
       for (let i = 0; i < 20; i++) {
         const pin = String(randomPin({ kind: 'user', email: 'x@example.org' }));
         const file = join(dir, `${i}.png`);
@@ -31,14 +32,23 @@ test(
         const r = spawnSync(
           TESSERACT,
           [file, '-', '--psm', '7', '-c', 'tessedit_char_whitelist=0123456789'],
-          { encoding: 'utf8' },
+          // One thread: tesseract's OpenMP threads fight the other test processes for the cores.
+          { encoding: 'utf8', env: { ...process.env, OMP_THREAD_LIMIT: '1' } },
         );
-        assert.equal(r.status, 0, r.stderr);
+        // Some pictures make tesseract itself give up ("Image too small to scale", then
+        // SIGFPE): it read nothing. Anything else is a broken tool, not a result.
+        if (r.signal === 'SIGFPE') {
+          crashed++;
+          continue;
+        }
+        assert.equal(r.status, 0, `${r.stderr} ${r.signal ?? ''} ${String(r.error ?? '')}`);
         const read = r.stdout.replace(/\s/g, '');
         if (read === pin) exact++;
         for (let k = 0; k < 5; k++) if (read[k] === pin[k]) inPlace++;
       }
       assert.equal(exact, 0, 'PINs read whole');
+      // The OCR must have looked at most of them for the result to mean anything.
+      assert.ok(crashed <= 5, `tesseract gave up on ${crashed} of 20`);
       // Chance alone puts one digit in ten in its place.
       assert.ok(inPlace < 20, `${inPlace} of 100 digits read in place`);
     } finally {
