@@ -1,7 +1,7 @@
 /**
  * The captcha against a stock OCR (issue 10: "a person reads it at a glance and a stock OCR
- * does not"): Debian's tesseract, told the picture is one line of digits, reads none of
- * twenty PINs. (That people read them is checked by looking; see docs/PERFORMANCE.md.)
+ * does not"): Debian's tesseract, told the picture is one line of digits, reads at most one
+ * of twenty PINs whole (one of 220 when measured) and fewer digits in place than chance. (That people read them is checked by looking; see docs/PERFORMANCE.md.)
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,7 +46,9 @@ test(
         if (read === pin) exact++;
         for (let k = 0; k < 5; k++) if (read[k] === pin[k]) inPlace++;
       }
-      assert.equal(exact, 0, 'PINs read whole');
+      // Measured over 220 pictures: one read whole. A run of twenty may meet that one in a
+      // few hundred; two in one run would say the captcha got weaker.
+      assert.ok(exact <= 1, `${exact} of 20 PINs read whole`);
       // The OCR must have looked at most of them for the result to mean anything.
       assert.ok(crashed <= 5, `tesseract gave up on ${crashed} of 20`);
       // Chance alone puts one digit in ten in its place.
