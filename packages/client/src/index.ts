@@ -10,6 +10,7 @@ export { Session } from './session.js';
 export type { SessionOptions } from './session.js';
 export { Connection, defaultShouldRetry, FATAL_JOIN_ERRORS } from './connection.js';
 export type { Clock, ConnectionOptions, ConnectionCloseInfo } from './connection.js';
+export { Failover, UnreachableError, addressList } from './failover.js';
 export { retryDelay, retryCap, RETRY_DEFAULTS } from './backoff.js';
 export type { RetryOptions, RetryPolicy } from './backoff.js';
 export { CallResult } from './result.js';

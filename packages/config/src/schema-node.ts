@@ -118,7 +118,8 @@ const uplink = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    url: str,
+    // Several URLs (a list, or comma-separated) are instances of one clustered center.
+    url: { anyOf: [str, { type: 'array', items: str, minItems: 1 }] },
     realm: unsupported('the center assigns the management realm to a node'),
     transport: { anyOf: [{ type: 'null' }, uplinkTransport] },
     heartbeat: {

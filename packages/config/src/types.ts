@@ -203,7 +203,8 @@ export type GuestWorkerConfig = {
 export type WorkerConfig = RouterWorkerConfig | ContainerWorkerConfig | GuestWorkerConfig;
 
 export interface UplinkConfig {
-  url?: string;
+  /** One center URL, several (a list, or comma-separated) of a clustered center. */
+  url?: string | string[];
   realm?: string;
   transport?: ClientTransportConfig | null;
   heartbeat?: { startup_delay?: number; heartbeat_period?: number; include_system_stats?: boolean };

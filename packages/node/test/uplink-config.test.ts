@@ -26,7 +26,7 @@ test('uplink config - controller.cdc.url, with its heartbeat settings', () => {
   assert.deepEqual(r, {
     kind: 'managed',
     target: {
-      url: 'ws://c:9000/ws',
+      urls: ['ws://c:9000/ws'],
       source: 'controller.cdc.url',
       heartbeat: { ...DEFAULT_HB, period: 2 },
     },
@@ -53,7 +53,7 @@ test('uplink config - controller.fabric.transport as Crossbar.io writes it', () 
     {},
   );
   assert.ok(r.kind === 'managed');
-  assert.equal(r.target.url, 'wss://master.example.com/ws');
+  assert.deepEqual(r.target.urls, ['wss://master.example.com/ws']);
   assert.equal(r.target.source, 'controller.fabric.transport');
   assert.deepEqual(r.target.tls, { servername: 'master.example.com' });
   assert.deepEqual(r.target.heartbeat, { startupDelay: 1, period: 10, includeSystemStats: false });
@@ -69,17 +69,29 @@ test('uplink config - CDC_URL, then CROSSBAR_FABRIC_URL; heartbeat from the conf
   const a = resolveUplink(hb, { CDC_URL: 'ws://a/ws', CROSSBAR_FABRIC_URL: 'ws://b/ws' });
   const b = resolveUplink(hb, { CDC_URL: '', CROSSBAR_FABRIC_URL: 'ws://b/ws' });
   assert.ok(a.kind === 'managed' && b.kind === 'managed');
-  assert.equal(a.target.url, 'ws://a/ws');
+  assert.deepEqual(a.target.urls, ['ws://a/ws']);
   assert.equal(a.target.source, 'CDC_URL');
   assert.equal(a.target.heartbeat.period, 3);
-  assert.equal(b.target.url, 'ws://b/ws');
+  assert.deepEqual(b.target.urls, ['ws://b/ws']);
   assert.equal(b.target.source, 'CROSSBAR_FABRIC_URL');
+});
+
+test('uplink config - several instances of a clustered center: a list or comma-separated', () => {
+  const list = resolveUplink(cfg({ cdc: { url: ['ws://a/ws', ' ws://b/ws '] } }), {});
+  const env = resolveUplink({ version: 2 }, { CDC_URL: 'ws://a/ws, ws://b/ws,' });
+  const one = resolveUplink(cfg({ cdc: { url: 'ws://a/ws,ws://b/ws' } }), {});
+  for (const r of [list, env, one]) {
+    assert.ok(r.kind === 'managed');
+    assert.deepEqual(r.target.urls, ['ws://a/ws', 'ws://b/ws']);
+  }
+  // Only commas: no URL at all, so the next source decides.
+  assert.equal(resolveUplink({ version: 2 }, { CDC_URL: ' , ' }).kind, 'unmanaged');
 });
 
 test('uplink config - an explicit URL (embedding program) beats everything', () => {
   const r = resolveUplink(cfg({ fabric: { transport: null } }), {}, 'rs://127.0.0.1:1');
   assert.ok(r.kind === 'managed');
-  assert.equal(r.target.url, 'rs://127.0.0.1:1');
+  assert.deepEqual(r.target.urls, ['rs://127.0.0.1:1']);
 });
 
 test('uplink config - transport URLs from endpoints when there is no url', () => {

@@ -17,7 +17,7 @@ import {
   workerLogTopic,
 } from '@cdc/api';
 import type { ProcedureDef } from '@cdc/api';
-import { Connection, defaultShouldRetry } from '@cdc/client';
+import { Connection, Failover, addressList, defaultShouldRetry } from '@cdc/client';
 import type {
   CallResult,
   ChallengeSigner,
@@ -96,31 +96,21 @@ export class CenterClient {
   readonly pubkey: string;
 
   constructor(options: CenterOptions) {
-    const urls = typeof options.url === 'string' ? [options.url] : [...options.url];
+    // One URL, a list, or a comma-separated string of them (the instances of a cluster).
+    const urls = addressList(options.url);
     if (urls.length === 0) throw new CdcError('wamp.error.invalid_argument', 'no center URL given');
     this.pubkey = options.signer.publicKeyHex;
     this.#onError =
       options.onError ?? ((e, where) => console.error(`[@cdc/sdk] error in ${where}:`, e));
     this.#subs = new Subscriptions(this.#onError);
-    let first = 0;
-    const open = async (): Promise<Transport> => {
-      const reasons: string[] = [];
-      for (let i = 0; i < urls.length; i++) {
-        const url = urls[(first + i) % urls.length] as string;
-        try {
-          const t = await options.transport(url);
-          first = (first + i) % urls.length;
-          return t;
-        } catch (e) {
-          reasons.push(`${url}: ${errorMessage(e)}`);
-        }
-      }
-      first = (first + 1) % urls.length;
-      throw new CdcError(
-        CdcErrors.CENTER_UNREACHABLE,
-        `cannot reach the center at ${reasons.join('; ')}`,
-      );
-    };
+    const failover = new Failover(urls, options.transport);
+    const open = (): Promise<Transport> =>
+      failover.connect().catch((e: unknown) => {
+        throw new CdcError(
+          CdcErrors.CENTER_UNREACHABLE,
+          `cannot reach the center at ${errorMessage(e)}`,
+        );
+      });
     this.#connection = new Connection({
       transport: open,
       realm: options.realm ?? null,

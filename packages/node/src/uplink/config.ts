@@ -4,6 +4,7 @@
  * environment (`CDC_URL`, `CROSSBAR_FABRIC_URL`), and the heartbeat settings.
  * @module
  */
+import { addressList } from '@cdc/client';
 import type { ClientTransportConfig, NodeConfig, UplinkConfig } from '@cdc/config';
 import { HEARTBEAT_PERIOD_S, HEARTBEAT_STARTUP_DELAY_S } from '@cdc/api';
 
@@ -17,8 +18,11 @@ export interface HeartbeatSettings {
 }
 
 export interface UplinkTarget {
-  /** `ws://…/ws`, `wss://…`, `rs://host:port`, … */
-  url: string;
+  /**
+   * `ws://…/ws`, `wss://…`, `rs://host:port`, …: one, or several instances of a clustered
+   * center, tried in turn (SPEC §9).
+   */
+  urls: string[];
   /** Where the URL came from (for the log): a config path or an environment variable. */
   source: string;
   heartbeat: HeartbeatSettings;
@@ -83,15 +87,19 @@ export function resolveUplink(
   const c = config.controller ?? {};
   const fallbackHb = heartbeatOf(c.cdc?.heartbeat !== undefined ? c.cdc : c.fabric);
   if (url !== undefined)
-    return { kind: 'managed', target: { url, source: 'options', heartbeat: fallbackHb } };
+    return {
+      kind: 'managed',
+      target: { urls: addressList(url), source: 'options', heartbeat: fallbackHb },
+    };
   for (const name of ['cdc', 'fabric'] as const) {
     const block = c[name];
     if (block === undefined) continue;
     const hb = block.heartbeat !== undefined ? heartbeatOf(block) : fallbackHb;
-    if (typeof block.url === 'string' && block.url !== '')
+    const urls = block.url === undefined ? [] : addressList(block.url);
+    if (urls.length > 0)
       return {
         kind: 'managed',
-        target: { url: block.url, source: `controller.${name}.url`, heartbeat: hb },
+        target: { urls, source: `controller.${name}.url`, heartbeat: hb },
       };
     if (block.transport === null)
       return { kind: 'unmanaged', reason: `controller.${name}.transport is null` };
@@ -101,7 +109,7 @@ export function resolveUplink(
         return {
           kind: 'managed',
           target: {
-            url,
+            urls: [url],
             source: `controller.${name}.transport`,
             heartbeat: hb,
             tls: tlsOf(block.transport),
@@ -110,9 +118,9 @@ export function resolveUplink(
     }
   }
   for (const v of ENV_VARS) {
-    const url = env[v];
-    if (url !== undefined && url !== '')
-      return { kind: 'managed', target: { url, source: v, heartbeat: fallbackHb } };
+    const urls = addressList(env[v] ?? '');
+    if (urls.length > 0)
+      return { kind: 'managed', target: { urls, source: v, heartbeat: fallbackHb } };
   }
   return {
     kind: 'unmanaged',

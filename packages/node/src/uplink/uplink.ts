@@ -5,7 +5,7 @@
  * `crossbarfabriccenter.mrealm.get_status` probe before the node calls itself managed.
  * @module
  */
-import { AbortError, Connection, SessionClosedError } from '@cdc/client';
+import { AbortError, Connection, Failover, SessionClosedError } from '@cdc/client';
 import type { RetryOptions, Session } from '@cdc/client';
 import { WampError, WampErrors, errorMessage } from '@cdc/protocol';
 import type { Transport, Logger } from '@cdc/protocol';
@@ -74,23 +74,35 @@ export class ManagementUplink {
   private readonly streak = new Set<string>();
   private stopped = false;
   private readonly tls: boolean;
+  private readonly failover: Failover;
 
   constructor(
     private readonly host: UplinkHost,
     private readonly o: UplinkOptions,
   ) {
-    try {
-      this.tls = parseTransportUrl(o.target.url).tls;
-    } catch (e) {
-      // Say where the bad URL came from (config path or environment variable).
-      throw new Error(`management uplink URL from ${o.target.source}: ${errorMessage(e)}`, {
-        cause: e,
-      });
+    const tls = new Set<boolean>();
+    for (const url of o.target.urls) {
+      try {
+        tls.add(parseTransportUrl(url).tls);
+      } catch (e) {
+        // Say where the bad URL came from (config path or environment variable).
+        throw new Error(`management uplink URL from ${o.target.source}: ${errorMessage(e)}`, {
+          cause: e,
+        });
+      }
     }
+    // Channel binding is set once per connection, so the instances agree on TLS.
+    if (tls.size > 1)
+      throw new Error(
+        `management uplink URLs from ${o.target.source} mix TLS and plain connections: ${o.target.urls.join(', ')}`,
+      );
+    this.tls = tls.has(true);
+    this.failover = new Failover(o.target.urls, (url) => this.connect(url));
   }
 
+  /** The center URL of the current (or next) connection. */
   get url(): string {
-    return this.o.target.url;
+    return this.failover.current;
   }
 
   /** The management session while joined. */
@@ -126,7 +138,7 @@ export class ManagementUplink {
     const signer = new KeySigner(this.host.key, 'node key');
     const target = this.o.target;
     this.connection = new Connection({
-      transport: () => this.connect(),
+      transport: this.failover.connect,
       realm: null,
       // As a Crossbar.io edge: no authid (the center assigns the node ID), role "node".
       authrole: 'node',
@@ -157,7 +169,7 @@ export class ManagementUplink {
     });
     this.connection.onLeave((info) => this.left(info.reason, info.message));
     this.connection.onRetry((delay, attempt, e) => this.retrying(delay, attempt, e));
-    log.info({ url: target.url, source: target.source }, 'connecting the management uplink');
+    log.info({ urls: target.urls, source: target.source }, 'connecting the management uplink');
     void this.connection.open().catch(() => undefined);
   }
 
@@ -172,9 +184,9 @@ export class ManagementUplink {
     await this.local?.leave().catch(() => undefined);
   }
 
-  private connect(): Promise<Transport> {
+  private connect(url: string): Promise<Transport> {
     const t = this.o.target;
-    return connect(t.url, {
+    return connect(url, {
       serializers: SERIALIZERS,
       ...(t.tls !== undefined ? { tls: t.tls } : {}),
       // A dead TCP connection (NAT timeout, center host gone) is noticed within ~15 s.
@@ -186,7 +198,7 @@ export class ManagementUplink {
   private retrying(delay: number, attempt: number, e: unknown): void {
     if (this.stopped) return;
     const log = this.host.logger;
-    const ctx = { url: this.o.target.url, attempt, retry_in_ms: delay };
+    const ctx = { url: this.url, attempt, retry_in_ms: delay };
     // The first retry after losing a joined session: left() has said so already.
     if (attempt === 1 && e instanceof SessionClosedError)
       return log.debug({ ...ctx, err: errorMessage(e) }, 'management uplink retry');
@@ -251,7 +263,7 @@ export class ManagementUplink {
     this.current = { session, info, heartbeat, managed: false };
     this.host.setManagement(info);
     log.info(
-      { url: this.o.target.url, realm: info.realm, node_id: nodeId, session: session.id },
+      { url: this.url, realm: info.realm, node_id: nodeId, session: session.id },
       'management uplink joined',
     );
     const t0 = performance.now();
@@ -304,12 +316,12 @@ export class ManagementUplink {
       if (cur === undefined || !this.isCurrent(session)) return;
       cur.managed = true;
       log.info(
-        { realm: cur.info.realm, node_id: cur.info.nodeId, url: this.o.target.url },
+        { realm: cur.info.realm, node_id: cur.info.nodeId, url: this.url },
         'node is managed by the center',
       );
       this.host.publishLocal(controllerUri('on_management_connected'), [
         {
-          url: this.o.target.url,
+          url: this.url,
           realm: cur.info.realm,
           node_id: cur.info.nodeId,
           session_id: cur.info.sessionId,
@@ -328,10 +340,9 @@ export class ManagementUplink {
     this.host.setManagement(undefined);
     const log = this.host.logger;
     if (this.stopped) log.info({ reason }, 'management uplink closed');
-    else
-      log.warn({ reason, message, url: this.o.target.url }, 'management uplink lost; reconnecting');
+    else log.warn({ reason, message, url: this.url }, 'management uplink lost; reconnecting');
     this.host.publishLocal(controllerUri('on_management_disconnected'), [
-      { url: this.o.target.url, realm: cur.info.realm, node_id: cur.info.nodeId, reason },
+      { url: this.url, realm: cur.info.realm, node_id: cur.info.nodeId, reason },
     ]);
   }
 
