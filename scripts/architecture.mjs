@@ -20,7 +20,7 @@ export const PACKAGES = {
   // `config` for its types only (the configs the node API takes and answers): erased in the
   // JavaScript, so the contract stays free of ajv and Node built-ins.
   'packages/api': { deps: ['protocol', 'config'], testDeps: ['testkit'], pure: true },
-  'packages/store': { deps: ['protocol'], testDeps: [] },
+  'packages/store': { deps: ['protocol'], testDeps: ['testkit'] },
   'packages/config': { deps: ['router'], testDeps: [] },
   'packages/router-host': {
     deps: ['protocol', 'router', 'transport', 'config', 'client'],

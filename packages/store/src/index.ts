@@ -5,6 +5,7 @@
  * @module
  */
 export type * from './types.js';
+export type * from './cluster/types.js';
 export { StoreError, isStoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
 export { createStoreFactory, DEFAULT_DATA_DIR } from './factory.js';

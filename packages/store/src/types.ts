@@ -6,6 +6,7 @@
  * (default) and PostgreSQL (one schema per realm), both run one shared test suite.
  * @module
  */
+import type { ClusterStore } from './cluster/types.js';
 
 /** Roles a key can hold in a management realm (SPEC §2). */
 export type RealmRole = 'cdc-guest' | 'cdc-devop' | 'cdc-admin' | 'cdc-owner';
@@ -366,5 +367,7 @@ export interface StoreFactory {
   realm(name: string): Promise<RealmStore>;
   /** Drop a realm's data entirely (its file or schema). */
   dropRealm(name: string): Promise<void>;
+  /** What the instances of a clustered center share (PostgreSQL only; SQLite refuses). */
+  cluster(): Promise<ClusterStore>;
   close(): Promise<void>;
 }

@@ -1,64 +1,12 @@
 /**
- * PostgreSQL for the tests: the server at `CDC_TEST_POSTGRES_URL` (default
- * `postgres://postgres@127.0.0.1:5432/postgres`, trust auth, as CI starts it), a throwaway
- * database per test file (`cdc_test_<random>`, dropped at the end), and centers on it
- * (each one starts from an empty database: every `cdc_*` schema dropped).
+ * Store centers on a throwaway PostgreSQL database (`@cdc/testkit`): each one starts from an
+ * empty database, every `cdc_*` schema dropped.
  * @module
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { createStoreFactory } from '../src/index.js';
 import type { StoreFactory, StoreFactoryOptions } from '../src/index.js';
 import type { Center } from './suite/harness.js';
-import { errorMessage } from '@cdc/protocol';
-
-export const ADMIN_URL =
-  process.env['CDC_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-export interface TestDatabase {
-  url: string;
-  /** Run SQL in the test database. */
-  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
-  drop(): Promise<void>;
-}
-
-/** Why PostgreSQL cannot be used, or undefined when it can. */
-export async function unreachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (e) {
-    return `PostgreSQL is not reachable at ${ADMIN_URL} (${errorMessage(e)}); skipped`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `cdc_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
-  pool.on('error', () => undefined);
-  return {
-    url: url.toString(),
-    query: (text, values) => pool.query<Record<string, unknown>>(text, values),
-    drop: async () => {
-      await pool.end();
-      const a = new pg.Client({ connectionString: ADMIN_URL });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
-}
+import type { TestDatabase } from '@cdc/testkit';
 
 async function schemaOf(db: TestDatabase, realm?: string): Promise<string> {
   if (realm === undefined) return 'cdc_domain';

@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, test } from 'node:test';
 import { createStoreFactory } from '../src/index.js';
-import { createTestDatabase, unreachable } from './pg.js';
-import type { TestDatabase } from './pg.js';
+import { createTestDatabase, unreachable } from '@cdc/testkit';
+import type { TestDatabase } from '@cdc/testkit';
 import { rejectsWith } from './suite/harness.js';
 
 class Proxy {

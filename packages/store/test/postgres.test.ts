@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { createStoreFactory, realmSchemaName, StoreError } from '../src/index.js';
 import { classifyPg } from '../src/postgres/errors.js';
-import { createTestDatabase, pgCenter, unreachable } from './pg.js';
-import type { TestDatabase } from './pg.js';
+import { createTestDatabase, unreachable } from '@cdc/testkit';
+import type { TestDatabase } from '@cdc/testkit';
+import { pgCenter } from './pg.js';
 import { storeSuite } from './store.suite.js';
 import { rejectsWith, seed } from './suite/harness.js';
 

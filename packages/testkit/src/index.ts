@@ -77,6 +77,8 @@ export function captureLogger(): CapturedLog {
 export { pinRecorder } from './pins.js';
 export type { PinRecorder } from './pins.js';
 export { startSmtpSink, readOutbox } from './mail.js';
+export { ADMIN_URL, createTestDatabase, unreachable } from './postgres.js';
+export type { TestDatabase } from './postgres.js';
 export type { SmtpSink, SmtpSinkOptions, ReceivedMail, ParsedMail } from './mail.js';
 export { makeTestPki, makeDhParams } from './pki.js';
 export type { TestPki, KeyPair } from './pki.js';

@@ -18,6 +18,7 @@ import { realms } from './domain/0002-realms.js';
 import { pairings } from './domain/0003-pairings.js';
 import { realmSchemas } from './domain/0004-realm-schemas.js';
 import { registrations } from './domain/0005-registrations.js';
+import { cluster } from './cluster/0001-cluster.js';
 import { nodes } from './realm/0001-nodes.js';
 import { heartbeats } from './realm/0002-heartbeats.js';
 import { audit } from './realm/0003-audit.js';
@@ -41,6 +42,11 @@ export const REALM_MIGRATIONS: MigrationSet = {
   '0002_heartbeats': heartbeats,
   '0003_audit': audit,
   '0004_workers': workers,
+};
+
+/** PostgreSQL only: the schema the instances of a clustered center share. */
+export const CLUSTER_MIGRATIONS: MigrationSet = {
+  '0001_cluster': cluster,
 };
 
 interface MigrationsDatabase {

@@ -14,7 +14,9 @@ import { KyselyDomainStore } from '../domain/store.js';
 import { Engine } from '../engine.js';
 import { StoreError } from '../errors.js';
 import { POSTGRES } from '../migrations/flavor.js';
-import { DOMAIN_MIGRATIONS, REALM_MIGRATIONS } from '../migrations/index.js';
+import { CLUSTER_MIGRATIONS, DOMAIN_MIGRATIONS, REALM_MIGRATIONS } from '../migrations/index.js';
+import { PostgresClusterStore } from '../cluster/postgres.js';
+import type { ClusterStore } from '../cluster/types.js';
 import type { MigrationSet } from '../migrations/index.js';
 import { KyselyRealmStore } from '../realm/store.js';
 import type { DomainDatabase, RealmDatabase } from '../schema.js';
@@ -23,7 +25,7 @@ import { now, realmName } from '../validate.js';
 import { CdcPostgresDialect } from './dialect.js';
 import { pgErrorMapper } from './errors.js';
 import { GuardedPool } from './pool.js';
-import { DOMAIN_SCHEMA, HASH_LENGTHS, realmSchemaName } from './schemas.js';
+import { CLUSTER_SCHEMA, DOMAIN_SCHEMA, HASH_LENGTHS, realmSchemaName } from './schemas.js';
 
 export interface PostgresFactoryOptions {
   url: string;
@@ -99,6 +101,13 @@ export class PostgresStoreFactory implements StoreFactory {
       await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(trx);
       await trx.deleteFrom('realm_schemas').where('realm', '=', realm).execute();
     });
+  }
+
+  async cluster(): Promise<ClusterStore> {
+    const engine = this.#engine<unknown>(CLUSTER_SCHEMA, CLUSTER_MIGRATIONS, undefined);
+    this.#track(engine, undefined);
+    await engine.migrate();
+    return new PostgresClusterStore(engine, CLUSTER_SCHEMA);
   }
 
   async close(): Promise<void> {

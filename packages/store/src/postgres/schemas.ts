@@ -10,6 +10,8 @@
 import { createHash } from 'node:crypto';
 
 export const DOMAIN_SCHEMA = 'cdc_domain';
+/** Instances and realm leases of a clustered center. */
+export const CLUSTER_SCHEMA = 'cdc_cluster';
 const PREFIX = 'cdc_realm_';
 const MAX_IDENTIFIER = 63;
 

@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import type { ClusterStore } from '../cluster/types.js';
 import type { Kysely } from 'kysely';
 import { KyselyDomainStore } from '../domain/store.js';
 import { Engine } from '../engine.js';
@@ -75,6 +76,16 @@ export class SqliteStoreFactory implements StoreFactory {
     } catch (e) {
       throw classifySqlite(e, `drop realm "${name}"`, path);
     }
+  }
+
+  cluster(): Promise<ClusterStore> {
+    // Instances on several machines can share a PostgreSQL server, not a SQLite file.
+    return Promise.reject(
+      new StoreError(
+        'INVALID',
+        'cluster mode needs PostgreSQL (CDC_DATABASE_URL=postgres://…); this center stores its data in SQLite files',
+      ),
+    );
   }
 
   async close(): Promise<void> {
