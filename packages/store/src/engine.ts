@@ -27,6 +27,11 @@ export interface EngineOptions<DB> {
   mapError: ErrorMapper;
   /** Releases what this engine alone holds (a SQLite file; nothing for a shared pool). */
   release: () => Promise<void>;
+  /**
+   * Run first in every transaction: throws to refuse it (a clustered realm's fencing check,
+   * taken with a share lock on the lease, so a takeover waits for the write to commit).
+   */
+  guard?: ((trx: Transaction<DB>) => Promise<void>) | undefined;
 }
 
 export class Engine<DB> {
@@ -57,9 +62,27 @@ export class Engine<DB> {
     }
   }
 
-  /** Run `fn` in one transaction: all of its writes or none (SQLite: `BEGIN IMMEDIATE`). */
+  /**
+   * Run `fn` in one transaction: all of its writes or none (SQLite: `BEGIN IMMEDIATE`).
+   * Every write goes through here, so the guard sees each one.
+   */
   tx<T>(what: string, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-    return this.run(what, (db) => db.transaction().execute(fn));
+    const guard = this.#o.guard;
+    return this.run(what, (db) =>
+      db.transaction().execute(
+        guard === undefined
+          ? fn
+          : async (trx) => {
+              await guard(trx);
+              return await fn(trx);
+            },
+      ),
+    );
+  }
+
+  /** A write of one statement: on its own, or in a transaction when a guard comes first. */
+  write<T>(what: string, fn: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+    return this.#o.guard === undefined ? this.run(what, fn) : this.tx(what, fn);
   }
 
   migrate(): Promise<void> {

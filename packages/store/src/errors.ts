@@ -19,7 +19,9 @@ export type StoreErrorCode =
   /** The database refuses writes (read-only file, directory or server). */
   | 'READ_ONLY'
   /** The database was migrated by a newer CDC than this one. */
-  | 'DATABASE_TOO_NEW';
+  | 'DATABASE_TOO_NEW'
+  /** Cluster mode: the realm's lease passed to another instance; this one may not write. */
+  | 'FENCED';
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';

@@ -6,7 +6,7 @@
  * (default) and PostgreSQL (one schema per realm), both run one shared test suite.
  * @module
  */
-import type { ClusterStore } from './cluster/types.js';
+import type { ClusterStore, Lease } from './cluster/types.js';
 
 /** Roles a key can hold in a management realm (SPEC §2). */
 export type RealmRole = 'cdc-guest' | 'cdc-devop' | 'cdc-admin' | 'cdc-owner';
@@ -364,7 +364,11 @@ export interface RealmStore {
 export interface StoreFactory {
   readonly kind: 'sqlite' | 'postgres';
   domain(): Promise<DomainStore>;
-  realm(name: string): Promise<RealmStore>;
+  /**
+   * A realm's store. With `fence` (cluster mode, PostgreSQL) every write first checks that
+   * the lease is still the realm's current one, and fails with FENCED when it is not.
+   */
+  realm(name: string, options?: { fence?: Lease | undefined }): Promise<RealmStore>;
   /** Drop a realm's data entirely (its file or schema). */
   dropRealm(name: string): Promise<void>;
   /** What the instances of a clustered center share (PostgreSQL only; SQLite refuses). */

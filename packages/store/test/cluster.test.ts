@@ -127,11 +127,72 @@ test('cluster store - racing instances: exactly one wins each realm', opts, asyn
   assert.equal(new Set(winners.map((l) => l.realm)).size, realms.length);
 });
 
+test(
+  'cluster store - fencing: a realm store writes only while its lease is the current one',
+  opts,
+  async () => {
+    const s = await cluster();
+    const f = createStoreFactory({ url: db!.url });
+    factories.push(f);
+    await (await f.realm('fenced')).migrate(); // the schema made before the lease clock runs
+    const a = (await s.acquire('fenced', 'A', 1000))!;
+    const old = await f.realm('fenced', { fence: a });
+    await old.upsertNode({ node_id: 'n1' });
+    await old.createWorker({
+      node_id: 'n1',
+      worker_id: 'w1',
+      type: 'router',
+      config: {},
+      desired: 'started',
+    });
+    const entry = {
+      time: new Date().toISOString(),
+      authid: 'alice',
+      role: 'cdc-owner',
+      procedure: 'com.crossbario.cdc.get_status@1',
+      args: [],
+      kwargs: {},
+      outcome: 'ok' as const,
+      error: null,
+      message: null,
+    };
+    await old.appendAudit(entry);
+    // A is paused past its lease; B takes the realm over.
+    await sleep(1050);
+    const b = (await s.acquire('fenced', 'B', 60_000))!;
+    const writes: [string, () => Promise<unknown>][] = [
+      ['upsertNode', () => old.upsertNode({ node_id: 'n2' })],
+      ['nodeSeen', () => old.nodeSeen('n1', { time: new Date().toISOString() })],
+      ['deleteWorker', () => old.deleteWorker('n1', 'w1')],
+      ['updateWorker', () => old.updateWorker('n1', 'w1', { desired: 'stopped' })],
+      ['appendAudit', () => old.appendAudit(entry)],
+      ['deleteNode', () => old.deleteNode('n1')],
+    ];
+    for (const [what, write] of writes)
+      await rejectsWith(write(), 'FENCED', /"fenced" is no longer served by instance "A"/).catch(
+        (e: unknown) => assert.fail(`${what}: ${String(e)}`),
+      );
+    // Nothing of it reached the database; reads still work; B's store writes.
+    const current = await f.realm('fenced', { fence: b });
+    assert.deepEqual(
+      (await current.listNodes()).map((n) => n.node_id),
+      ['n1'],
+    );
+    assert.equal((await current.getWorker('n1', 'w1'))?.desired, 'started');
+    assert.equal((await current.listAudit()).length, 1);
+    assert.equal((await old.listNodes()).length, 1);
+    await current.upsertNode({ node_id: 'n3' });
+    await rejectsWith(f.realm('other', { fence: b }), 'INVALID', /cannot fence "other"/);
+  },
+);
+
 test('cluster store - SQLite refuses cluster mode, naming what it needs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cdc-cluster-'));
   const f = createStoreFactory({ dir });
   try {
     await rejectsWith(f.cluster(), 'INVALID', /cluster mode needs PostgreSQL/);
+    const lease = { realm: 'r', owner: 'A', token: 1, expires: new Date().toISOString() };
+    await rejectsWith(f.realm('r', { fence: lease }), 'INVALID', /needs PostgreSQL/);
   } finally {
     await f.close();
     rmSync(dir, { recursive: true, force: true });

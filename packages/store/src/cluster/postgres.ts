@@ -5,7 +5,9 @@
  * @module
  */
 import { sql } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Engine } from '../engine.js';
+import { CLUSTER_SCHEMA } from '../postgres/schemas.js';
 import { StoreError } from '../errors.js';
 import type { ClusterStore, InstanceInfo, InstanceRow, Lease, LeaseRow } from './types.js';
 
@@ -43,6 +45,23 @@ function positive(ms: number, what: string): number {
   if (!Number.isFinite(ms) || ms <= 0)
     throw new StoreError('INVALID', `${what} must be a positive number of milliseconds`);
   return ms;
+}
+
+/**
+ * Refuse a write by an instance whose lease is no longer the realm's (fencing). The share
+ * lock holds the lease row until the write commits: a takeover's update waits for it, and
+ * once the takeover commits, this check fails for the old owner.
+ */
+export async function fenceCheck<DB>(trx: Transaction<DB>, lease: Lease): Promise<void> {
+  const { rows } = await sql`select 1 from ${sql.id(CLUSTER_SCHEMA, 'leases')}
+      where realm = ${lease.realm} and owner = ${lease.owner} and token = ${lease.token}
+        and expires > now()
+      for share`.execute(trx);
+  if (rows.length === 0)
+    throw new StoreError(
+      'FENCED',
+      `realm "${lease.realm}" is no longer served by instance "${lease.owner}" (its lease ${lease.token} expired or passed to another instance); nothing was written`,
+    );
 }
 
 export class PostgresClusterStore implements ClusterStore {

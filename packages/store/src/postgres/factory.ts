@@ -10,13 +10,15 @@
  */
 import pg from 'pg';
 import { Kysely, sql } from 'kysely';
+import type { Transaction } from 'kysely';
+import { fenceCheck } from '../cluster/postgres.js';
 import { KyselyDomainStore } from '../domain/store.js';
 import { Engine } from '../engine.js';
 import { StoreError } from '../errors.js';
 import { POSTGRES } from '../migrations/flavor.js';
 import { CLUSTER_MIGRATIONS, DOMAIN_MIGRATIONS, REALM_MIGRATIONS } from '../migrations/index.js';
 import { PostgresClusterStore } from '../cluster/postgres.js';
-import type { ClusterStore } from '../cluster/types.js';
+import type { ClusterStore, Lease } from '../cluster/types.js';
 import type { MigrationSet } from '../migrations/index.js';
 import { KyselyRealmStore } from '../realm/store.js';
 import type { DomainDatabase, RealmDatabase } from '../schema.js';
@@ -81,11 +83,19 @@ export class PostgresStoreFactory implements StoreFactory {
     });
   }
 
-  async realm(name: string): Promise<RealmStore> {
+  async realm(name: string, options: { fence?: Lease | undefined } = {}): Promise<RealmStore> {
     const realm = realmName(name);
     const schema = await this.#schemaOf(realm, true);
     if (schema === undefined) throw new Error('unreachable: a schema was just registered');
-    const engine = this.#engine<RealmDatabase>(schema, REALM_MIGRATIONS, realm);
+    const fence = options.fence;
+    if (fence !== undefined && fence.realm !== realm)
+      throw new StoreError('INVALID', `a lease of realm "${fence.realm}" cannot fence "${realm}"`);
+    const engine = this.#engine<RealmDatabase>(
+      schema,
+      REALM_MIGRATIONS,
+      realm,
+      fence === undefined ? undefined : (trx) => fenceCheck(trx, fence),
+    );
     this.#track(engine, realm);
     return new KyselyRealmStore(realm, engine);
   }
@@ -118,7 +128,12 @@ export class PostgresStoreFactory implements StoreFactory {
     await this.#db.destroy();
   }
 
-  #engine<DB>(schema: string, migrations: MigrationSet, realm: string | undefined): Engine<DB> {
+  #engine<DB>(
+    schema: string,
+    migrations: MigrationSet,
+    realm: string | undefined,
+    guard?: (trx: Transaction<DB>) => Promise<void>,
+  ): Engine<DB> {
     if (this.#closed) throw new StoreError('UNAVAILABLE', 'the store factory is closed');
     const where =
       realm === undefined
@@ -132,6 +147,7 @@ export class PostgresStoreFactory implements StoreFactory {
       where,
       readOnly: this.#o.readOnly,
       mapError: pgErrorMapper(where),
+      guard,
       // The pool is the factory's: closing a store only forgets it.
       release: () => {
         this.#open.delete(engine);

@@ -31,7 +31,7 @@ export async function appendAudit(e: E, entry: Omit<AuditRecord, 'id'>): Promise
     error: v.optionalText(i['error'], 'error'),
     message: v.optionalText(i['message'], 'message', MAX_MESSAGE),
   };
-  const inserted = await e.run(`append to the audit log`, (db) =>
+  const inserted = await e.write(`append to the audit log`, (db) =>
     db.insertInto('audit').values(row).returningAll().executeTakeFirstOrThrow(),
   );
   return auditRecord(inserted);

@@ -119,7 +119,7 @@ function seenChange(info: NodeSighting, what: string) {
 export async function nodeSeen(e: E, nodeId: string, info: NodeSighting): Promise<void> {
   const id = v.nodeId(nodeId);
   const change = seenChange(info, 'info');
-  const r = await e.run(`record that node "${id}" was seen`, (db) =>
+  const r = await e.write(`record that node "${id}" was seen`, (db) =>
     db.updateTable('nodes').set(change).where('node_id', '=', id).executeTakeFirst(),
   );
   if (r.numUpdatedRows === 0n) throw new StoreError('NOT_FOUND', `node "${id}" does not exist`);

@@ -189,7 +189,7 @@ export async function updateWorker(
 export async function deleteWorker(e: E, nodeId: string, workerId: string): Promise<boolean> {
   const node = v.text(nodeId, 'node ID', false);
   const id = v.text(workerId, 'worker ID', false);
-  const r = await e.run(`delete worker "${id}" of node "${node}"`, (db) =>
+  const r = await e.write(`delete worker "${id}" of node "${node}"`, (db) =>
     db
       .deleteFrom('workers')
       .where('node_id', '=', node)

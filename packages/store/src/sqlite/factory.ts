@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { ClusterStore } from '../cluster/types.js';
+import type { ClusterStore, Lease } from '../cluster/types.js';
 import type { Kysely } from 'kysely';
 import { KyselyDomainStore } from '../domain/store.js';
 import { Engine } from '../engine.js';
@@ -59,7 +59,9 @@ export class SqliteStoreFactory implements StoreFactory {
     return new KyselyDomainStore(engine);
   }
 
-  async realm(name: string): Promise<RealmStore> {
+  async realm(name: string, options: { fence?: Lease | undefined } = {}): Promise<RealmStore> {
+    if (options.fence !== undefined)
+      throw new StoreError('INVALID', 'fencing is for cluster mode, which needs PostgreSQL');
     const path = this.realmPath(name);
     // Realm databases take a heartbeat per node every 10 s: WAL with synchronous=NORMAL
     // survives any process crash (SPEC §8) and syncs at checkpoints, not on every commit.
