@@ -24,7 +24,13 @@ export type { Param, Option, ProcSpec, ProcTable } from './procedure-def.js';
 export { EVENTS, PUBLIC_EVENTS, WORKER_LOG_EVENT, workerLogTopic } from './events.js';
 export type { EventDef } from './events.js';
 export type * from './public-api.js';
-export { managementRealmRoles, userRole, nodeRole, SUBSCRIBABLE_PREFIXES } from './permissions.js';
+export {
+  managementRealmRoles,
+  userRole,
+  nodeRole,
+  SUBSCRIBABLE_PREFIXES,
+  CODE_RUNNING_PROCEDURES,
+} from './permissions.js';
 export type { RoleSpec, RolePermission } from './permissions.js';
 export { REGISTRATION_PROCEDURES, CENTER_REALM_CREATED, globalRealmRoles } from './registration.js';
 export type { UserInfo, ManagementRealmInfo } from './registration.js';

@@ -32,10 +32,29 @@ export const SUBSCRIBABLE_PREFIXES = [
   'com.crossbario.cdc.node.',
 ] as const;
 
+/**
+ * Procedures that run code of the caller's choosing on a node (a guest's executable, a
+ * component's module, module search paths): admins decide what code runs (SPEC §4.8), so
+ * the router admits no one below `cdc-admin` to them, whatever their table entry says.
+ */
+export const CODE_RUNNING_PROCEDURES: ReadonlySet<string> = new Set([
+  'com.crossbario.cdc.remote.start_guest_worker',
+  'com.crossbario.cdc.remote.start_router_component',
+  'com.crossbario.cdc.remote.start_container_component',
+  'com.crossbario.cdc.remote.add_worker_pythonpath',
+]);
+
+/** The least role that may call `d`. */
+function leastRole(d: { name: string; role: string }): string {
+  return CODE_RUNNING_PROCEDURES.has(d.name) && !roleAtLeast(d.role, 'cdc-admin')
+    ? 'cdc-admin'
+    : d.role;
+}
+
 export function userRole(role: (typeof USER_ROLES)[number]): RoleSpec {
   const permissions: RolePermission[] = [];
   for (const d of PROCEDURES) {
-    if (!roleAtLeast(role, d.role)) continue;
+    if (!roleAtLeast(role, leastRole(d))) continue;
     for (const uri of registeredUris(d))
       permissions.push({ uri, match: 'exact', allow: { call: true } });
   }

@@ -105,7 +105,7 @@ export const REMOTE_TABLE: ProcTable<RemoteApi> = {
         'the guest worker entry without type and id: executable, arguments, options',
       ),
     ],
-    ...to('start_worker', 'cdc-devop', 'start a guest worker'),
+    ...to('start_worker', 'cdc-admin', "start a guest worker (runs code of the caller's choosing)"),
     ...startedAt,
   },
   'com.crossbario.cdc.remote.shutdown_worker@1': {
@@ -229,7 +229,11 @@ export const REMOTE_TABLE: ProcTable<RemoteApi> = {
   },
   'com.crossbario.cdc.remote.start_router_component@1': {
     params: [node, worker, component, param('config', componentConfig)],
-    ...to('worker.start_router_component', 'cdc-devop', 'start a component'),
+    ...to(
+      'worker.start_router_component',
+      'cdc-admin',
+      "start a component (runs code of the caller's choosing)",
+    ),
   },
   'com.crossbario.cdc.remote.stop_router_component@1': {
     params: [node, worker, component],
@@ -249,7 +253,11 @@ export const REMOTE_TABLE: ProcTable<RemoteApi> = {
   },
   'com.crossbario.cdc.remote.start_container_component@1': {
     params: [node, worker, component, param('config', componentConfig)],
-    ...to('worker.start_component', 'cdc-devop', 'start a container component'),
+    ...to(
+      'worker.start_component',
+      'cdc-admin',
+      "start a container component (runs code of the caller's choosing)",
+    ),
   },
   'com.crossbario.cdc.remote.stop_container_component@1': {
     params: [node, worker, component],

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  CODE_RUNNING_PROCEDURES,
   PROCEDURES,
   USER_ROLES,
   managementRealmRoles,
@@ -66,6 +67,31 @@ test('api - roles are ordered and the router roles follow the matrix', () => {
   assert.ok(
     !node.permissions.some((p) => p.allow.call === true && p.uri.startsWith('com.crossbario.cdc')),
   );
+});
+
+test("api - running code of the caller's choosing needs cdc-admin (SPEC §4.8)", () => {
+  const roles = new Map(managementRealmRoles().map((r) => [r.name, r]));
+  const callable = (role: string): Set<string> =>
+    new Set(
+      (roles.get(role)?.permissions ?? []).filter((p) => p.allow.call === true).map((p) => p.uri),
+    );
+  for (const name of CODE_RUNNING_PROCEDURES) {
+    const d = PROCEDURES.find((p) => p.name === name);
+    assert.ok(d !== undefined, name);
+    assert.equal(d.role, 'cdc-admin', `${name} is an admin's in the contract`);
+    for (const uri of registeredUris(d)) {
+      for (const role of ['cdc-guest', 'cdc-devop']) assert.ok(!callable(role).has(uri), uri);
+      for (const role of ['cdc-admin', 'cdc-owner']) assert.ok(callable(role).has(uri), uri);
+    }
+  }
+  // Devops still start and stop what runs: routers, containers, stored workers.
+  for (const uri of [
+    'com.crossbario.cdc.remote.start_router_worker@1',
+    'com.crossbario.cdc.remote.stop_router_component@1',
+    'com.crossbario.cdc.remote.restart_container_component@1',
+    'io.crossbar.cdc.start_router@1',
+  ])
+    assert.ok(callable('cdc-devop').has(uri), uri);
 });
 
 test('api - realm names: the rule and the reserved names', () => {

@@ -8,13 +8,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { GLOBAL_REALM, globalRealmRoles, managementRealmRoles } from '@cdc/api';
-import { Router } from '@cdc/router';
-import type { AuthConfig, RealmConfig } from '@cdc/router';
+import { Router, limitsFromConfig } from '@cdc/router';
+import type { AuthConfig, RealmConfig, RouterLimitsConfig } from '@cdc/router';
 import { createStoreFactory } from '@cdc/store';
 import type { DomainStore, StoreFactory } from '@cdc/store';
 import { listen } from '@cdc/transport';
 import type { Listener } from '@cdc/transport';
 import type { Registry } from 'prom-client';
+import { checkPrivateKeyModeSync } from '@cdc/cryptosign';
 import { centerAuthenticator } from './auth.js';
 import type { StoreLocation } from './backend/messages.js';
 import { httpHandler } from './http.js';
@@ -52,6 +53,8 @@ export interface CenterOptions {
   onBackendLog?: (realm: string, line: string) => void;
   /** The global realm's backend: mail (SMTP or outbox) and registration limits (SPEC §4.4). */
   global?: GlobalBackendOptions;
+  /** What one peer may cost: a router worker's `options.limits` keys (docs/RELIABILITY.md). */
+  limits?: RouterLimitsConfig | undefined;
 }
 
 function realmConfig(name: string): RealmConfig {
@@ -71,7 +74,11 @@ export class Center {
   private readonly storeLocation: StoreLocation;
 
   constructor(private readonly o: CenterOptions) {
-    this.router = new Router({ logger: o.logger, agent: `cdc-center/${CENTER_VERSION}` });
+    this.router = new Router({
+      logger: o.logger,
+      agent: `cdc-center/${CENTER_VERSION}`,
+      limits: limitsFromConfig(o.limits),
+    });
     this.storeLocation = {
       dir: o.dir,
       ...(o.databaseUrl !== undefined ? { url: o.databaseUrl } : {}),
@@ -86,6 +93,8 @@ export class Center {
       ...(o.onBackendLog !== undefined ? { onLog: o.onBackendLog } : {}),
     });
     this.metrics = createMetrics(this.router, this.supervisor);
+    // A private key others may read is refused, as ssh does.
+    if (o.tls !== undefined) checkPrivateKeyModeSync(o.tls.key, 'TLS private key file');
     // Refused here, before anything starts, rather than by a backend that keeps restarting.
     limitsWith(o.global?.registrationLimits);
     if (o.global?.smtpUrl !== undefined && o.global.smtpUrl !== '') parseSmtpUrl(o.global.smtpUrl);
@@ -140,6 +149,8 @@ export class Center {
       this.o.tls !== undefined
         ? { key: readFileSync(this.o.tls.key), cert: readFileSync(this.o.tls.cert) }
         : undefined;
+    const maxWrite = this.o.limits?.max_write_buffer;
+    const writeBuffer = maxWrite !== undefined ? { maxWriteBuffer: maxWrite } : {};
     this.listener = await listen({
       endpoint: {
         type: 'tcp',
@@ -148,9 +159,15 @@ export class Center {
         ...(tls !== undefined ? { tls } : {}),
       },
       websocket: {
-        '/ws': { perMessageDeflate: true, autoPingInterval: 10_000, autoPingTimeout: 5_000 },
+        '/ws': {
+          perMessageDeflate: true,
+          autoPingInterval: 10_000,
+          autoPingTimeout: 5_000,
+          ...writeBuffer,
+        },
       },
-      rawsocket: {},
+      rawsocket: { ...writeBuffer },
+      maxPendingPerAddress: this.router.limits.limits.maxPendingPerAddress,
       http: httpHandler({ health: () => this.health(), metrics: this.metrics }),
       onTransport: (t) => this.router.accept(t, { auth }),
     });

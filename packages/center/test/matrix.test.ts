@@ -96,3 +96,37 @@ test('matrix - users may subscribe to status events and logs, but not to raw nod
     (e: unknown) => e instanceof WampError && e.uri === 'wamp.error.not_authorized',
   );
 });
+
+test('matrix - an inline worker config with components or module paths needs cdc-admin', async () => {
+  const router = { components: [{ type: 'class', classname: 'x.y', realm: 'realm1' }] };
+  const container = { options: { pythonpath: ['/opt/mine'] } };
+  const cases: [string, string, Record<string, unknown>][] = [
+    ['com.crossbario.cdc.remote.start_router_worker@1', 'router_config', router],
+    ['com.crossbario.cdc.remote.start_container_worker@1', 'container_config', container],
+  ];
+  for (const [uri, key, config] of cases) {
+    await assert.rejects(
+      sessions.get('cdc-devop')!.call(uri, ['no-such-node', 'w1'], { [key]: config }),
+      (e: unknown) =>
+        e instanceof WampError &&
+        e.uri === 'wamp.error.not_authorized' &&
+        /cdc-admin/.test(String(e.args[0])),
+      uri,
+    );
+    // An admin gets past the role check to the unknown node.
+    await assert.rejects(
+      sessions.get('cdc-admin')!.call(uri, ['no-such-node', 'w1'], { [key]: config }),
+      (e: unknown) => e instanceof WampError && e.uri === 'com.crossbario.cdc.error.no_such_node',
+      uri,
+    );
+  }
+  // Without code of its own, a devop may start one.
+  await assert.rejects(
+    sessions
+      .get('cdc-devop')!
+      .call('com.crossbario.cdc.remote.start_router_worker@1', ['no-such-node', 'w1'], {
+        router_config: {},
+      }),
+    (e: unknown) => e instanceof WampError && e.uri === 'com.crossbario.cdc.error.no_such_node',
+  );
+});

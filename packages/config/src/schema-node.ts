@@ -4,6 +4,7 @@
  * @module
  */
 import { ID_PATTERN } from './patterns.js';
+import { routerLimits } from './schema-limits.js';
 import { clientTransport, component, routerBody, unsupported } from './schema-router.js';
 
 type Schema = Record<string, unknown>;
@@ -38,11 +39,17 @@ const nativeOptions = {
   },
 };
 
+/** A router worker's options: the native ones and its limits (CDC's own, not Crossbar.io's). */
+const routerOptions = {
+  ...nativeOptions,
+  properties: { ...nativeOptions.properties, limits: routerLimits },
+};
+
 export const routerWorker: Schema = {
   type: 'object',
   required: ['type'],
   additionalProperties: false,
-  properties: { type: { const: 'router' }, id, options: nativeOptions, ...routerBody },
+  properties: { type: { const: 'router' }, id, options: routerOptions, ...routerBody },
 };
 
 const containerWorker = {

@@ -2,7 +2,7 @@
  * Config types in Crossbar.io's node config format (version 2).
  * @module
  */
-import type { AuthConfig, RealmConfig, RoleConfig } from '@cdc/router';
+import type { AuthConfig, RealmConfig, RoleConfig, RouterLimitsConfig } from '@cdc/router';
 
 export interface TlsConfig {
   key: string;
@@ -165,12 +165,16 @@ export interface NativeWorkerOptions {
   expose_shared?: boolean;
 }
 
+export interface RouterWorkerOptions extends NativeWorkerOptions {
+  limits?: RouterLimitsConfig;
+}
+
 // The worker entries are type aliases, not interfaces, so they pass where a JSON object
 // (`Record<string, unknown>`) is taken, e.g. by the store, which keeps them verbatim.
 export type RouterWorkerConfig = {
   type: 'router';
   id?: string;
-  options?: NativeWorkerOptions;
+  options?: RouterWorkerOptions;
   realms?: WorkerRealmConfig[];
   transports?: TransportConfig[];
   components?: ComponentConfig[];

@@ -115,7 +115,11 @@ const READ_BY: Record<string, string[]> = {
   'clientTransport.endpoint.tls': [COMPONENTS],
   component: [COMPONENTS],
   routerWorker: [HOST, WORKERS],
-  'routerWorker.options': [WORKERS, WORKER, 'packages/node/src/worker/main.ts'],
+  'routerWorker.options': [WORKERS, WORKER, 'packages/node/src/worker/main.ts', HOST],
+  'routerWorker.options.limits': [
+    'packages/router/src/limits.ts',
+    'packages/router-host/src/limits.ts',
+  ],
   'routerWorker.options.env': [WORKER],
 };
 

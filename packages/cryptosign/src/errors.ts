@@ -23,6 +23,8 @@ export type KeyErrorCode =
   | 'NOT_FOUND'
   /** The key file exists but could not be read or written. */
   | 'IO_ERROR'
+  /** A private key file others than its owner may read or write (ssh refuses those too). */
+  | 'INSECURE_PERMISSIONS'
   /** Refusing to overwrite an existing key file. */
   | 'KEY_EXISTS'
   /** No ssh-agent: `SSH_AUTH_SOCK` unset or nothing listening on the socket. */

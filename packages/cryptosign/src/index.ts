@@ -87,3 +87,4 @@ export type { CraChallengeExtra, CraChallengeFields } from './wampcra.js';
 export { tlsUniqueChannelId, tlsChannelId, CHANNEL_ID_LENGTH } from './channel-binding.js';
 export type { TlsFinishedSource, TlsUniqueConvention } from './channel-binding.js';
 export { normalizeFingerprint, certificateFingerprint } from './certificates.js';
+export { checkPrivateKeyMode, checkPrivateKeyModeSync } from './key-mode.js';

@@ -1,7 +1,7 @@
 /**
  * The node directory (Crossbar.io's CBDIR, default `./.crossbar`): the node key pair
- * (`key.priv` 0600, `key.pub` 0644, made on first start, permissions fixed on later
- * starts, a mismatching pair refused) and `config.json` (validated before anything starts).
+ * (`key.priv` 0600, `key.pub` 0644, made on first start; a `key.priv` group or others may
+ * read is refused, as ssh does, other modes fixed on later starts; a mismatching pair refused) and `config.json` (validated before anything starts).
  * @module
  */
 import { existsSync } from 'node:fs';
@@ -12,6 +12,7 @@ import type { NodeConfig } from '@cdc/config';
 import {
   KeyError,
   SigningKey,
+  checkPrivateKeyMode,
   fixKeyPermissions,
   readNodeKeyPair,
   writeNodeKeyPair,
@@ -75,6 +76,8 @@ export async function openNodeDirectory(
     await writeNodeKeyPair(dir, SigningKey.generate());
     report.createdKey = true;
   } else {
+    // A key others could read is refused, not quietly fixed: it may have been copied.
+    await checkPrivateKeyMode(priv, 'node private key file');
     for (const fix of await fixKeyPermissions(dir)) report.fixedPermissions.push(fix.path);
   }
   const pair = await readNodeKeyPair(priv, existsSync(pub) ? pub : undefined);

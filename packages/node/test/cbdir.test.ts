@@ -31,13 +31,34 @@ test('cbdir - first start writes key.priv (0600) and key.pub (0644); later start
   assert.equal(b.node.hasConfig, false);
 });
 
-test('cbdir - loose permissions are fixed on start', async () => {
+test('cbdir - a key.priv group or others may read is refused with how to fix it, as ssh does', async () => {
   const dir = tmp();
   await openNodeDirectory(dir);
-  chmodSync(join(dir, 'key.priv'), 0o644);
+  const priv = join(dir, 'key.priv');
+  for (const [mode, who] of [
+    [0o644, 'its group and others'],
+    [0o640, 'its group'],
+    [0o604, 'others'],
+  ] as const) {
+    chmodSync(priv, mode);
+    await assert.rejects(
+      openNodeDirectory(dir),
+      (e: unknown) =>
+        e instanceof KeyError &&
+        e.code === 'INSECURE_PERMISSIONS' &&
+        e.message.includes(who) &&
+        e.message.includes(`chmod 600 ${priv}`),
+      mode.toString(8),
+    );
+    // Refused, not changed behind the operator's back.
+    assert.equal(statSync(priv).mode & 0o777, mode);
+  }
+  // Owner-only modes other than 0600 are fixed quietly, as Crossbar.io does; key.pub too.
+  chmodSync(priv, 0o400);
+  chmodSync(join(dir, 'key.pub'), 0o600);
   const r = await openNodeDirectory(dir);
-  assert.deepEqual(r.report.fixedPermissions, [join(dir, 'key.priv')]);
-  assert.equal(statSync(join(dir, 'key.priv')).mode & 0o777, 0o600);
+  assert.deepEqual(r.report.fixedPermissions, [priv, join(dir, 'key.pub')]);
+  assert.equal(statSync(priv).mode & 0o777, 0o600);
 });
 
 test('cbdir - reads key files written by Crossbar.io', async () => {

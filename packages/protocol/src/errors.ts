@@ -82,6 +82,16 @@ export const CrossbarErrors = {
   RUNTIME_ERROR: 'crossbar.error.runtime_error',
 } as const;
 
+/** A router's limits on hostile or runaway peers (docs/RELIABILITY.md, "Limits and hostile input"). */
+export const LimitErrors = {
+  /** Too many registrations or subscriptions held by one session. */
+  LIMIT_EXCEEDED: 'com.crossbario.cdc.error.limit_exceeded',
+  /** Too many failed authentications from a source address or for an authid; wait and retry. */
+  AUTHENTICATION_THROTTLED: 'com.crossbario.cdc.error.authentication_throttled',
+  /** Too many connections from one source address that have not authenticated yet. */
+  TOO_MANY_CONNECTIONS: 'com.crossbario.cdc.error.too_many_connections',
+} as const;
+
 export type WampErrorUri = (typeof WampErrors)[keyof typeof WampErrors];
 export type CloseReasonUri = (typeof CloseReasons)[keyof typeof CloseReasons];
 
@@ -139,6 +149,12 @@ export const WAMP_ERROR_CATALOGUE: Readonly<Record<string, string>> = {
   [CloseReasons.LOGOUT]: 'The session logged out.',
   [CloseReasons.AUTH_CHANGED]: 'The credentials of the session were revoked or changed.',
   [CloseReasons.TRANSPORT_LOST]: 'The transport closed without a GOODBYE.',
+  [LimitErrors.LIMIT_EXCEEDED]:
+    'A session holds as many registrations or subscriptions as the router allows; the message names the limit.',
+  [LimitErrors.AUTHENTICATION_THROTTLED]:
+    'Too many failed authentications from this source address or for this authid; the message says when to try again.',
+  [LimitErrors.TOO_MANY_CONNECTIONS]:
+    'Too many connections from this source address have not authenticated yet; the new one is refused.',
   [CrossbarErrors.MAX_CONCURRENCY_REACHED]: 'The callee has reached its concurrency limit.',
   [CrossbarErrors.INVALID_CONFIGURATION]:
     'A configuration failed validation; the message names the path.',

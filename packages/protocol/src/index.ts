@@ -8,6 +8,7 @@ export {
   WampErrors,
   CloseReasons,
   CrossbarErrors,
+  LimitErrors,
   WAMP_ERROR_CATALOGUE,
   WampError,
   ProtocolError,

@@ -21,6 +21,7 @@ import type { ListenerAddress } from '@cdc/transport';
 import { ComponentRunner } from './components.js';
 import type { ComponentInfo } from './components.js';
 import { alreadyRunning, asWamp, noSuchObject } from './errors.js';
+import { applyLimits } from './limits.js';
 import { startTransport } from './transports.js';
 import type { StartedTransport } from './transports.js';
 import { createWebService } from './web/services.js';
@@ -93,6 +94,7 @@ export class RouterHost {
   /** Start everything in a router worker config; on failure, stop what was started and rethrow. */
   async start(worker: RouterWorkerConfig): Promise<void> {
     try {
+      applyLimits(this.router, worker.options?.limits);
       for (const r of worker.realms ?? []) this.startRealm(r.id ?? r.name, r);
       for (const t of worker.transports ?? [])
         await this.startTransport(t.id ?? `transport${this.transports.size + 1}`, t);

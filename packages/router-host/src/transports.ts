@@ -20,6 +20,7 @@ import type {
   WebSocketOptions,
 } from '@cdc/transport';
 import { CookieTracker } from './cookies.js';
+import { listenerLimits } from './limits.js';
 import { toEndpoint } from './tls.js';
 import { WebTree } from './web/tree.js';
 import { createWebService } from './web/services.js';
@@ -110,6 +111,7 @@ export async function startTransport(
   let raw: Service | undefined;
   let web: WebTree | undefined;
   const wsConfigs: WebSocketServiceConfig[] = [];
+  const limits = listenerLimits(router);
 
   const service = (s: WebSocketServiceConfig): Service => ({
     auth: s.auth,
@@ -118,6 +120,7 @@ export async function startTransport(
   });
   const wsOptions = (s: WebSocketServiceConfig, svc: Service): WebSocketOptions => {
     const o = webSocketOptions(s);
+    if (limits.maxWriteBuffer !== undefined) o.maxWriteBuffer = limits.maxWriteBuffer;
     const cookies = svc.cookies;
     if (cookies !== undefined) o.upgradeHeaders = (req) => cookies.upgradeHeaders(req);
     return o;
@@ -128,7 +131,16 @@ export async function startTransport(
     if (meta.kind === 'websocket') accept.cookie = svc?.cookies?.sessionFor(meta.request);
     router.accept(t, accept);
   };
-  const opts: ListenOptions = { endpoint, onTransport };
+  const opts: ListenOptions = {
+    endpoint,
+    onTransport,
+    maxPendingPerAddress: limits.maxPendingPerAddress,
+  };
+  const rawOptions = (c: RawSocketServiceConfig): RawSocketOptions => {
+    const o = rawSocketOptions(c);
+    if (limits.maxWriteBuffer !== undefined) o.maxWriteBuffer = limits.maxWriteBuffer;
+    return o;
+  };
   const addWs = (path: string, s: WebSocketServiceConfig): void => {
     const svc = service(s);
     ws.set(path, svc);
@@ -150,12 +162,12 @@ export async function startTransport(
       addWs(ANY_PATH, cfg);
       break;
     case 'rawsocket':
-      opts.rawsocket = rawSocketOptions(cfg);
+      opts.rawsocket = rawOptions(cfg);
       raw = { auth: cfg.auth, debug: cfg.debug === true, cookies: undefined };
       break;
     case 'universal':
       if (cfg.rawsocket !== undefined) {
-        opts.rawsocket = rawSocketOptions(cfg.rawsocket);
+        opts.rawsocket = rawOptions(cfg.rawsocket);
         raw = { auth: cfg.rawsocket.auth, debug: cfg.rawsocket.debug === true, cookies: undefined };
       }
       addWeb(cfg.web?.paths ?? {});

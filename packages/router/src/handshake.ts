@@ -42,6 +42,11 @@ export class Handshake {
       cookie: this.session.cookie,
     };
     this.ctx = ctx;
+    const throttled = this.session.router.limits.throttled(ctx.transport.peer, this.who());
+    if (throttled !== undefined) {
+      this.session.abort(throttled.uri, throttled.message);
+      return undefined;
+    }
     const skipped: string[] = [];
     for (const method of offered) {
       const handler = this.methods.get(method);
@@ -70,6 +75,14 @@ export class Handshake {
     }
     this.pending = undefined;
     return this.step(() => pending.verify(msg));
+  }
+
+  /** Who is authenticating, for throttling failures: the authid, else a cryptosign key. */
+  private who(): string | undefined {
+    const ctx = this.ctx;
+    if (ctx === undefined) return undefined;
+    const pubkey = ctx.authextra['pubkey'];
+    return ctx.authid ?? (typeof pubkey === 'string' ? pubkey : undefined);
   }
 
   /** Run one authentication step and apply its result: now if it is ready, else when it is. */
@@ -105,6 +118,7 @@ export class Handshake {
     if (s.state !== 'authenticating' || this.ctx === undefined) return; // dropped meanwhile
     switch (res.kind) {
       case 'deny':
+        s.router.limits.denied(this.ctx.transport.peer, this.who(), res.uri);
         s.abort(res.uri, res.message);
         return;
       case 'challenge':
@@ -133,6 +147,7 @@ export class Handshake {
           roles: ROUTER_ROLES,
           agent: s.router.options.agent,
         };
+        s.router.limits.succeeded(this.who());
         s.welcome(realm, this.ctx.sessionId, details);
         // A tracked cookie remembers who authenticated on its connection (Crossbar.io).
         if (s.cookie !== undefined && p.authprovider !== 'cookie' && s.realm !== undefined) {

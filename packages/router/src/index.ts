@@ -6,6 +6,8 @@
  */
 export { Router } from './router.js';
 export type { RouterOptions, AcceptOptions } from './router.js';
+export { DEFAULT_LIMITS, limitsFromConfig } from './limits.js';
+export type { RouterLimits, RouterLimitsConfig } from './limits.js';
 export { Realm } from './realm.js';
 export { RouterSession } from './session.js';
 export { CallResult } from './dealer/calls.js';

@@ -14,6 +14,8 @@ import {
 import type { Transport, Logger } from '@cdc/protocol';
 import { buildAuthMethods } from './auth/index.js';
 import type { AuthConfig, AuthMethodHandler, CookieSession } from './auth/types.js';
+import { LimitKeeper } from './limits.js';
+import type { RouterLimits } from './limits.js';
 import { Realm } from './realm.js';
 import { RouterSession } from './session.js';
 import type { RealmConfig } from './types.js';
@@ -26,6 +28,8 @@ export interface RouterOptions {
   goodbyeTimeoutMs?: number;
   /** `agent` sent in WELCOME. */
   agent?: string;
+  /** Caps on what one peer may cost (`limits.ts`); defaults apply to what is left out. */
+  limits?: RouterLimits;
 }
 
 export interface AcceptOptions {
@@ -40,7 +44,8 @@ export interface AcceptOptions {
 const DEFAULT_AUTH: AuthConfig = { anonymous: { type: 'static', role: 'anonymous' } };
 
 export class Router {
-  readonly options: Required<Omit<RouterOptions, 'logger'>>;
+  readonly options: Required<Omit<RouterOptions, 'logger' | 'limits'>>;
+  readonly limits: LimitKeeper;
   readonly logger: Logger;
   private readonly realms = new Map<string, Realm>();
   private readonly sessions = new Set<RouterSession>();
@@ -50,6 +55,7 @@ export class Router {
 
   constructor(options: RouterOptions = {}) {
     this.logger = options.logger ?? silentLogger;
+    this.limits = new LimitKeeper(options.limits);
     this.options = {
       helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
       goodbyeTimeoutMs: options.goodbyeTimeoutMs ?? 2_000,
@@ -108,6 +114,8 @@ export class Router {
     }
     const session = new RouterSession(this, transport, methods, options);
     this.sessions.add(session);
+    const refused = this.limits.enter(session, transport.info.peer);
+    if (refused !== undefined) session.abort(refused.uri, refused.message);
     return session;
   }
 
@@ -133,6 +141,7 @@ export class Router {
   }
 
   onSessionClosed(session: RouterSession): void {
+    this.limits.leave(session);
     this.sessions.delete(session);
     this.sessionIds.delete(session.id);
   }

@@ -25,6 +25,9 @@ import type { Subscription } from './broker/subscription.js';
 import type { Registration } from './dealer/registration.js';
 import type { Invocation } from './dealer/invocation.js';
 import { Handshake } from './handshake.js';
+import type { Refusal } from './limits.js';
+import { redactMessage } from './redact.js';
+import { replyError } from './replies.js';
 import type { AuthMethodHandler, CookieSession } from './auth/types.js';
 
 export type SessionState = 'new' | 'authenticating' | 'established' | 'closing' | 'closed';
@@ -111,7 +114,10 @@ export class RouterSession implements TransportHandler {
   onMessage(raw: unknown): void {
     if (this.state === 'closed') return;
     if (this.debug)
-      this.router.logger.debug({ session: this.id, in: raw }, 'WAMP message received');
+      this.router.logger.debug(
+        { session: this.id, in: redactMessage(raw) },
+        'WAMP message received',
+      );
     let msg: WampMessage;
     try {
       msg = decodeMessage(raw);
@@ -177,6 +183,7 @@ export class RouterSession implements TransportHandler {
       case MessageType.PUBLISH:
         return this.run(realm.broker.publish(this, msg));
       case MessageType.SUBSCRIBE:
+        if (this.refused(msg, this.router.limits.subscription(this.subscriptions.size))) return;
         return this.run(realm.broker.subscribe(this, msg));
       case MessageType.UNSUBSCRIBE:
         return realm.broker.unsubscribe(this, msg);
@@ -185,6 +192,7 @@ export class RouterSession implements TransportHandler {
       case MessageType.CANCEL:
         return realm.dealer.cancel(this, msg);
       case MessageType.REGISTER:
+        if (this.refused(msg, this.router.limits.registration(this.registrations.size))) return;
         return this.run(realm.dealer.register(this, msg));
       case MessageType.UNREGISTER:
         return realm.dealer.unregister(this, msg);
@@ -214,6 +222,13 @@ export class RouterSession implements TransportHandler {
       default:
         return this.protocolViolation(`${this.nameOf(msg)} is not a message a client may send`);
     }
+  }
+
+  /** Answer a request a limit refuses with ERROR; false when there is no refusal. */
+  private refused(msg: { type: number; requestId: number }, r: Refusal | undefined): boolean {
+    if (r === undefined) return false;
+    replyError(this, msg.type, msg.requestId, r.uri, r.message);
+    return true;
   }
 
   /** Hold later messages until `p` settles, so a session's messages stay in order. */
@@ -253,6 +268,7 @@ export class RouterSession implements TransportHandler {
   /** Called by the handshake once a principal is admitted to `realm`. */
   welcome(realm: Realm, sessionId: number, welcomeDetails: Dict): void {
     this.clearHelloTimer();
+    this.router.limits.leave(this);
     this.handshake = undefined;
     this.id = sessionId;
     this.realm = realm;
@@ -345,7 +361,10 @@ export class RouterSession implements TransportHandler {
 
   /** Send a wire array; throws PayloadSizeError when too large for the peer. */
   logSent(message: unknown[]): void {
-    this.router.logger.debug({ session: this.id, out: message }, 'WAMP message sent');
+    this.router.logger.debug(
+      { session: this.id, out: redactMessage(message) },
+      'WAMP message sent',
+    );
   }
 
   send(message: unknown[]): void {

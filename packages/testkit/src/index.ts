@@ -82,3 +82,12 @@ export type { TestDatabase } from './postgres.js';
 export type { SmtpSink, SmtpSinkOptions, ReceivedMail, ParsedMail } from './mail.js';
 export { makeTestPki, makeDhParams } from './pki.js';
 export type { TestPki, KeyPair } from './pki.js';
+
+/**
+ * How many cases a property test runs: `fallback` in the unit tier (kept fast), or
+ * `CDC_FUZZ_RUNS` for the long runs of `bench/fuzz.mjs`.
+ */
+export function fuzzRuns(fallback: number): number {
+  const v = Number(process.env['CDC_FUZZ_RUNS']);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+}

@@ -37,3 +37,4 @@ export {
   IPC_STDIO,
   IPC_WAMP_FD,
 } from './ipc.js';
+export { DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_MAX_PENDING_PER_ADDRESS } from './limits.js';

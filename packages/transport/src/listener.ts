@@ -15,6 +15,12 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { RAWSOCKET_MAGIC, type Transport } from '@cdc/protocol';
 import { bindServer, type Endpoint, type ListenerAddress } from './endpoint.js';
 import { HandshakeWatch } from './handshake-watch.js';
+import {
+  AddressGate,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_MAX_PENDING_PER_ADDRESS,
+  TLS_MIN_VERSION,
+} from './limits.js';
 import { peerOf, tlsDetails } from './peer.js';
 import {
   RawSocketAcceptor,
@@ -43,8 +49,10 @@ export interface ListenOptions {
   http?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Each established transport; attach a handler to it. */
   onTransport(transport: Transport, meta: TransportMeta): void;
-  /** Drop connections that have not completed a handshake or HTTP request in time; 30 s. */
+  /** Drop connections that have not completed a handshake or HTTP request in time; 10 s. */
   handshakeTimeoutMs?: number;
+  /** Connections per source address still in their opening handshake; more are dropped. 256. */
+  maxPendingPerAddress?: number;
 }
 
 export interface Listener {
@@ -68,7 +76,6 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-const DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
 /** How long `close()` waits for closing handshakes before dropping connections. */
 const CLOSE_GRACE_MS = 2000;
 const kListener = Symbol('listener');
@@ -102,12 +109,14 @@ class NodeListener implements Listener {
   private readonly raw: RawSocketAcceptor | undefined;
   private readonly httpServer: HttpServer | undefined;
   private readonly watch: HandshakeWatch;
+  private readonly gate: AddressGate;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: ListenOptions) {
     const endpoint = options.endpoint;
     const handshakeTimeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     this.watch = new HandshakeWatch(handshakeTimeoutMs);
+    this.gate = new AddressGate(options.maxPendingPerAddress ?? DEFAULT_MAX_PENDING_PER_ADDRESS);
     for (const [path, ws] of Object.entries(options.websocket ?? {}))
       this.paths.set(normalizePath(path), new WebSocketEndpoint(normalizePath(path), ws));
     if (options.rawsocket !== undefined) this.raw = new RawSocketAcceptor(options.rawsocket);
@@ -122,7 +131,11 @@ class NodeListener implements Listener {
     const tlsOptions = endpoint.type === 'tcp' ? endpoint.tls : undefined;
     this.tls = tlsOptions !== undefined;
     if (tlsOptions !== undefined) {
-      const server = createTlsServer({ handshakeTimeout: handshakeTimeoutMs, ...tlsOptions });
+      const server = createTlsServer({
+        handshakeTimeout: handshakeTimeoutMs,
+        minVersion: TLS_MIN_VERSION,
+        ...tlsOptions,
+      });
       server.on('secureConnection', (s: TLSSocket) => this.dispatch(s));
       server.on('tlsClientError', ignoreError);
       this.server = server;
@@ -166,7 +179,12 @@ class NodeListener implements Listener {
   /** @internal A tracked socket closed. */
   untrack(socket: Socket): void {
     this.sockets.delete(socket);
+    this.handshakeDone(socket);
+  }
+
+  private handshakeDone(socket: Socket): void {
     this.watch.release(socket);
+    this.gate.leave(socket);
   }
 
   private onConnection(socket: Socket): void {
@@ -184,7 +202,15 @@ class NodeListener implements Listener {
 
   /** Route a connection (after TLS, if any) to RawSocket or HTTP. */
   private dispatch(socket: Socket): void {
-    if (this.tls) socket.on('error', ignoreError);
+    if (!this.gate.enter(socket)) {
+      socket.destroy();
+      return;
+    }
+    if (this.tls) {
+      socket.on('error', ignoreError);
+      // Plain sockets leave the gate in `untrack`; a TLS socket is not the tracked one.
+      socket.once('close', () => this.gate.leave(socket));
+    }
     this.watch.watch(socket);
     const http = this.httpServer;
     const raw = this.raw;
@@ -230,7 +256,7 @@ class NodeListener implements Listener {
   }
 
   private accepted(transport: StreamTransport, socket: Socket, meta: TransportMeta): void {
-    this.watch.release(socket);
+    this.handshakeDone(socket);
     if (meta.kind === 'websocket') {
       transport.registry = this.websockets;
       this.websockets.add(transport);
@@ -245,7 +271,7 @@ class NodeListener implements Listener {
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     // From here on the HTTP server's own keep-alive timeout governs the connection.
-    this.watch.release(req.socket);
+    this.handshakeDone(req.socket);
     const handler = this.options.http;
     if (handler !== undefined) {
       handler(req, res);

@@ -72,6 +72,7 @@ interface StartFlags extends StoreFlags {
   smtpUrl?: string;
   mailFrom?: string;
   registrationLimits?: string;
+  limits?: string;
 }
 
 /**
@@ -79,11 +80,16 @@ interface StartFlags extends StoreFlags {
  * file). The center checks the values: its constructor refuses bad ones with a message.
  */
 function registrationLimits(v: unknown): LimitsOverride | undefined {
-  if (typeof v !== 'string') return v as LimitsOverride | undefined;
+  return jsonFlag('--registration-limits', v) as LimitsOverride | undefined;
+}
+
+/** A JSON flag: text (flag, environment) or already an object (config file). */
+function jsonFlag(flag: string, v: unknown): unknown {
+  if (typeof v !== 'string') return v;
   try {
-    return JSON.parse(v) as LimitsOverride;
+    return JSON.parse(v) as unknown;
   } catch (e) {
-    throw new CliError(`--registration-limits is not valid JSON: ${errorMessage(e)}`);
+    throw new CliError(`${flag} is not valid JSON: ${errorMessage(e)}`);
   }
 }
 
@@ -118,6 +124,11 @@ export function registerCenterCommands(program: Command): void {
       process.env['CDC_REGISTRATION_LIMITS'],
     )
     .option(
+      '--limits <json>',
+      'what one peer may cost, e.g. {"max_pending_per_address": 256, "auth_failures_per_authid": 10} (docs/RELIABILITY.md)',
+      process.env['CDC_LIMITS'],
+    )
+    .option(
       '--log-level <level>',
       'trace, debug, info, warn or error',
       process.env['CDC_LOG_LEVEL'] ?? 'info',
@@ -150,6 +161,7 @@ export function registerCenterCommands(program: Command): void {
         logger: log,
         logLevel: flags.logLevel,
         heartbeatPeriodS: Number(flags.heartbeatPeriod),
+        limits: jsonFlag('--limits', flags.limits) as Record<string, number> | undefined,
         bootstrapOwnerKey:
           flags.bootstrapOwnerKey !== undefined
             ? readPublicKey(flags.bootstrapOwnerKey)

@@ -6,11 +6,11 @@
  * Starting a worker from a whole config is the exception: a sequence (see `remote.ts`).
  * @module
  */
-import { PROCEDURES, CdcErrors } from '@cdc/api';
+import { PROCEDURES, CdcErrors, roleAtLeast } from '@cdc/api';
 import type { RemoteTarget } from '@cdc/api';
 import type { Params } from '@cdc/client';
 import type { RealmStore } from '@cdc/store';
-import { WampError } from '@cdc/protocol';
+import { WampError, WampErrors } from '@cdc/protocol';
 import type { NodeCaller } from './remote.js';
 import { workerEntry } from './remote.js';
 import type { Implementation, ImplementationTable } from './service.js';
@@ -71,16 +71,39 @@ export async function knownNode(
   return nodeId;
 }
 
+/**
+ * What in an inline worker config runs code the caller picks (SPEC §4.8: admins decide what
+ * code runs): components and module paths. Undefined when there is none.
+ */
+export function codeOfCallersChoosing(config: Record<string, unknown>): string | undefined {
+  const components = config['components'];
+  if (Array.isArray(components) && components.length > 0) return 'components';
+  const options = config['options'];
+  if (typeof options === 'object' && options !== null) {
+    const paths = (options as Record<string, unknown>)['pythonpath'];
+    if (Array.isArray(paths) && paths.length > 0) return 'module paths (options.pythonpath)';
+  }
+  return undefined;
+}
+
 function startWorker(
   type: 'router' | 'container' | 'guest',
   ctx: RemoteApiContext,
 ): Implementation {
   const idParam = `${type}_id`;
   const configParam = `${type}_config`;
-  return async (p) => {
+  return async (p, call) => {
+    const config = p.optDict(configParam) ?? {};
+    const code = codeOfCallersChoosing(config);
+    if (code !== undefined && !roleAtLeast(call.authrole, 'cdc-admin'))
+      throw WampError.of(
+        WampErrors.NOT_AUTHORIZED,
+        `this ${type} config has ${code}, which runs code of the caller's choosing on the node: ` +
+          `that needs cdc-admin (SPEC §4.8); a devop may start it once an admin has stored it`,
+      );
     const nodeId = await knownNode(ctx, p);
     const id = p.id(idParam);
-    const entry = workerEntry(type, id, p.optDict(configParam) ?? {});
+    const entry = workerEntry(type, id, config);
     return ctx.nodes.startWorker(nodeId, id, entry);
   };
 }

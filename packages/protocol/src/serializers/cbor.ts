@@ -4,6 +4,7 @@
  */
 import { Encoder } from 'cbor-x';
 import type { Options } from 'cbor-x';
+import { checkCborDepth } from './depth.js';
 import { prepareForBinary } from './ints.js';
 import { expandJsonPayload } from './json.js';
 import type { Serializer } from './types.js';
@@ -30,6 +31,7 @@ export const cborSerializer: Serializer = {
   },
   unserialize(data: Uint8Array | string): unknown {
     if (typeof data === 'string') throw new TypeError('cbor messages must be binary');
+    checkCborDepth(data);
     return encoder.decode(data);
   },
 };

@@ -14,6 +14,7 @@ export { JsonPayload } from './json-payload.js';
 export { msgpackSerializer } from './msgpack.js';
 export { cborSerializer } from './cbor.js';
 export { toBase64, fromBase64 } from './base64.js';
+export { MAX_NESTING_DEPTH, NestingDepthError } from './depth.js';
 
 export const SERIALIZERS: Readonly<Record<SerializerId, Serializer>> = {
   json: jsonSerializer,

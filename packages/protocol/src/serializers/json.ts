@@ -5,6 +5,7 @@
  */
 import type { Args, Kwargs } from '../errors.js';
 import { fromBase64, toBase64 } from './base64.js';
+import { checkJsonDepth } from './depth.js';
 import { JsonPayload } from './json-payload.js';
 import type { Serializer } from './types.js';
 
@@ -64,6 +65,7 @@ export const jsonSerializer: TextSerializer = {
   },
   unserialize(data: Uint8Array | string): unknown {
     const text = typeof data === 'string' ? data : decoder.decode(data);
+    checkJsonDepth(text);
     // A NUL can only appear escaped in JSON text; without one, skip the (slow) reviver.
     return text.includes('\\u0000') ? JSON.parse(text, reviver) : JSON.parse(text);
   },

@@ -4,6 +4,7 @@
  * @module
  */
 import { Unpackr } from 'msgpackr';
+import { checkMsgpackDepth } from './depth.js';
 import { expandJsonPayload } from './json.js';
 import { MsgpackEncoder } from './msgpack-encode.js';
 import type { Serializer } from './types.js';
@@ -26,6 +27,7 @@ export const msgpackSerializer: Serializer = {
   },
   unserialize(data: Uint8Array | string): unknown {
     if (typeof data === 'string') throw new TypeError('msgpack messages must be binary');
+    checkMsgpackDepth(data);
     return unpackr.unpack(data);
   },
 };
