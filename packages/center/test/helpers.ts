@@ -32,6 +32,8 @@ export async function startCenter(
     heartbeatPeriodS?: number;
     tls?: { key: string; cert: string };
     global?: GlobalBackendOptions;
+    /** The backends' log level; default info. */
+    logLevel?: string;
   } = {},
 ): Promise<TestCenter> {
   const dir = mkdtempSync(joinPath(tmpdir(), 'cdc-center-'));
@@ -42,7 +44,7 @@ export async function startCenter(
       dir: joinPath(dir, 'data'),
       databaseUrl: opts.databaseUrl,
       logger: log,
-      logLevel: 'info',
+      logLevel: opts.logLevel ?? 'info',
       heartbeatPeriodS: opts.heartbeatPeriodS ?? 1,
       reconcileIntervalMs: 200,
       tls: opts.tls,

@@ -24,12 +24,13 @@ export interface RegCenter extends TestCenter {
 }
 
 export async function startRegCenter(
-  opts: { databaseUrl?: string; global?: GlobalBackendOptions } = {},
+  opts: { databaseUrl?: string; global?: GlobalBackendOptions; logLevel?: string } = {},
 ): Promise<RegCenter> {
   const pinDir = mkdtempSync(joinPath(tmpdir(), 'cdc-pins-'));
   const pins = pinRecorder(pinDir);
   const c = await startCenter({
     ...(opts.databaseUrl !== undefined ? { databaseUrl: opts.databaseUrl } : {}),
+    ...(opts.logLevel !== undefined ? { logLevel: opts.logLevel } : {}),
     global: { ...opts.global, pinModule: pins.module },
   });
   const stop = c.stop.bind(c);

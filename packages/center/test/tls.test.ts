@@ -2,10 +2,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import { KeySigner } from '@cdc/cryptosign';
+import { KeyError, KeySigner } from '@cdc/cryptosign';
+import { silentLogger } from '@cdc/protocol';
+import { Center } from '../src/index.js';
 import { joinSession } from '@cdc/client';
 import { connect } from '@cdc/transport';
 import { ownedRealm, startCenter, until } from './helpers.js';
@@ -78,4 +80,29 @@ test('tls - the center listens on wss:// and a user joins with tls-unique channe
     'health over https',
   );
   assert.equal(health, 200);
+});
+
+test('tls - a private key group or others may read is refused before anything starts, with how to fix it', () => {
+  const loose = joinPath(certDir, 'loose-key.pem');
+  copyFileSync(joinPath(certDir, 'key.pem'), loose);
+  chmodSync(loose, 0o640);
+  const dir = mkdtempSync(joinPath(tmpdir(), 'cdc-tls-dir-'));
+  try {
+    assert.throws(
+      () =>
+        new Center({
+          dir,
+          logger: silentLogger,
+          tls: { key: loose, cert: joinPath(certDir, 'cert.pem') },
+        }),
+      (e: unknown) =>
+        e instanceof KeyError &&
+        e.code === 'INSECURE_PERMISSIONS' &&
+        e.message.includes(`chmod 600 ${loose}`),
+    );
+    // Nothing was made in the data directory.
+    assert.deepEqual(readdirSync(dir), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
