@@ -132,8 +132,21 @@ for (const id of IDS) {
     for (let i = 0; i < MAX_NESTING_DEPTH - 1; i++) v = [v];
     assert.deepEqual(s.unserialize(s.serialize([v])), [v]);
     // Brackets inside strings do not count.
-    const brackets = ['['.repeat(500), { k: '{'.repeat(500) }];
+    const brackets = [
+      '['.repeat(500),
+      { k: '{'.repeat(500) },
+      'a\\"' + '['.repeat(300) + '\\',
+      '\\\\"{{{{' + '\\'.repeat(7) + '"'.repeat(200) + '['.repeat(200),
+    ];
     assert.deepEqual(s.unserialize(s.serialize(brackets)), brackets);
+    // JSON from a socket arrives as bytes, scanned as bytes.
+    const bytes = Buffer.from(s.serialize(brackets));
+    assert.deepEqual(s.unserialize(bytes), brackets);
+    if (id === 'json')
+      assert.throws(
+        () => s.unserialize(Buffer.from('['.repeat(deep) + ']'.repeat(deep))),
+        NestingDepthError,
+      );
   });
 }
 

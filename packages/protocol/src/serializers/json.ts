@@ -64,8 +64,8 @@ export const jsonSerializer: TextSerializer = {
     return serializeValue(message);
   },
   unserialize(data: Uint8Array | string): unknown {
+    checkJsonDepth(data);
     const text = typeof data === 'string' ? data : decoder.decode(data);
-    checkJsonDepth(text);
     // A NUL can only appear escaped in JSON text; without one, skip the (slow) reviver.
     return text.includes('\\u0000') ? JSON.parse(text, reviver) : JSON.parse(text);
   },
