@@ -1,11 +1,13 @@
 /**
  * @cdc/cryptosign — identity and authentication crypto for CDC: Ed25519 keys on Node's
- * `crypto`, WAMP-cryptosign signing and verification, OpenSSH key files and ssh-agent,
+ * `crypto` (verification by libsodium where it loads), WAMP-cryptosign signing and verification, OpenSSH key files and ssh-agent,
  * Crossbar.io node key files, WAMP-CRA, and the TLS channel binding id.
  * @module
  */
 export { KeyError } from './errors.js';
 export type { KeyErrorCode, KeyErrorOptions } from './errors.js';
+export { ed25519Backend } from './sodium.js';
+export type { Ed25519Backend } from './sodium.js';
 export {
   SigningKey,
   verifyEd25519,

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { KeyError, SigningKey, verifyEd25519 } from '../src/index.js';
+import { KeyError, SigningKey, ed25519Backend, verifyEd25519 } from '../src/index.js';
+import type { Ed25519Backend } from '../src/index.js';
 import { LruMap } from '../src/lru.js';
 import { keyError } from './tools.js';
 
@@ -21,14 +22,24 @@ const RFC8032 = [
   },
 ];
 
-test('ed25519 - RFC 8032 test vectors sign and verify', () => {
+/** Both verification backends: libsodium (an optional dependency) and OpenSSL. */
+const BACKENDS: Ed25519Backend[] = ['libsodium', 'openssl'];
+
+test('ed25519 - libsodium verifies here (its prebuilt binary loads on this platform)', () => {
+  // The platforms CDC supports (Node 20–24 on Linux/macOS/Windows, x64/arm64) all have one.
+  assert.equal(ed25519Backend, process.env['CDC_ED25519'] === 'openssl' ? 'openssl' : 'libsodium');
+});
+
+test('ed25519 - RFC 8032 test vectors sign and verify, with either backend', () => {
   for (const v of RFC8032) {
     const key = SigningKey.fromSeed(v.seed);
     assert.equal(key.publicKeyHex, v.pub);
     const sig = key.sign(Buffer.from(v.msg, 'hex'));
     assert.equal(Buffer.from(sig).toString('hex'), v.sig);
-    assert.equal(verifyEd25519(v.pub, Buffer.from(v.msg, 'hex'), sig), true);
-    assert.equal(verifyEd25519(key.publicKey, Buffer.from(v.msg, 'hex'), sig), true);
+    for (const b of BACKENDS) {
+      assert.equal(verifyEd25519(v.pub, Buffer.from(v.msg, 'hex'), sig, b), true, b);
+      assert.equal(verifyEd25519(key.publicKey, Buffer.from(v.msg, 'hex'), sig, b), true, b);
+    }
   }
 });
 
@@ -92,32 +103,39 @@ test('ed25519 - printing or serialising a key never shows the seed', () => {
   assert.ok(JSON.stringify(key).includes(v.pub));
 });
 
-test('ed25519 - verifyEd25519 returns false for malformed input and never throws', () => {
-  const v = RFC8032[1]!;
-  const msg = Buffer.from(v.msg, 'hex');
-  const sig = Buffer.from(v.sig, 'hex');
-  assert.equal(verifyEd25519(v.pub, msg, sig.subarray(0, 63)), false);
-  assert.equal(verifyEd25519(v.pub, msg, Buffer.concat([sig, Buffer.of(0)])), false);
-  assert.equal(verifyEd25519(v.pub.slice(2), msg, sig), false);
-  assert.equal(verifyEd25519('g' + v.pub.slice(1), msg, sig), false);
-  assert.equal(verifyEd25519(new Uint8Array(31), msg, sig), false);
-  // 32 bytes that are not a valid curve point.
-  assert.equal(verifyEd25519('ff'.repeat(32), msg, sig), false);
-  assert.equal(verifyEd25519(v.pub.toUpperCase(), msg, sig), true);
-  const flipped = Buffer.from(sig);
-  flipped[10]! ^= 1;
-  assert.equal(verifyEd25519(v.pub, msg, flipped), false);
-  // S >= L (add the group order to S) must be rejected: malleability.
-  const L = Buffer.from('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010', 'hex');
-  const s = Buffer.from(sig.subarray(32));
-  let carry = 0;
-  for (let i = 0; i < 32; i++) {
-    const sum = s[i]! + L[i]! + carry;
-    s[i] = sum & 0xff;
-    carry = sum >> 8;
-  }
-  assert.equal(verifyEd25519(v.pub, msg, Buffer.concat([sig.subarray(0, 32), s])), false);
-});
+for (const backend of BACKENDS)
+  test(`ed25519 - verifyEd25519 (${backend}) returns false for malformed input and never throws`, () => {
+    const v = RFC8032[1]!;
+    const msg = Buffer.from(v.msg, 'hex');
+    const sig = Buffer.from(v.sig, 'hex');
+    assert.equal(verifyEd25519(v.pub, msg, sig.subarray(0, 63), backend), false);
+    assert.equal(verifyEd25519(v.pub, msg, Buffer.concat([sig, Buffer.of(0)]), backend), false);
+    assert.equal(verifyEd25519(v.pub.slice(2), msg, sig, backend), false);
+    assert.equal(verifyEd25519('g' + v.pub.slice(1), msg, sig, backend), false);
+    assert.equal(verifyEd25519(new Uint8Array(31), msg, sig, backend), false);
+    // 32 bytes that are not a valid curve point.
+    assert.equal(verifyEd25519('ff'.repeat(32), msg, sig, backend), false);
+    assert.equal(verifyEd25519(v.pub.toUpperCase(), msg, sig, backend), true);
+    const flipped = Buffer.from(sig);
+    flipped[10]! ^= 1;
+    assert.equal(verifyEd25519(v.pub, msg, flipped, backend), false);
+    // S >= L (add the group order to S) must be rejected: malleability.
+    const L = Buffer.from(
+      'edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010',
+      'hex',
+    );
+    const s = Buffer.from(sig.subarray(32));
+    let carry = 0;
+    for (let i = 0; i < 32; i++) {
+      const sum = s[i]! + L[i]! + carry;
+      s[i] = sum & 0xff;
+      carry = sum >> 8;
+    }
+    assert.equal(
+      verifyEd25519(v.pub, msg, Buffer.concat([sig.subarray(0, 32), s]), backend),
+      false,
+    );
+  });
 
 test('lru - keeps at most maxEntries and evicts the least recently used', () => {
   const lru = new LruMap<string, number>(3);
