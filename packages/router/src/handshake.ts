@@ -15,6 +15,11 @@ export class Handshake {
   private ctx: HelloContext | undefined;
   private pending: Pending | undefined;
 
+  /** The session ID reserved for this handshake (0 before HELLO). */
+  get sessionId(): number {
+    return this.ctx?.sessionId ?? 0;
+  }
+
   constructor(
     private readonly session: RouterSession,
     private readonly methods: Map<string, AuthMethodHandler>,

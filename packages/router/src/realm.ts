@@ -65,8 +65,8 @@ export class Realm {
   /** A session was welcomed into this realm. */
   attach(session: RouterSession): void {
     this.sessions.set(session.id, session);
-    // details() is built only when someone could receive the meta event.
-    if (this.broker.hasSubscriptions) this.broker.meta('wamp.session.on_join', [session.details()]);
+    // details() is built only when someone receives the meta event.
+    this.broker.meta('wamp.session.on_join', () => [session.details()]);
   }
 
   /** A session leaves: its subscriptions, registrations and calls go, its testaments fire. */

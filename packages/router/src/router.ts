@@ -146,6 +146,19 @@ export class Router {
     this.sessionIds.delete(session.id);
   }
 
+  /**
+   * Give back an ID from {@link newSessionId} that no session holds any more (a handshake
+   * that failed, a session that said GOODBYE and stays connected); kept, they piled up.
+   */
+  releaseSessionId(id: number): void {
+    this.sessionIds.delete(id);
+  }
+
+  /** Session IDs in use (for tests: IDs must not leak). */
+  get sessionIdCount(): number {
+    return this.sessionIds.size;
+  }
+
   /** Number of connections (established or not). */
   get connectionCount(): number {
     return this.sessions.size;

@@ -138,7 +138,16 @@ export class RouterSession implements TransportHandler {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.realm?.detach(this, CloseReasons.TRANSPORT_LOST);
+    this.releaseHandshake();
     this.router.onSessionClosed(this);
+  }
+
+  /** A handshake that did not end in WELCOME gives its reserved session ID back. */
+  private releaseHandshake(): void {
+    const h = this.handshake;
+    if (h === undefined) return;
+    this.handshake = undefined;
+    this.router.releaseSessionId(h.sessionId);
   }
 
   // --- dispatch ---------------------------------------------------------------------
@@ -337,6 +346,7 @@ export class RouterSession implements TransportHandler {
     this.realm?.detach(this, reason);
     this.realm = undefined;
     this.state = 'new';
+    this.router.releaseSessionId(this.id);
     this.id = 0;
   }
 
@@ -348,6 +358,7 @@ export class RouterSession implements TransportHandler {
     this.state = 'closed';
     this.realm = undefined;
     realm?.detach(this, CloseReasons.TRANSPORT_LOST);
+    this.releaseHandshake();
     this.transport.close();
     this.router.onSessionClosed(this);
   }

@@ -156,3 +156,25 @@ test('session - each serializer carries a full session', async () => {
     assert.deepEqual(new Uint8Array((r[3] as unknown[])[0] as Uint8Array), bytes);
   }
 });
+
+test('session - session IDs are given back: after GOODBYE, a refused handshake, a drop', async () => {
+  const router = setup();
+  const p = new Peer(router);
+  for (let i = 0; i < 3; i++) {
+    await p.join('realm1');
+    assert.equal(router.sessionIdCount, 1);
+    p.send([M.GOODBYE, {}, 'wamp.close.normal']);
+    await p.expect(M.GOODBYE);
+    assert.equal(router.sessionIdCount, 0);
+  }
+  // A handshake refused after the ID was reserved (the realm does not exist).
+  const refused = new Peer(router);
+  refused.send([M.HELLO, 'nope', { roles: CLIENT_ROLES }]);
+  await refused.expect(M.ABORT);
+  await refused.waitClosed();
+  assert.equal(router.sessionIdCount, 0);
+  await p.join('realm1');
+  p.drop();
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(router.sessionIdCount, 0);
+});

@@ -31,6 +31,7 @@ import {
   webSocketTextFanout,
 } from './framing.js';
 import { StreamTransport, type StreamTransportOptions } from './stream.js';
+import { quietRepeatedEnds } from './ws-repeated-end.js';
 
 const SEND_TEXT = { binary: false } as const;
 const SEND_BINARY = { binary: true } as const;
@@ -103,6 +104,7 @@ export class WebSocketTransport extends StreamTransport {
     ws.on('message', onWsMessage);
     ws.on('close', onWsClose);
     ws.on('error', onWsError);
+    quietRepeatedEnds(ws, socket);
     if (options.heartbeat !== undefined) {
       ws.on('pong', onWsAlive);
       ws.on('ping', onWsAlive);

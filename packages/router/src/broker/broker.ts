@@ -29,6 +29,8 @@ export interface InternalPublication {
 
 export class Broker {
   private readonly index = new UriIndex<Subscription>();
+  /** Whether a topic has subscribers, per meta topic asked; cleared as subscriptions change. */
+  private readonly listening = new Map<string, boolean>();
   readonly byId = new Map<number, Subscription>();
   readonly store: EventStore;
 
@@ -83,13 +85,14 @@ export class Broker {
     if (sub === undefined) {
       sub = new Subscription(this.newId(), msg.topic, match);
       this.index.set(sub.uri, match, sub);
+      this.listening.clear();
       this.byId.set(sub.id, sub);
     }
     const added = !sub.subscribers.has(session);
     sub.subscribers.add(session);
     session.subscriptions.add(sub);
     session.send([MessageType.SUBSCRIBED, msg.requestId, sub.id]);
-    if (created) this.meta('wamp.subscription.on_create', [session.id, sub.info()]);
+    if (created) this.meta('wamp.subscription.on_create', () => [session.id, sub.info()]);
     if (added) this.meta('wamp.subscription.on_subscribe', [session.id, sub.id]);
     if (msg.options['get_retained'] === true) this.sendRetained(session, sub);
   }
@@ -124,6 +127,7 @@ export class Broker {
     this.meta('wamp.subscription.on_unsubscribe', [session.id, sub.id]);
     if (sub.subscribers.size === 0) {
       this.index.delete(sub.uri, sub.match);
+      this.listening.clear();
       this.byId.delete(sub.id);
       this.meta('wamp.subscription.on_delete', [session.id, sub.id]);
     }
@@ -314,15 +318,25 @@ export class Broker {
     };
   }
 
-  /** Whether the realm has any subscription at all (so meta events could be received). */
-  get hasSubscriptions(): boolean {
-    return this.index.size !== 0;
+  /**
+   * Whether any subscription matches `topic`. Asked for meta topics (a fixed handful), so
+   * the answers are kept until a subscription is created or deleted: a node registering
+   * its procedures should not pay a pattern lookup per meta event nobody receives.
+   */
+  listens(topic: string): boolean {
+    if (this.index.size === 0) return false;
+    let yes = this.listening.get(topic);
+    if (yes === undefined) {
+      yes = this.index.all(topic).length > 0;
+      this.listening.set(topic, yes);
+    }
+    return yes;
   }
 
-  /** Publish a meta event, cheaply skipped when nobody listens. */
-  meta(topic: string, args: unknown[]): void {
-    if (this.index.size === 0) return;
-    this.publishInternal(topic, { args });
+  /** Publish a meta event, skipped when nobody listens; `args` may be made on demand. */
+  meta(topic: string, args: unknown[] | (() => unknown[])): void {
+    if (!this.listens(topic)) return;
+    this.publishInternal(topic, { args: typeof args === 'function' ? args() : args });
   }
 
   private newId(): number {

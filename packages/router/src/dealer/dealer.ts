@@ -131,7 +131,7 @@ export class Dealer {
     });
     session.registrations.add(reg);
     session.send([MessageType.REGISTERED, msg.requestId, reg.id]);
-    if (created) this.meta('wamp.registration.on_create', [session.id, reg.info()]);
+    if (created) this.meta('wamp.registration.on_create', () => [session.id, reg.info()]);
     this.meta('wamp.registration.on_register', [session.id, reg.id]);
   }
 
@@ -208,7 +208,7 @@ export class Dealer {
 
   // --- helpers ----------------------------------------------------------------------
 
-  meta(topic: string, args: unknown[]): void {
+  meta(topic: string, args: unknown[] | (() => unknown[])): void {
     this.realm.broker.meta(topic, args);
   }
 
