@@ -5,6 +5,13 @@
 //                        [--period=10] [--window=20] [--concurrency=200] [--json=FILE]
 //                        [--profile[=connect]]  (CPU profile of the center process over the
 //                        heartbeat window, or while the nodes connect)
+//                        [--edge]       each node registers a Crossbar.io edge's 52 procedures
+//                                       one at a time (default: ours, 21, all at once)
+//                        [--join-only]  stop once the nodes are connected and online
+//                        [--restart]    then SIGKILL the center, start it again on the same
+//                                       port, and time until every node is back (join,
+//                                       registrations, probe), the nodes reconnecting with
+//                                       the uplink's backoff (implies --join-only)
 //
 // For each size N: a center in its own process (SQLite in a fresh data directory) with one
 // management realm, N paired node keys and N granted API-client keys; simulated nodes
@@ -41,6 +48,9 @@ const PROCS = Number(flags.procs ?? 2);
 const PERIOD = Number(flags.period ?? 10);
 const WINDOW = Number(flags.window ?? 20);
 const CONCURRENCY = Number(flags.concurrency ?? 200);
+const PROFILE = flags.edge === true ? 'edge' : 'cdc';
+const RESTART = flags.restart === true;
+const JOIN_ONLY = RESTART || flags['join-only'] === true;
 const REALM = 'fleet';
 const here = pathFrom(import.meta.url);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -124,9 +134,57 @@ async function provision(dataDir, n, clients) {
   };
 }
 
+/**
+ * Kill the center (SIGKILL: no goodbye to anyone), start it again on the same port with the
+ * same data, and wait until the simulated nodes have all joined again. Times from the kill.
+ */
+async function restart(center, dataDir, url, sims, expected) {
+  const port = Number(new URL(url).port);
+  const killedAt = Date.now();
+  center.proc.kill('SIGKILL');
+  await new Promise((r) => center.proc.once('exit', r));
+  const again = new Child(here('./lib/center-process.mjs'), { name: 'center-2' });
+  const startAt = Date.now();
+  const started = await again.request('start', {
+    dir: dataDir,
+    heartbeatPeriodS: PERIOD,
+    realm: REALM,
+    port,
+  });
+  const listeningAt = Date.now();
+  const pids = [again.pid, started.backendPid].filter((p) => p !== null);
+  const cpu0 = pids.map((p) => cpuMs([p]));
+  let back = 0;
+  let last = 0;
+  while (Date.now() - killedAt < 300_000) {
+    const parts = await Promise.all(sims.map((s) => s.request('rejoined', { since: killedAt })));
+    back = parts.reduce((a, x) => a + x.back, 0);
+    last = parts.reduce((a, x) => Math.max(a, x.last), 0);
+    if (back >= expected) break;
+    await sleep(200);
+  }
+  const cpu = pids.map((p, i) => cpuMs([p]) - cpu0[i]);
+  await Promise.all(sims.map((s) => s.request('close').catch(() => undefined)));
+  await again.request('stop').catch(() => undefined);
+  again.proc.kill('SIGKILL');
+  return {
+    back,
+    expected,
+    center_start_s: (listeningAt - startAt) / 1000,
+    all_back_after_kill_s: (last - killedAt) / 1000,
+    all_back_after_listening_s: (last - listeningAt) / 1000,
+    cpu_ms_per_node: {
+      router: cpu[0] / Math.max(1, back),
+      backend: (cpu[1] ?? 0) / Math.max(1, back),
+    },
+  };
+}
+
 async function run(n) {
   const limit = openFileLimit();
-  const clients = Math.min(Number(flags.clients ?? n), Math.max(0, limit - n - 500));
+  const clients = JOIN_ONLY
+    ? 0
+    : Math.min(Number(flags.clients ?? n), Math.max(0, limit - n - 500));
   const root = mkdtempSync(join(tmpdir(), 'cdc-bench-fleet-'));
   const dataDir = join(root, 'data');
   const r = { nodes: n, clients };
@@ -174,6 +232,8 @@ async function run(n) {
           concurrency: CONCURRENCY / PROCS,
           period: PERIOD,
           mrealm: REALM,
+          profile: PROFILE,
+          reconnect: RESTART,
         }),
       ),
     );
@@ -203,6 +263,16 @@ async function run(n) {
     r.nodes_online_s = (performance.now() - t0) / 1000;
     await sleep(2000);
     const nodesRss = rssMb(pids);
+    r.kb_per_node_session = ((nodesRss - baseRss) * 1024) / Math.max(1, r.nodes_connected);
+    if (JOIN_ONLY) {
+      await owner.leave().catch(() => undefined);
+      if (RESTART) r.restart = await restart(center, dataDir, url, sims, r.nodes_connected);
+      else {
+        await Promise.all(sims.map((s) => s.request('close').catch(() => undefined)));
+        await center.request('stop');
+      }
+      return r;
+    }
 
     // Clients.
     const csims = Array.from({ length: PROCS }, (_, i) => {
@@ -230,7 +300,6 @@ async function run(n) {
     await sleep(2000);
     const allRss = rssMb(pids);
     r.center_rss_mb = allRss;
-    r.kb_per_node_session = ((nodesRss - baseRss) * 1024) / Math.max(1, r.nodes_connected);
     r.kb_per_client_session = ((allRss - nodesRss) * 1024) / Math.max(1, r.clients_connected);
     r.kb_per_session =
       ((allRss - baseRss) * 1024) / Math.max(1, r.nodes_connected + r.clients_connected);
@@ -335,9 +404,10 @@ console.log('CDC fleet benchmark (one center, one management realm, SQLite)');
 const int = (x) => Math.round(x).toLocaleString('en-US');
 for (const r of results) {
   const c = r.connect_cpu_ms_per_node;
-  console.log(`\n${int(r.nodes)} nodes + ${int(r.clients_connected)} API clients`);
+  console.log(`\n${int(r.nodes)} nodes + ${int(r.clients_connected ?? 0)} API clients`);
+  const how = PROFILE === 'edge' ? '52 registrations one at a time' : '21 registrations';
   console.log(
-    `  nodes connected (cryptosign, 21 registrations, probe)  ${fmt(r.nodes_connect_s, 2)} s` +
+    `  nodes connected (cryptosign, ${how}, probe)  ${fmt(r.nodes_connect_s, 2)} s` +
       `  (join p50 ${fmt(r.node_join_ms.p50, 0)} ms, p99 ${fmt(r.node_join_ms.p99, 0)} ms)`,
   );
   console.log(
@@ -347,6 +417,21 @@ for (const r of results) {
     `  CPU per node connect: center router ${fmt(c.router, 2)} ms, realm backend ${fmt(c.backend, 2)} ms,` +
       ` simulators ${fmt(c.simulators, 2)} ms`,
   );
+  if (r.nodes_failed > 0)
+    console.log(`  failures: ${r.nodes_failed} nodes (${r.nodes_first_failure ?? ''})`);
+  if (JOIN_ONLY) {
+    console.log(`  center memory per node session ${fmt(r.kb_per_node_session)} KB`);
+    const x = r.restart;
+    if (x !== undefined) {
+      console.log(
+        `  center SIGKILLed and started again (${fmt(x.center_start_s, 2)} s to listen):` +
+          ` ${int(x.back)} of ${int(x.expected)} nodes back ${fmt(x.all_back_after_kill_s, 2)} s after the kill` +
+          ` (${fmt(x.all_back_after_listening_s, 2)} s after it listened);` +
+          ` CPU per node: router ${fmt(x.cpu_ms_per_node.router, 2)} ms, backend ${fmt(x.cpu_ms_per_node.backend, 2)} ms`,
+      );
+    }
+    continue;
+  }
   console.log(
     `  clients connected (cryptosign, one subscription)      ${fmt(r.clients_connect_s, 2)} s`,
   );

@@ -1,5 +1,5 @@
 // The center under test in its own process (bench/fleet.mjs, …): as `cdc center start` runs
-// it, on an ephemeral port, logging warnings only.
+// it, on an ephemeral port (or the one given: a restarted center), logging warnings only.
 import { pino } from 'pino';
 import { Center } from '@cdc/center';
 import { serve } from './ipc.mjs';
@@ -8,10 +8,10 @@ import { profileStart, profileStop } from './profiler.mjs';
 let center;
 
 serve({
-  async start({ dir, heartbeatPeriodS, realm, global }) {
+  async start({ dir, heartbeatPeriodS, realm, global, port = 0 }) {
     center = new Center({
       host: '127.0.0.1',
-      port: 0,
+      port,
       dir,
       logger: pino({ level: 'warn' }),
       logLevel: 'warn',

@@ -4,9 +4,10 @@
 //
 // A simulated node does what a node's uplink does, minus the node: cryptosign with its key
 // and no realm (the center assigns realm and node ID), the controller's procedures
-// registered as `crossbarfabriccenter.node.<node_id>.*` (an idle node's 21), the
-// `crossbarfabriccenter.mrealm.get_status` probe, then a heartbeat every period. Calls on
-// its procedures get small canned answers of the real shapes.
+// registered as `crossbarfabriccenter.node.<node_id>.*` (an idle node's 21 at once, or a
+// Crossbar.io edge's 52 one at a time), the `crossbarfabriccenter.mrealm.get_status` probe,
+// then a heartbeat every period; with `reconnect`, it joins again with the uplink's backoff
+// when its session ends. Calls on its procedures get small canned answers of the real shapes.
 import { performance } from 'node:perf_hooks';
 import { setInterval } from 'node:timers';
 import { joinSession } from '@cdc/client';
@@ -59,7 +60,34 @@ async function pool(items, limit, f) {
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-async function startNode(url, seed, serializer) {
+/**
+ * The 52 node-level procedures a Crossbar.io 22.6.1 edge registers upstream, one at a time
+ * (../shared/reference/crossbar-master-wire.md §3, recorded in crossbar-wire/).
+ */
+const EDGE_PROCEDURES = `backlog_docker_container create_docker_container delete_docker_image
+destroy_docker_container fs_docker_get fs_docker_open fs_docker_put get_cpu_affinity
+get_cpu_count get_cpus get_docker_container get_docker_containers get_docker_df
+get_docker_image get_docker_images get_docker_info get_docker_ping get_docker_version
+get_manhole get_process_info get_process_monitor get_process_stats get_public_key get_status
+get_system_stats get_worker get_worker_log get_workers keystroke_docker_container
+pause_docker_container prune_docker_images remove_docker_image request_docker_tty
+restart_docker_container set_cpu_affinity set_process_stats_monitoring shell_docker_container
+shutdown sign sign_challenge start_docker_container start_manhole start_worker started
+stop_docker_container stop_manhole stop_worker trigger_gc unpause_docker_container uptime
+utcnow watch_docker_container`.split(/\s+/);
+
+/** What a simulated node registers: ours (21, all at once) or an edge's (52, one at a time). */
+const PROFILES = {
+  cdc: { procedures: NODE_PROCEDURES, sequential: false },
+  edge: { procedures: EDGE_PROCEDURES, sequential: true },
+};
+
+/** Reconnect delays as the uplink's: 0.5 s growing ×1.5 up to 30 s, full jitter. */
+const backoffMs = (attempt) => Math.random() * Math.min(30_000, 500 * 1.5 ** attempt);
+/** Set while `close` runs: sessions closing then are not reconnected. */
+let shuttingDown = false;
+
+async function joinNode(url, seed, serializer, profile) {
   const key = SigningKey.fromSeed(seed);
   const signer = new KeySigner(key);
   const session = await joinSession(await connect(url, { serializers: [serializer] }), {
@@ -90,13 +118,39 @@ async function startNode(url, seed, serializer) {
         return null;
     }
   };
-  await Promise.all(
-    NODE_PROCEDURES.map((p) => session.register(nodeProcedure(nodeId, p), answer(p))),
-  );
+  const { procedures, sequential } = PROFILES[profile];
+  if (sequential)
+    for (const p of procedures) await session.register(nodeProcedure(nodeId, p), answer(p));
+  else
+    await Promise.all(procedures.map((p) => session.register(nodeProcedure(nodeId, p), answer(p))));
   await session.call(MREALM_GET_STATUS);
-  const node = { nodeId, session, seq: 0 };
+  return session;
+}
+
+async function startNode(url, seed, serializer, profile = 'cdc', reconnect = false) {
+  const session = await joinNode(url, seed, serializer, profile);
+  const node = { nodeId: session.authid, session, seq: 0, joinedAt: Date.now(), joins: 1 };
   nodes.push(node);
+  if (reconnect) keepConnected(node, url, seed, serializer, profile);
   return node;
+}
+
+/** When the node's session ends (the center went away), join again as the uplink does. */
+function keepConnected(node, url, seed, serializer, profile) {
+  void node.session.closed.then(async () => {
+    for (let attempt = 0; !shuttingDown; attempt++) {
+      await new Promise((r) => setTimeout(r, backoffMs(attempt)));
+      try {
+        node.session = await joinNode(url, seed, serializer, profile);
+        node.joinedAt = Date.now();
+        node.joins++;
+        keepConnected(node, url, seed, serializer, profile);
+        return;
+      } catch {
+        // The center is not back yet: try again later.
+      }
+    }
+  });
 }
 
 /** Beat after `offsetMs`, then every period (a real node starts a few seconds after joining). */
@@ -133,14 +187,23 @@ serve({
    * Connect `seeds.length` simulated nodes, `concurrency` handshakes in flight; each starts
    * beating every `period` s at a random point of its first period after it joined.
    */
-  async nodes({ url, seeds, concurrency = 200, serializer = 'cbor', period, mrealm }) {
+  async nodes({
+    url,
+    seeds,
+    concurrency = 200,
+    serializer = 'cbor',
+    period,
+    mrealm,
+    profile = 'cdc',
+    reconnect = false,
+  }) {
     const h = new Histogram();
     const failures = [];
     const t0 = performance.now();
     await pool(seeds, concurrency, async (seed) => {
       const s = performance.now();
       try {
-        const node = await startNode(url, seed, serializer);
+        const node = await startNode(url, seed, serializer, profile, reconnect);
         h.record((performance.now() - s) * 1000);
         if (period !== undefined) startBeating(node, Math.random() * period * 1000, period, mrealm);
       } catch (e) {
@@ -171,6 +234,12 @@ serve({
     for (const t of heartbeatTimers) clearTimeout(t);
     heartbeatTimers = [];
     return { seqSum: nodes.reduce((a, n) => a + n.seq, 0) };
+  },
+
+  /** Nodes joined (again) at or after `since` (ms since the epoch), and the last join. */
+  rejoined({ since }) {
+    const back = nodes.filter((n) => n.joinedAt >= since && n.session.isOpen);
+    return { back: back.length, last: back.reduce((a, n) => Math.max(a, n.joinedAt), 0) };
   },
 
   counters() {
@@ -229,6 +298,7 @@ serve({
   },
 
   async close() {
+    shuttingDown = true;
     for (const t of heartbeatTimers) clearTimeout(t);
     await Promise.all([
       ...nodes.map((n) => n.session.leave().catch(() => undefined)),

@@ -14,10 +14,8 @@ import type { Action, Authorization, PermissionConfig, RoleConfig } from '../typ
 interface Permission {
   uri: string;
   match: MatchPolicy;
-  allow: Record<Action, boolean>;
-  discloseCaller: boolean;
-  disclosePublisher: boolean;
-  cache: boolean;
+  /** The answer for each action, made once: authorizing allocates nothing. */
+  result: Record<Action, Authorization>;
 }
 
 const DENY: Authorization = Object.freeze({ allow: false, disclose: false, cache: true });
@@ -29,18 +27,18 @@ function toPermission(p: PermissionConfig, authid: string, authrole: string): Pe
   // With an explicit match policy the starred-URI conversion is skipped (Crossbar.io).
   const { uri, match } =
     p.match !== undefined ? { uri: raw, match: p.match } : convertStarredUri(raw);
+  const cache = p.cache !== false;
+  const answer = (allow: boolean | undefined, disclose: boolean | undefined): Authorization =>
+    Object.freeze({ allow: allow === true, disclose: disclose === true, cache });
   return {
     uri,
     match,
-    allow: {
-      call: p.allow?.call === true,
-      register: p.allow?.register === true,
-      publish: p.allow?.publish === true,
-      subscribe: p.allow?.subscribe === true,
+    result: {
+      call: answer(p.allow?.call, p.disclose?.caller),
+      register: answer(p.allow?.register, false),
+      publish: answer(p.allow?.publish, p.disclose?.publisher),
+      subscribe: answer(p.allow?.subscribe, false),
     },
-    discloseCaller: p.disclose?.caller === true,
-    disclosePublisher: p.disclose?.publisher === true,
-    cache: p.cache !== false,
   };
 }
 
@@ -49,11 +47,9 @@ class PermissionTable {
   private readonly exact = new Map<string, Permission>();
   private readonly prefix = new UriIndex<Permission>();
   private readonly wildcard = new UriIndex<Permission>();
-  private readonly cache: Record<Action, Map<string, Authorization>> = {
+  private readonly cache: Record<'call' | 'publish', Map<string, Authorization>> = {
     call: new Map(),
-    register: new Map(),
     publish: new Map(),
-    subscribe: new Map(),
   };
 
   constructor(permissions: PermissionConfig[], authid: string, authrole: string) {
@@ -66,23 +62,14 @@ class PermissionTable {
   }
 
   authorize(uri: string, action: Action): Authorization {
+    // Answers are kept per URI for calls and publications, which repeat; a registration or
+    // subscription is made once per URI and session (a node registers 21–110 procedures of
+    // its own), so keeping those would only grow the caches.
+    if (action !== 'call' && action !== 'publish') return this.resolve(uri)?.result[action] ?? DENY;
     const cache = this.cache[action];
     const hit = cache.get(uri);
     if (hit !== undefined) return hit;
-    const p = this.resolve(uri);
-    const result: Authorization =
-      p === undefined
-        ? DENY
-        : {
-            allow: p.allow[action],
-            disclose:
-              action === 'call'
-                ? p.discloseCaller
-                : action === 'publish'
-                  ? p.disclosePublisher
-                  : false,
-            cache: p.cache,
-          };
+    const result = this.resolve(uri)?.result[action] ?? DENY;
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(uri, result);
     return result;

@@ -18,9 +18,15 @@ export interface CalleeEntry {
 }
 
 export class Registration {
-  readonly created = new Date().toISOString();
+  /** When it was created (ms since the epoch; formatted only when asked for). */
+  private readonly createdMs = Date.now();
   readonly callees: CalleeEntry[] = [];
   private next = 0;
+
+  /** When it was created, as an ISO 8601 string. */
+  get created(): string {
+    return new Date(this.createdMs).toISOString();
+  }
 
   constructor(
     readonly id: number,
