@@ -119,11 +119,19 @@ async function joinNode(url, seed, serializer, profile) {
     }
   };
   const { procedures, sequential } = PROFILES[profile];
-  if (sequential)
-    for (const p of procedures) await session.register(nodeProcedure(nodeId, p), answer(p));
-  else
-    await Promise.all(procedures.map((p) => session.register(nodeProcedure(nodeId, p), answer(p))));
-  await session.call(MREALM_GET_STATUS);
+  try {
+    if (sequential)
+      for (const p of procedures) await session.register(nodeProcedure(nodeId, p), answer(p));
+    else
+      await Promise.all(
+        procedures.map((p) => session.register(nodeProcedure(nodeId, p), answer(p))),
+      );
+    await session.call(MREALM_GET_STATUS);
+  } catch (e) {
+    // Half set up (the center went away meanwhile): drop the session, the caller retries.
+    await session.leave().catch(() => undefined);
+    throw e;
+  }
   return session;
 }
 
