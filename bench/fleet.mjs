@@ -73,7 +73,12 @@ function rssMb(pids) {
 function cpuMs(pids) {
   let ticks = 0;
   for (const pid of pids) {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // gone (a realm backend restarted): its CPU is not counted
+    }
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14, 15)
   }
