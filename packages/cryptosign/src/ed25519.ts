@@ -141,8 +141,8 @@ export function clearPublicKeyCache(): void {
 
 /**
  * Verify an Ed25519 signature; `false` for anything malformed, never throws. The public
- * key is 32 bytes or 64 hex characters. `backend` defaults to the faster one loaded
- * (libsodium, see `sodium.ts`); `'openssl'` forces `node:crypto`.
+ * key is 32 bytes or 64 hex characters. `backend` defaults to `ed25519Backend` (OpenSSL
+ * unless `CDC_ED25519=libsodium`, see `sodium.ts`).
  */
 export function verifyEd25519(
   publicKey: Uint8Array | string,
@@ -155,7 +155,7 @@ export function verifyEd25519(
   if (typeof publicKey === 'string') bytes = parseHex(publicKey, PUBLIC_KEY_LENGTH);
   else if (publicKey.length === PUBLIC_KEY_LENGTH) bytes = asBuffer(publicKey);
   if (bytes === undefined) return false;
-  // libsodium where it loaded (twice as fast here, and Crossbar.io's own rules).
+  // libsodium when asked for and it loads (faster here, and Crossbar.io's own rules).
   const fast = backend === 'libsodium' ? sodiumVerify(bytes, message, signature) : undefined;
   if (fast !== undefined) return fast;
   const hex = typeof publicKey === 'string' ? publicKey.toLowerCase() : toHex(bytes);

@@ -1,6 +1,6 @@
 /**
  * @cdc/cryptosign — identity and authentication crypto for CDC: Ed25519 keys on Node's
- * `crypto` (verification by libsodium where it loads), WAMP-cryptosign signing and verification, OpenSSH key files and ssh-agent,
+ * `crypto` (verification by libsodium on request), WAMP-cryptosign signing and verification, OpenSSH key files and ssh-agent,
  * Crossbar.io node key files, WAMP-CRA, and the TLS channel binding id.
  * @module
  */

@@ -1,11 +1,12 @@
 /**
  * Ed25519 verification by libsodium (`sodium-native`, an optional dependency with prebuilt
- * binaries), where it loads. On this machine kind it verifies in ~55 µs against OpenSSL
- * 3.0's ~100–115 µs through `node:crypto`, and a router verifies once per cryptosign
- * handshake (docs/PERFORMANCE.md, issue 16). It is also what Crossbar.io verifies with
- * (PyNaCl), so the same signatures pass: libsodium refuses small-order keys and
- * non-canonical encodings that OpenSSL lets through. Without the package (a platform with
- * no prebuilt binary, `CDC_ED25519=openssl`), `verifyEd25519` uses `node:crypto`.
+ * binaries), opt-in with `CDC_ED25519=libsodium`. On this machine kind it verifies in
+ * ~51 µs against OpenSSL 3.0's ~87 µs through `node:crypto` (`bench/ed25519.mjs`), and a
+ * router verifies once per cryptosign handshake; it is also what Crossbar.io verifies with
+ * (PyNaCl), so the same signatures pass. Not the default: with the addon loaded, a
+ * center's realm backends did not get their session established (docs/PERFORMANCE.md,
+ * issue 16), which is not understood yet. Where the package does not load, verification
+ * stays with OpenSSL.
  * @module
  */
 import { createRequire } from 'node:module';
@@ -14,28 +15,34 @@ interface Sodium {
   crypto_sign_verify_detached(signature: Uint8Array, message: Uint8Array, key: Uint8Array): boolean;
 }
 
-function load(): Sodium | undefined {
-  if (process.env['CDC_ED25519'] === 'openssl') return undefined;
-  try {
-    const sodium = createRequire(import.meta.url)('sodium-native') as Partial<Sodium>;
-    return typeof sodium.crypto_sign_verify_detached === 'function'
-      ? (sodium as Sodium)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const sodium = load();
-
 /** An implementation of Ed25519 verification. */
 export type Ed25519Backend = 'libsodium' | 'openssl';
 
 /** Which implementation verifies Ed25519 signatures in this process by default. */
-export const ed25519Backend: Ed25519Backend = sodium === undefined ? 'openssl' : 'libsodium';
+export const ed25519Backend: Ed25519Backend =
+  process.env['CDC_ED25519'] === 'libsodium' ? 'libsodium' : 'openssl';
+
+let sodium: Sodium | null | undefined;
+
+/** The addon, loaded on first use; null where it does not load. */
+function load(): Sodium | null {
+  if (sodium !== undefined) return sodium;
+  try {
+    const m = createRequire(import.meta.url)('sodium-native') as Partial<Sodium>;
+    sodium = typeof m.crypto_sign_verify_detached === 'function' ? (m as Sodium) : null;
+  } catch {
+    sodium = null;
+  }
+  return sodium;
+}
+
+/** Whether libsodium loads here (asked for, it is loaded). */
+export function sodiumAvailable(): boolean {
+  return load() !== null;
+}
 
 /**
- * Verify with libsodium: `undefined` when it is not loaded (the caller falls back to
+ * Verify with libsodium: `undefined` when it does not load (the caller falls back to
  * OpenSSL). Lengths are the caller's to check (32-byte key, 64-byte signature).
  */
 export function sodiumVerify(
@@ -43,9 +50,10 @@ export function sodiumVerify(
   message: Uint8Array,
   signature: Uint8Array,
 ): boolean | undefined {
-  if (sodium === undefined) return undefined;
+  const s = load();
+  if (s === null) return undefined;
   try {
-    return sodium.crypto_sign_verify_detached(signature, message, publicKey);
+    return s.crypto_sign_verify_detached(signature, message, publicKey);
   } catch {
     return false;
   }

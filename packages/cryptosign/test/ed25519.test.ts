@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { KeyError, SigningKey, ed25519Backend, verifyEd25519 } from '../src/index.js';
+import { sodiumAvailable } from '../src/sodium.js';
 import type { Ed25519Backend } from '../src/index.js';
 import { LruMap } from '../src/lru.js';
 import { keyError } from './tools.js';
@@ -25,9 +26,13 @@ const RFC8032 = [
 /** Both verification backends: libsodium (an optional dependency) and OpenSSL. */
 const BACKENDS: Ed25519Backend[] = ['libsodium', 'openssl'];
 
-test('ed25519 - libsodium verifies here (its prebuilt binary loads on this platform)', () => {
+test('ed25519 - libsodium loads here; OpenSSL verifies unless CDC_ED25519=libsodium', () => {
   // The platforms CDC supports (Node 20–24 on Linux/macOS/Windows, x64/arm64) all have one.
-  assert.equal(ed25519Backend, process.env['CDC_ED25519'] === 'openssl' ? 'openssl' : 'libsodium');
+  assert.equal(sodiumAvailable(), true);
+  assert.equal(
+    ed25519Backend,
+    process.env['CDC_ED25519'] === 'libsodium' ? 'libsodium' : 'openssl',
+  );
 });
 
 test('ed25519 - RFC 8032 test vectors sign and verify, with either backend', () => {
