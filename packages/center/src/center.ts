@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { GLOBAL_REALM, globalRealmRoles, managementRealmRoles } from '@cdc/api';
 import { Router, limitsFromConfig } from '@cdc/router';
 import type { AuthConfig, RealmConfig, RouterLimitsConfig } from '@cdc/router';
-import { createStoreFactory } from '@cdc/store';
+import { createStoreFactory, isStoreError } from '@cdc/store';
 import type { DomainStore, StoreFactory } from '@cdc/store';
 import { listen } from '@cdc/transport';
 import type { Listener } from '@cdc/transport';
@@ -72,6 +72,7 @@ export class Center {
   private reconcileTimer: ReturnType<typeof setInterval> | undefined;
   private reconciling: Promise<void> | undefined;
   private readonly storeLocation: StoreLocation;
+  private databaseReady = false;
 
   constructor(private readonly o: CenterOptions) {
     this.router = new Router({
@@ -119,21 +120,24 @@ export class Center {
   async start(): Promise<void> {
     this.factory = createStoreFactory(this.storeLocation);
     this.domainStore = await this.factory.domain();
-    await this.domainStore.migrate();
     this.router.addRealm({ name: GLOBAL_REALM, roles: globalRealmRoles() });
     await serveRealmCreated(
       this.router,
       () => this.reconcile(),
       (realm) => this.router.hasRealm(realm) && this.supervisor.status()[realm]?.status === 'ready',
     );
-    await this.supervisor.ensure(GLOBAL_REALM, 'global', globalBackendOptions(this.o.global ?? {}));
-    if (this.o.bootstrapOwnerKey !== undefined && (await this.domain.listRealms()).length === 0) {
-      await addRealm(this.domain, 'default', this.o.bootstrapOwnerKey);
-      this.o.logger.info(
-        { realm: 'default', owner_key: this.o.bootstrapOwnerKey.pubkey },
-        'created management realm "default"',
+    // Without its database the center still starts: it answers /health (503, saying why),
+    // its API calls fail with database_unavailable, and reconcile keeps trying to prepare it.
+    try {
+      await this.prepareDatabase();
+    } catch (e) {
+      if (!isStoreError(e, 'UNAVAILABLE') && !isStoreError(e, 'READ_ONLY')) throw e;
+      this.o.logger.error(
+        { err: errorMessage(e) },
+        'database unavailable at start; the center runs and keeps trying',
       );
     }
+    await this.supervisor.ensure(GLOBAL_REALM, 'global', globalBackendOptions(this.o.global ?? {}));
     await this.reconcile();
     const auth: AuthConfig = {
       cryptosign: {
@@ -179,10 +183,25 @@ export class Center {
     this.o.logger.info({ url: this.url, realms: this.supervisor.realms() }, 'center started');
   }
 
+  /** The schema migrated and the bootstrap realm made: once, when the database first answers. */
+  private async prepareDatabase(): Promise<void> {
+    if (this.databaseReady) return;
+    await this.domain.migrate();
+    if (this.o.bootstrapOwnerKey !== undefined && (await this.domain.listRealms()).length === 0) {
+      await addRealm(this.domain, 'default', this.o.bootstrapOwnerKey);
+      this.o.logger.info(
+        { realm: 'default', owner_key: this.o.bootstrapOwnerKey.pubkey },
+        'created management realm "default"',
+      );
+    }
+    this.databaseReady = true;
+  }
+
   /** Bring the running realms and backends in line with the database (and watch-to-pair). */
   reconcile(): Promise<void> {
     this.reconciling ??= (async () => {
       try {
+        await this.prepareDatabase();
         const wanted = new Set((await this.domain.listRealms()).map((r) => r.name));
         for (const name of wanted) {
           if (!this.router.hasRealm(name)) {
@@ -218,7 +237,7 @@ export class Center {
   private async health(): Promise<{ ok: boolean; body: Record<string, unknown> }> {
     let database = 'ok';
     try {
-      await this.domain.listRealms();
+      await this.domain.probe();
     } catch (e) {
       database = `error: ${errorMessage(e)}`;
     }

@@ -6,6 +6,7 @@
  * leave it.
  * @module
  */
+import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import { StoreError } from './errors.js';
 import type { Flavor } from './migrations/flavor.js';
@@ -83,6 +84,31 @@ export class Engine<DB> {
   /** A write of one statement: on its own, or in a transaction when a guard comes first. */
   write<T>(what: string, fn: (db: Kysely<DB>) => Promise<T>): Promise<T> {
     return this.#o.guard === undefined ? this.run(what, fn) : this.tx(what, fn);
+  }
+
+  /**
+   * A write that changes nothing: SQLite rewrites `user_version` with its own value (a real
+   * commit, so a read-only or full disk fails it); PostgreSQL answers whether it is
+   * read-only, which a query only can if the server is there.
+   */
+  probe(): Promise<void> {
+    return this.run('write to the database', async (db) => {
+      if (this.#o.flavor.kind === 'sqlite') {
+        await db.transaction().execute(async (trx) => {
+          const { rows } = await sql<{ user_version: number }>`pragma user_version`.execute(trx);
+          await sql
+            .raw(`pragma user_version = ${Math.trunc(rows[0]?.user_version ?? 0)}`)
+            .execute(trx);
+        });
+        return;
+      }
+      const { rows } = await sql<{ ro: string }>`show transaction_read_only`.execute(db);
+      if (rows[0]?.ro === 'on')
+        throw new StoreError(
+          'READ_ONLY',
+          `${this.#o.where} is read-only (a standby or read-only server)`,
+        );
+    });
   }
 
   migrate(): Promise<void> {

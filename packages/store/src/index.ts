@@ -15,3 +15,7 @@ export { DEFAULT_AUDIT_LIMIT } from './realm/audit.js';
 export { realmFile, realmOfFile } from './sqlite/paths.js';
 export { realmSchemaName } from './postgres/schemas.js';
 export { USER_NAME, REALM_NAME, NODE_ID, realmNameProblem } from './validate.js';
+export { backupStore } from './backup/backup.js';
+export type { BackupSummary } from './backup/backup.js';
+export { restoreStore } from './backup/restore.js';
+export type { RestoreSummary } from './backup/restore.js';

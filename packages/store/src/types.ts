@@ -126,6 +126,11 @@ export interface DomainStore {
   /** Create the schema or migrate it; refuses a database newer than the code. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Whether the database takes a write now (what `/health` asks): resolves, or throws
+   * UNAVAILABLE or READ_ONLY saying why. Changes nothing.
+   */
+  probe(): Promise<void>;
 
   createUser(user: { name: string; email: string }): Promise<UserRecord>;
   getUser(name: string): Promise<UserRecord | undefined>;

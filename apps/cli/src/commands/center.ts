@@ -12,6 +12,7 @@ import type { DomainStore } from '@cdc/store';
 import { createLogger } from '../log.js';
 import { CliError } from '../errors.js';
 import { parseValue, printResult } from '../output.js';
+import { registerBackupCommands } from './center-backup.js';
 
 interface StoreFlags {
   dir: string;
@@ -95,6 +96,7 @@ function jsonFlag(flag: string, v: unknown): unknown {
 
 export function registerCenterCommands(program: Command): void {
   const center = program.command('center').description('run the DevOps Center and provision it');
+  registerBackupCommands(center, storeOptions);
 
   storeOptions(center.command('start').description('run the center'))
     .option(

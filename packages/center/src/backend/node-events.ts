@@ -26,6 +26,9 @@ const COMPONENT_STATUS: Record<string, string> = { start: 'starting', ready: 'st
 export interface NodeEventsOptions {
   session: Session;
   log: Logger;
+  /** A worker died unexpectedly (`restarting`: the node said it will start it again itself). */
+  onWorkerDied?: (nodeId: string, workerId: string) => void;
+  onWorkerRestarting?: (nodeId: string, workerId: string) => void;
 }
 
 export class NodeEvents {
@@ -80,6 +83,9 @@ export class NodeEvents {
     } else if (event === 'on_worker_exited' && info['expected'] === false) {
       this.change(nodeId, `worker/${workerId}`, 'failed', EVENTS.ON_WORKER_STATUS, [workerId]);
       this.forgetWorker(nodeId, workerId);
+      this.o.onWorkerDied?.(nodeId, workerId);
+    } else if (event === 'on_worker_restarting') {
+      this.o.onWorkerRestarting?.(nodeId, workerId);
     }
   }
 

@@ -27,6 +27,7 @@ import type { NodeTable } from './node-table.js';
 import { Reconciler } from './reconcile.js';
 import { NodeCaller } from './remote.js';
 import { registerApi } from './service.js';
+import { WorkerDeaths } from './worker-deaths.js';
 import type { Logger } from '@cdc/protocol';
 import { errorMessage } from '@cdc/protocol';
 
@@ -59,11 +60,18 @@ export class RealmBackend {
   readonly calls: NodeCaller;
   readonly events: NodeEvents;
   readonly reconciler: Reconciler;
+  private readonly deaths: WorkerDeaths;
   private tick = 0;
   private syncTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly o: RealmBackendOptions) {
-    this.events = new NodeEvents({ session: o.session, log: o.log });
+    this.deaths = new WorkerDeaths({ reconcile: (id) => this.reconciler.nodeUp(id) });
+    this.events = new NodeEvents({
+      session: o.session,
+      log: o.log,
+      onWorkerDied: (node, worker) => this.deaths.died(node, worker),
+      onWorkerRestarting: (node, worker) => this.deaths.restarting(node, worker),
+    });
     const table = (this.table = o.store.table);
     this.metrics = new NodeMetrics({
       counts: () => table.counts(),
@@ -188,6 +196,7 @@ export class RealmBackend {
   stop(): Promise<void> {
     if (this.syncTimer !== undefined) clearInterval(this.syncTimer);
     this.reconciler.stop();
+    this.deaths.stop();
     this.nodes.stop();
     this.metrics.stop();
     return this.batch.stop();

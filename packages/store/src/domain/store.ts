@@ -41,6 +41,10 @@ export class KyselyDomainStore implements DomainStore {
     return this.#e.close();
   }
 
+  probe(): Promise<void> {
+    return this.#e.probe();
+  }
+
   createUser(user: { name: string; email: string }): Promise<UserRecord> {
     return users.createUser(this.#e, user);
   }
