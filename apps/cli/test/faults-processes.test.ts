@@ -18,7 +18,7 @@ import { Cluster, DESIRED_ROUTER } from './faults/cluster.js';
 import type { ClusterNode } from './faults/cluster.js';
 import { LoadDriver } from './faults/driver.js';
 import { alive } from './faults/procs.js';
-import { describe, inject, prepare, until } from './faults/scenarios.js';
+import { back, describe, inject, prepare, startGuest, until } from './faults/scenarios.js';
 import type { FaultResult, Probe } from './faults/scenarios.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cdc-faults-'));
@@ -91,6 +91,8 @@ test('faults - SIGKILL of a node controller: started again, it gets its workers 
   });
   // Its router worker died with it; its guest was stopped by the next controller.
   assert.deepEqual(children.filter(alive), [], 'processes of the killed controller left running');
+  await startGuest(probe as Probe, n);
+  await back(cluster, probe as Probe);
 });
 
 test('faults - SIGKILL of a realm backend: the center restarts it', async () => {

@@ -34,6 +34,8 @@ export interface ClusterNode {
   id: string;
   cbdir: string;
   proc: Proc;
+  /** Whether it should run the guest now (a restarted controller starts without it). */
+  guest: boolean;
 }
 
 export class Cluster {
@@ -110,7 +112,7 @@ export class Cluster {
         '--pubkey',
         pubkey,
       ]);
-      const node: ClusterNode = { id, cbdir, proc: this.nodeProc(id, cbdir) };
+      const node: ClusterNode = { id, cbdir, proc: this.nodeProc(id, cbdir), guest: false };
       this.nodes.push(node);
     }
   }
@@ -159,22 +161,23 @@ export class Cluster {
     return children;
   }
 
+  /**
+   * Start a node's controller again. Its guest is not desired state (the configuration API
+   * stores routers): the new controller stops what the old one left and runs without it.
+   */
   restartNode(n: ClusterNode): void {
     n.proc = this.nodeProc(n.id, n.cbdir);
+    n.guest = false;
   }
 
   /** The PID of the backend process of `realm` (its process title names the realm). */
   backendPid(realm: string): number | undefined {
-    return descendants(this.center.pid).find((p) =>
-      p.cmdline.includes(realm === 'global' ? 'registration/main.js' : `backend/main.js ${realm}`),
-    )?.pid;
+    return descendants(this.center.pid).find((p) => p.cmdline === `cdc-realm-${realm}`)?.pid;
   }
 
-  /** The PID of a node's native worker (its worker entry, with the worker's ID). */
+  /** The PID of a node's native worker (its process title names it). */
   workerPid(n: ClusterNode, workerId: string): number | undefined {
-    return descendants(n.proc.pid).find(
-      (p) => p.cmdline.includes('worker/main.js') && p.cmdline.split(' ').includes(workerId),
-    )?.pid;
+    return descendants(n.proc.pid).find((p) => p.cmdline === `cdc-worker-${workerId}`)?.pid;
   }
 
   guestPid(n: ClusterNode): number | undefined {

@@ -11,7 +11,7 @@ import { Connection } from '@cdc/client';
 import { loadUserSigner } from '@cdc/cryptosign';
 import { connect } from '@cdc/transport';
 import { DESIRED_ROUTER, GUEST, GUEST_CONFIG } from './cluster.js';
-import type { Cluster } from './cluster.js';
+import type { Cluster, ClusterNode } from './cluster.js';
 import type { LoadDriver, WindowStats } from './driver.js';
 
 export interface FaultResult extends WindowStats {
@@ -56,6 +56,16 @@ export class Probe {
   }
 }
 
+/** A node's status when it is connected (`running`: it runs all its desired workers). */
+const CONNECTED = new Set(['online', 'running']);
+
+async function nodeStatus(probe: Probe, nodeId: string): Promise<string> {
+  const r = (await probe.call('com.crossbario.cdc.get_node_status@1', [nodeId])) as {
+    status: string;
+  };
+  return r.status;
+}
+
 async function health(
   cluster: Cluster,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -68,17 +78,13 @@ export async function notBack(cluster: Cluster, probe: Probe): Promise<string | 
   try {
     const h = await health(cluster);
     if (h.status !== 200) return `/health ${h.status}: ${JSON.stringify(h.body)}`;
-    const nodes = (await probe.call('com.crossbario.cdc.get_nodes@1')) as {
-      node_id: string;
-      status: string;
-    }[];
     for (const n of cluster.nodes) {
-      const st = nodes.find((x) => x.node_id === n.id)?.status;
-      if (st !== 'online') return `node ${n.id} is ${st ?? 'unknown'}`;
+      const st = await nodeStatus(probe, n.id);
+      if (!CONNECTED.has(st)) return `node ${n.id} is ${st}`;
       const live = (await probe.call('io.crossbar.cdc.list_node_workers@1', [
         n.id,
       ])) as LiveWorker[];
-      for (const w of [DESIRED_ROUTER, GUEST]) {
+      for (const w of n.guest ? [DESIRED_ROUTER, GUEST] : [DESIRED_ROUTER]) {
         const s = live.find((x) => x.worker_id === w)?.status;
         if (s !== 'started') return `worker ${n.id}/${w} is ${s ?? 'not there'}`;
       }
@@ -105,20 +111,22 @@ export async function prepare(cluster: Cluster): Promise<Probe> {
   const end = Date.now() + 60_000;
   for (const n of cluster.nodes) {
     for (;;) {
-      const nodes = (await probe.call('com.crossbario.cdc.get_nodes@1')) as {
-        node_id: string;
-        status: string;
-      }[];
-      if (nodes.find((x) => x.node_id === n.id)?.status === 'online') break;
+      if (CONNECTED.has(await nodeStatus(probe, n.id))) break;
       if (Date.now() > end) throw new Error(`node ${n.id} never came online:\n${n.proc.output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     await probe.call('io.crossbar.cdc.create_router@1', [n.id, DESIRED_ROUTER, {}]);
     await probe.call('io.crossbar.cdc.start_router@1', [n.id, DESIRED_ROUTER]);
-    await probe.call('com.crossbario.cdc.remote.start_guest_worker@1', [n.id, GUEST, GUEST_CONFIG]);
+    await startGuest(probe, n);
   }
   await back(cluster, probe, 60_000);
   return probe;
+}
+
+/** Start the node's guest (through the center's remote API), restarted by its node. */
+export async function startGuest(probe: Probe, n: ClusterNode): Promise<void> {
+  await probe.call('com.crossbario.cdc.remote.start_guest_worker@1', [n.id, GUEST, GUEST_CONFIG]);
+  n.guest = true;
 }
 
 /**
