@@ -9,7 +9,8 @@
  * user can reach it.
  * @module
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   chmodSync,
   chownSync,
@@ -74,8 +75,18 @@ export class PrivatePostgres {
     const pg = new PrivatePostgres();
     try {
       pg.port = await freePort();
-      pg.run('initdb', ['-D', pg.data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
-      pg.start();
+      await pg.run('initdb', [
+        '-D',
+        pg.data,
+        '-U',
+        'postgres',
+        '-A',
+        'trust',
+        '-E',
+        'UTF8',
+        '--no-sync',
+      ]);
+      await pg.start();
     } catch (e) {
       pg.destroy();
       throw e;
@@ -87,18 +98,22 @@ export class PrivatePostgres {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
   }
 
-  private run(tool: string, args: string[]): string {
-    return execFileSync(join(this.bin, tool), args, {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
+  private runSync(tool: string, args: string[]): void {
+    execFileSync(join(this.bin, tool), args, {
+      stdio: 'ignore',
       cwd: this.dir,
       ...(this.owner ?? {}),
     });
   }
 
+  /** Without blocking the event loop: the load goes on while the server stops and starts. */
+  private async run(tool: string, args: string[]): Promise<void> {
+    await promisify(execFile)(join(this.bin, tool), args, { cwd: this.dir, ...(this.owner ?? {}) });
+  }
+
   /** Start and wait until it takes connections. */
-  start(): void {
-    this.run('pg_ctl', [
+  start(): Promise<void> {
+    return this.run('pg_ctl', [
       '-D',
       this.data,
       '-l',
@@ -113,29 +128,21 @@ export class PrivatePostgres {
   }
 
   /** Stop; `immediate` is a crash (no checkpoint, recovery from the WAL at the next start). */
-  stop(mode: 'fast' | 'immediate' = 'fast'): void {
-    this.run('pg_ctl', ['-D', this.data, '-m', mode, '-w', 'stop']);
+  stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
+    return this.run('pg_ctl', ['-D', this.data, '-m', mode, '-w', 'stop']);
   }
 
-  restart(): void {
-    this.run('pg_ctl', [
-      '-D',
-      this.data,
-      '-m',
-      'fast',
-      '-w',
-      '-t',
-      '60',
-      'restart',
-      '-o',
-      `-p ${this.port} -h 127.0.0.1 -k ${this.dir} -c fsync=off -c max_connections=60`,
-    ]);
+  /** `pg_ctl restart` without its log file would leave the server writing to our pipe. */
+  async restart(): Promise<void> {
+    await this.stop('fast');
+    await this.start();
   }
 
   /** Stop the server if it runs and remove its directory. */
   destroy(): void {
     try {
-      if (existsSync(join(this.data, 'postmaster.pid'))) this.stop('immediate');
+      if (existsSync(join(this.data, 'postmaster.pid')))
+        this.runSync('pg_ctl', ['-D', this.data, '-m', 'immediate', '-w', 'stop']);
     } catch {
       // already stopped
     }

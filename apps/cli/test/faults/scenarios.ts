@@ -60,10 +60,17 @@ export class Probe {
 const CONNECTED = new Set(['online', 'running']);
 
 async function nodeStatus(probe: Probe, nodeId: string): Promise<string> {
-  const r = (await probe.call('com.crossbario.cdc.get_node_status@1', [nodeId])) as {
-    status: string;
-  };
-  return r.status;
+  try {
+    const r = (await probe.call('com.crossbario.cdc.get_node_status@1', [nodeId])) as {
+      status: string;
+    };
+    return r.status;
+  } catch (e) {
+    // A pairing made on the center machine reaches the realm's backend within seconds.
+    if (/no_such_node|no_such_procedure/.test(String((e as { uri?: string }).uri)))
+      return 'not known yet';
+    throw e;
+  }
 }
 
 async function health(
@@ -115,7 +122,16 @@ export async function prepare(cluster: Cluster): Promise<Probe> {
       if (Date.now() > end) throw new Error(`node ${n.id} never came online:\n${n.proc.output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    await probe.call('io.crossbar.cdc.create_router@1', [n.id, DESIRED_ROUTER, {}]);
+    // The node's row may follow its connection by a moment (pairings sync every few seconds).
+    for (;;) {
+      try {
+        await probe.call('io.crossbar.cdc.create_router@1', [n.id, DESIRED_ROUTER, {}]);
+        break;
+      } catch (e) {
+        if (Date.now() > end || !/no_such_node/.test(String((e as { uri?: string }).uri))) throw e;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
     await probe.call('io.crossbar.cdc.start_router@1', [n.id, DESIRED_ROUTER]);
     await startGuest(probe, n);
   }
