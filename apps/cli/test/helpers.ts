@@ -33,10 +33,15 @@ export async function killAll(graceMs = 5000): Promise<void> {
   );
 }
 
-export function run(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
+export function run(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; detached?: boolean } = {},
+): Run {
   const child = spawn(process.execPath, [CDC, ...args], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
+    // A process group of its own, as a shell's job: a test can signal all of it.
+    detached: opts.detached === true,
   });
   children.push(child);
   let out = '';

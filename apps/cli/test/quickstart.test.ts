@@ -36,16 +36,35 @@ interface NodeRow {
   status: string;
 }
 
-/** Starts the quickstart, waits for its banner; returns the printed URL, key and router URL. */
-async function quickstart(routerPort: number) {
+/**
+ * Starts the quickstart in a process group of its own (as a terminal runs it, so a Ctrl-C
+ * reaches every process of it), waits for its banner; returns the printed URL, key and
+ * router URL.
+ */
+async function quickstart(routerPort?: number) {
   const r = run(
-    ['quickstart', '--dir', dir, '--listen', '127.0.0.1:0', '--router-port', String(routerPort)],
-    { cwd: root },
+    [
+      'quickstart',
+      '--dir',
+      dir,
+      '--listen',
+      '127.0.0.1:0',
+      // A loaded CI machine may take longer than the 10 s a person waits.
+      '--wait-for-node',
+      '60',
+      ...(routerPort !== undefined ? ['--router-port', String(routerPort)] : []),
+    ],
+    { cwd: root, detached: true },
   );
-  await waitFor(() => r.out(), /Ctrl-C stops/, 30_000);
+  await waitFor(() => r.out(), /Ctrl-C stops/, 90_000);
   const [, url = '', key = ''] = /export CDC_URL=(\S+) CDC_KEY=(\S+)/.exec(r.out()) ?? [];
-  const [, routerUrl = ''] = /its router: (\S+),/.exec(r.out()) ?? [];
+  const [, routerUrl = ''] = /router +(\S+), realm realm1/.exec(r.out()) ?? [];
   return { r, url, key: join(root, key), routerUrl };
+}
+
+/** Ctrl-C on a terminal: SIGINT to the whole foreground process group. */
+function ctrlC(r: { child: { pid?: number | undefined } }): void {
+  process.kill(-(r.child.pid ?? 0), 'SIGINT');
 }
 
 async function nodes(url: string, key: string): Promise<NodeRow[]> {
@@ -72,10 +91,11 @@ test('quickstart runs a center and a paired node, as it says, and stops on Ctrl-
   assert.match(first.url, /^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
   assert.equal(first.routerUrl, `ws://127.0.0.1:${port}/ws`);
   assert.ok(existsSync(first.key) && existsSync(`${first.key}.pub`), 'the owner key pair exists');
-  const rows = await untilRunning(first.url, first.key);
+  assert.match(first.r.out(), /CDC is running/);
+  // The banner comes once node1 is running, not before.
   assert.deepEqual(
-    rows.map((n) => n.node_id),
-    ['node1'],
+    (await nodes(first.url, first.key)).map((n) => [n.node_id, n.status]),
+    [['node1', 'running']],
   );
 
   // The node's router, as printed, takes a client on realm1.
@@ -84,15 +104,37 @@ test('quickstart runs a center and a paired node, as it says, and stops on Ctrl-
   assert.equal((await session.call('com.example.echo', ['hi'])).value, 'hi');
   await session.leave();
 
-  first.r.child.kill('SIGINT');
+  ctrlC(first.r);
   assert.equal(await first.r.exit, 0);
-  assert.doesNotMatch(first.r.err(), /"level":50/, 'no error logged while stopping');
+  assert.doesNotMatch(
+    first.r.err(),
+    /"level":50|died/,
+    'nothing logged as an error while stopping',
+  );
 
-  // A second start finds the key, realm and pairing of the first and comes up the same.
-  const second = await quickstart(port);
+  // A second start finds the key, realm and pairing of the first, says so, and comes up the same.
+  const second = await quickstart();
+  assert.match(second.r.err(), /reusing \S+ \(owner \S+ owner@quickstart, node1 on port \d+\)/);
+  assert.equal(second.routerUrl, `ws://127.0.0.1:${port}/ws`);
   await untilRunning(second.url, second.key);
-  second.r.child.kill('SIGINT');
+
+  // A router port that does not fit the existing node is refused, saying why; so is a busy one.
+  const other = run(['quickstart', '--dir', dir, '--router-port', String(port + 1)], { cwd: root });
+  assert.notEqual(await other.exit, 0);
+  assert.match(
+    other.err(),
+    /already has node1 with its router on port \d+ .*--router-port only sets up a new node/,
+  );
+  const busy = run(['quickstart', '--dir', join(root, 'busy'), '--router-port', String(port)], {
+    cwd: root,
+  });
+  assert.notEqual(await busy.exit, 0);
+  assert.match(busy.err(), new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use`));
+  assert.equal(existsSync(join(root, 'busy')), false, 'nothing is made');
+
+  ctrlC(second.r);
   assert.equal(await second.r.exit, 0);
+  assert.doesNotMatch(second.r.err(), /"level":50|died/);
 });
 
 test('quickstart refuses a router port that is not a port', async () => {

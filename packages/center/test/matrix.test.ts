@@ -1,8 +1,8 @@
 /**
  * SPEC §4.8 walked whole: every public procedure under every name, called by every role.
  * The router refuses what a role may not call (`wamp.error.not_authorized`) before any
- * backend sees it; whatever else happens (a result, a backend error, `no_such_procedure`
- * for parts not served yet) shows the call was let through.
+ * backend sees it; a result or a backend error shows the call was let through, and
+ * `no_such_procedure` fails the walk (every procedure of the contract is served).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,9 +61,11 @@ test('matrix - every procedure under every name, by every role', async () => {
           outcome = e instanceof WampError ? e.uri : String(e);
         }
         const allowed = roleAtLeast(role, d.role);
-        if (allowed)
+        if (allowed) {
           assert.notEqual(outcome, 'wamp.error.not_authorized', `${role} may call ${uri}`);
-        else
+          // Every procedure of the contract is served: a missing one must not pass as let through.
+          assert.notEqual(outcome, 'wamp.error.no_such_procedure', `${uri} is served`);
+        } else
           assert.equal(
             outcome,
             'wamp.error.not_authorized',

@@ -56,6 +56,9 @@ export function serveChild<L extends AnyLifecycle>(
   };
   // The parent went away: nothing left to serve.
   process.on('disconnect', () => void ctx.exit(0));
+  // Ctrl-C on a terminal reaches the whole foreground process group: the parent decides
+  // when its children stop (`shutdown`), so a child does not die of it on its own.
+  process.on('SIGINT', () => undefined);
   process.on('message', (m: unknown) => {
     if (!isParentMessage<L>(m)) return;
     if (m.cmd === 'shutdown') {

@@ -4,7 +4,8 @@
  * - a **WAMP child**: a Node module forked with the lifecycle channel (Node's IPC) and a
  *   socket pair for its WAMP session (fd 4); the parent hands the session's transport to its
  *   router, sends `init` and waits for `ready` or `failed`, within a start timeout;
- * - a **plain process**: any executable, spawned; it is up once it has spawned.
+ * - a **plain process**: any executable, spawned in a process group of its own; it is up
+ *   once it has spawned, and a stop signals the whole group (what it forked goes too).
  *
  * Both: stdout and stderr as lines to a callback, the exit with code, signal and whether it
  * was asked for, and a stop that escalates — `shutdown` on the lifecycle channel (WAMP
@@ -21,6 +22,7 @@ import type { AnyLifecycle, ParentMessage } from './lifecycle.js';
 import { LineSplitter, LineTail } from './lines.js';
 import type { LineSource } from './lines.js';
 import type { ExitInfo } from './restart.js';
+import { groupAlive, signalGroup } from './process-group.js';
 
 export interface StopOptions {
   /**
@@ -85,6 +87,8 @@ export interface Incarnation<R = unknown> {
 
 /** How long an exit waits for the rest of the child's output. */
 const DRAIN_MS = 1000;
+/** How often a stop looks whether a plain process's group is empty yet. */
+const GROUP_POLL_MS = 50;
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
@@ -108,6 +112,8 @@ export class ManagedProcess<L extends AnyLifecycle = AnyLifecycle> implements In
   private failReady: ((e: WampError) => void) | undefined;
   private startTimer: ReturnType<typeof setTimeout> | undefined;
   private escalating = false;
+  private readonly timers: ReturnType<typeof setTimeout>[] = [];
+  private groupKilled = false;
   private isUp = false;
 
   constructor(private readonly spec: ProcessSpec<L>) {
@@ -170,6 +176,8 @@ export class ManagedProcess<L extends AnyLifecycle = AnyLifecycle> implements In
 
   private spawnPlain(spec: PlainProcessSpec): ChildProcess {
     return spawn(spec.executable, spec.args ?? [], {
+      // Its own process group (setsid): a stop reaches its children too.
+      detached: true,
       stdio: ['ignore', spec.stdout ?? 'pipe', spec.stderr ?? 'pipe'],
       ...(spec.cwd !== undefined ? { cwd: spec.cwd } : {}),
       ...(spec.env !== undefined ? { env: spec.env } : {}),
@@ -264,9 +272,22 @@ export class ManagedProcess<L extends AnyLifecycle = AnyLifecycle> implements In
       if (o.kill === true) this.signal('SIGKILL');
       return this.stopping;
     }
-    this.stopping = this.exited;
+    // A plain process's stop ends when its group is empty too, not only its leader.
+    this.stopping =
+      this.spec.kind === 'plain' ? this.exited.then((info) => this.groupGone(info)) : this.exited;
     this.terminate(o.kill === true);
     return this.stopping;
+  }
+
+  /** Waits until no process of the group runs: the escalation's SIGKILL reaches the rest. */
+  private async groupGone(info: ExitInfo): Promise<ExitInfo> {
+    const pgid = this.pid;
+    if (pgid === undefined) return info;
+    while (groupAlive(pgid) && !this.groupKilled) await delay(GROUP_POLL_MS);
+    // After SIGKILL the kernel needs a moment; never wait on it for long.
+    for (let i = 0; i < 20 && groupAlive(pgid); i++) await delay(GROUP_POLL_MS);
+    this.clearEscalation();
+    return info;
   }
 
   /** The escalation, whoever asked: stop() (an expected exit) or a failed start (not). */
@@ -279,7 +300,7 @@ export class ManagedProcess<L extends AnyLifecycle = AnyLifecycle> implements In
     if (this.escalating) return;
     this.escalating = true;
     const { graceMs, termGraceMs } = { ...STOP_DEFAULTS, ...this.spec.stop };
-    const timers: ReturnType<typeof setTimeout>[] = [];
+    const timers = this.timers;
     const after = (ms: number, f: () => void): void => {
       const t = setTimeout(f, ms);
       t.unref();
@@ -298,10 +319,24 @@ export class ManagedProcess<L extends AnyLifecycle = AnyLifecycle> implements In
       this.signal('SIGTERM');
       after(graceMs, () => this.signal('SIGKILL'));
     }
-    void this.exited.then(() => timers.forEach(clearTimeout));
+    // A plain process's group may outlive its leader: its stop clears them (groupGone).
+    if (this.spec.kind !== 'plain') void this.exited.then(() => this.clearEscalation());
+  }
+
+  private clearEscalation(): void {
+    this.timers.forEach(clearTimeout);
+    this.timers.length = 0;
   }
 
   private signal(s: 'SIGTERM' | 'SIGKILL'): void {
+    if (this.spec.kind === 'plain' && this.pid !== undefined) {
+      // The whole group, also once the leader is gone (what it forked may still run).
+      if (s === 'SIGKILL') this.groupKilled = true;
+      if (this.exit !== undefined && !groupAlive(this.pid)) return;
+      this.stopSteps.push(s);
+      if (!signalGroup(this.pid, s) && this.exit === undefined) this.child.kill(s);
+      return;
+    }
     if (this.exit !== undefined) return;
     this.stopSteps.push(s);
     this.child.kill(s);

@@ -2,10 +2,11 @@
  * One run of a child, with real processes: the WAMP child's handshake (ready with its
  * payload, failed with its URI, a start timeout, an exit while starting quoting its last
  * lines), its WAMP socket and own messages, log lines, and the stop escalation; a plain
- * process (spawned, missing, ignoring SIGTERM).
+ * process (spawned, missing, ignoring SIGTERM, its process group stopped with it).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { CrossbarErrors, WampError } from '@cdc/protocol';
 import { until } from '@cdc/testkit';
 import { startProcess } from '../src/index.js';
@@ -166,4 +167,61 @@ test('plain process - stop is SIGTERM, then SIGKILL for one that ignores it', as
   const exit = await p.exited;
   assert.deepEqual(p.stopSteps, ['SIGTERM', 'SIGKILL']);
   assert.deepEqual(exit, { code: null, signal: 'SIGKILL', expected: true });
+});
+
+/** Whether a process with this PID runs (a zombie does not). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+test('plain process - its own process group: stop stops what it forked (a shell and its sleep)', async () => {
+  let sleepPid = 0;
+  const p = startProcess({
+    kind: 'plain',
+    name: 'guest "g"',
+    executable: '/bin/sh',
+    // The shell waits for its sleep, as a guest `sh -c "…; sleep 60"` does.
+    args: ['-c', 'sleep 60 & echo "sleep $!"; wait'],
+    stop: { graceMs: 500 },
+    onLine: (l) => {
+      const m = /^sleep (\d+)$/.exec(l);
+      if (m !== null) sleepPid = Number(m[1]);
+    },
+  });
+  await p.ready;
+  await until(() => sleepPid !== 0);
+  assert.ok(running(sleepPid));
+  const exit = await p.stop();
+  assert.equal(exit.expected, true);
+  assert.deepEqual(p.stopSteps, ['SIGTERM']);
+  assert.equal(running(sleepPid), false, 'the forked sleep was stopped with its shell');
+});
+
+test('plain process - a forked child that ignores SIGTERM gets SIGKILL after the grace period, also once its parent is gone', async () => {
+  let childPid = 0;
+  const p = startProcess({
+    kind: 'plain',
+    name: 'guest "g"',
+    executable: '/bin/sh',
+    args: [
+      '-c',
+      `${JSON.stringify(process.execPath)} -e "process.on('SIGTERM', () => {}); console.log('child ' + process.pid); setInterval(() => {}, 1000)" & wait`,
+    ],
+    stop: { graceMs: 300 },
+    onLine: (l) => {
+      const m = /^child (\d+)$/.exec(l);
+      if (m !== null) childPid = Number(m[1]);
+    },
+  });
+  await p.ready;
+  await until(() => childPid !== 0);
+  await p.stop();
+  assert.deepEqual(p.stopSteps, ['SIGTERM', 'SIGKILL']);
+  assert.equal(running(childPid), false, 'the child that ignored SIGTERM was killed');
 });

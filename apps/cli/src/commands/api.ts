@@ -4,10 +4,12 @@
  * @module
  */
 import type { Command } from 'commander';
-import type { NodeInfo, NodeStatus } from '@cdc/api';
+import type { NodeStatus } from '@cdc/api';
 import { withCenter } from '../profile.js';
 import type { ConnectionFlags } from '../profile.js';
 import { printResult } from '../output.js';
+import { styleFor } from '../format/style.js';
+import { nodeView, nodesView, statusView } from '../format/views.js';
 
 type Flags = ConnectionFlags & { json?: boolean };
 
@@ -21,28 +23,19 @@ export function connectionOptions(cmd: Command): Command {
     .option('--json', 'print JSON');
 }
 
-export function nodeRow(n: NodeInfo): Record<string, unknown> {
-  const w = n.workers;
-  return {
-    node_id: n.node_id,
-    status: n.status,
-    type: n.type,
-    workers: `${w.router}r/${w.container}c/${w.guest}g`,
-    last_seen: n.last_seen,
-    heartbeat: n.heartbeat,
-  };
-}
-
 export async function nodeStatus(id: string, flags: Flags): Promise<void> {
-  await withCenter(flags, async (cdc) => {
-    printResult(await cdc.getNodeStatus(id), flags.json === true);
-  });
+  const node = await withCenter(flags, (cdc) => cdc.getNodeStatus(id));
+  if (flags.json === true) printResult(node, true);
+  else process.stdout.write(nodeView(node, styleFor()));
 }
 
 export function registerApiCommands(program: Command): void {
   connectionOptions(program.command('status').description('status of the management realm')).action(
-    (flags: Flags) =>
-      withCenter(flags, async (cdc) => printResult(await cdc.getStatus(), flags.json === true)),
+    async (flags: Flags) => {
+      const status = await withCenter(flags, (cdc) => cdc.getStatus());
+      if (flags.json === true) printResult(status, true);
+      else process.stdout.write(statusView(status, styleFor()));
+    },
   );
   connectionOptions(program.command('nodes').description('nodes of the management realm'))
     .option('--status <status>', 'only nodes with this status (created, online, running, offline)')
@@ -50,7 +43,8 @@ export function registerApiCommands(program: Command): void {
       withCenter(flags, async (cdc) => {
         // get_nodes@2: a list (the unknown status is the center's to refuse).
         const nodes = await cdc.getNodesV2({ status: (flags.status ?? null) as NodeStatus | null });
-        printResult(flags.json === true ? nodes : nodes.map(nodeRow), flags.json === true);
+        if (flags.json === true) printResult(nodes, true);
+        else process.stdout.write(nodesView(nodes, styleFor()));
       }),
     );
 }

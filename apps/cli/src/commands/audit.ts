@@ -9,8 +9,16 @@ import type { AuditFilter } from '@cdc/api';
 import { runCall } from '../center-api.js';
 import type { CenterFlags } from '../center-api.js';
 import { choiceArg, intArg, isoTimeArg } from '../input.js';
-import { table } from '../output.js';
+import { withCenter } from '../profile.js';
+import { styleFor } from '../format/style.js';
+import { auditView } from '../format/views.js';
 import { connectionOptions } from './api.js';
+import type { AuditEntry } from '@cdc/api';
+
+/** Records shown to people without `--limit`. */
+const SHOWN = 20;
+/** The most the center returns in one answer: counting beyond it would need another call. */
+const COUNTED = 10_000;
 
 type Flags = CenterFlags & {
   since?: string;
@@ -38,17 +46,6 @@ export function auditFilter(flags: Flags): AuditFilter {
   return f;
 }
 
-function rows(v: unknown): Record<string, unknown>[] {
-  return (Array.isArray(v) ? v : []).map((r: Record<string, unknown>) => ({
-    time: r['time'],
-    authid: r['authid'],
-    role: r['role'],
-    procedure: r['procedure'],
-    outcome: r['outcome'],
-    error: r['error'],
-  }));
-}
-
 export function registerAuditCommand(program: Command): void {
   connectionOptions(
     program
@@ -60,13 +57,23 @@ export function registerAuditCommand(program: Command): void {
     .option('--authid <authid>', 'records of this caller')
     .option('--procedure <uri>', 'records of this procedure (any of its URIs)')
     .option('--outcome <outcome>', 'ok or error')
-    .option('--limit <n>', 'at most this many records (newest first)')
-    .action((flags: Flags) => {
+    .option(
+      '--limit <n>',
+      `at most this many records, newest first (default ${SHOWN}; with --json the center's 100)`,
+    )
+    .action(async (flags: Flags) => {
       const filter = auditFilter(flags);
-      return runCall(
-        flags,
-        (cdc) => cdc.management.getAuditLog({ filter }),
-        (v) => process.stdout.write(table(rows(v))),
+      if (flags.json === true) {
+        await runCall(flags, (cdc) => cdc.management.getAuditLog({ filter }));
+        return;
+      }
+      // For people: the newest `limit` records, and how many more the filter matches.
+      const shown = filter.limit ?? SHOWN;
+      const all: AuditEntry[] = await withCenter(flags, (cdc) =>
+        cdc.management.getAuditLog({ filter: { ...filter, limit: COUNTED } }),
+      );
+      process.stdout.write(
+        auditView(all.slice(0, shown), Math.max(0, all.length - shown), styleFor()),
       );
     });
 }

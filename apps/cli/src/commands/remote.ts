@@ -13,22 +13,18 @@ import { cpuListArg, readJsonObject } from '../input.js';
 import { printResult } from '../output.js';
 import { withCenter } from '../profile.js';
 import { connectionOptions } from './api.js';
+import { styleFor } from '../format/style.js';
+import { workerView, workersView } from '../format/views.js';
+import type { WorkerInfo } from '@cdc/api';
 
 export const WORKER_TYPES = ['router', 'container', 'guest'] as const;
 type WorkerType = (typeof WORKER_TYPES)[number];
 
-/** The columns of a worker that fit a table (`get_worker_status` returns more). */
-function workerRow(id: string, w: unknown): Record<string, unknown> {
-  if (typeof w !== 'object' || w === null) return { id, status: 'unknown' };
-  const r = w as Record<string, unknown>;
-  return {
-    id: r['id'] ?? id,
-    type: r['type'],
-    status: r['status'],
-    pid: r['pid'],
-    started: r['started'],
-    uptime: r['uptime'],
-  };
+/** A worker as `get_worker_status` answers, or a row saying it could not be read. */
+function workerInfo(id: string, w: unknown): WorkerInfo {
+  return typeof w === 'object' && w !== null
+    ? (w as WorkerInfo)
+    : { id, type: '-', status: 'unknown' };
 }
 
 /** `cdc workers NODE`: the worker IDs, and for people each worker's status in a table. */
@@ -41,10 +37,10 @@ async function nodeWorkers(node: string, flags: CenterFlags): Promise<void> {
     }
     const rows = await Promise.all(
       ids.map(async (id) =>
-        workerRow(id, await cdc.remote.getWorkerStatus(node, id).catch(() => undefined)),
+        workerInfo(id, await cdc.remote.getWorkerStatus(node, id).catch(() => undefined)),
       ),
     );
-    printResult(rows, false);
+    process.stdout.write(workersView(rows, styleFor()));
   });
 }
 
@@ -90,7 +86,11 @@ export function registerRemoteCommands(program: Command): void {
   connectionOptions(
     worker.command('status <node> <worker>').description('the status of a worker'),
   ).action((node: string, id: string, flags: CenterFlags) =>
-    runCall(flags, (cdc) => cdc.remote.getWorkerStatus(node, id)),
+    runCall(
+      flags,
+      (cdc) => cdc.remote.getWorkerStatus(node, id),
+      (v) => process.stdout.write(workerView(v as WorkerInfo, styleFor())),
+    ),
   );
   connectionOptions(worker.command('stop <node> <worker>').description('stop a worker')).action(
     (node: string, id: string, flags: CenterFlags) =>

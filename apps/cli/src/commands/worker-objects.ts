@@ -11,6 +11,9 @@ import { runCall } from '../center-api.js';
 import type { CenterFlags } from '../center-api.js';
 import { readJsonObject } from '../input.js';
 import { connectionOptions } from './api.js';
+import { styleFor } from '../format/style.js';
+import { transportView } from '../format/views.js';
+import type { RouterTransportInfo } from '@cdc/api';
 
 type Flags = CenterFlags & { config?: string; container?: boolean };
 /** A method of the SDK's remote group. */
@@ -29,6 +32,8 @@ interface Kind {
   procs: Partial<Record<Action, RemoteMethod>>;
   /** With `--container`: components of a container worker. */
   containerProcs?: Partial<Record<Action, RemoteMethod>>;
+  /** How `show` reads for people (else the generic key/value list). */
+  showView?: (value: unknown) => string;
 }
 
 const KINDS: Kind[] = [
@@ -61,6 +66,7 @@ const KINDS: Kind[] = [
     description: 'transports of a router worker, through the center',
     scope: [],
     id: 'transport',
+    showView: (v) => transportView(v as RouterTransportInfo, styleFor()),
     procs: {
       list: 'getRouterTransports',
       show: 'getRouterTransportStatus',
@@ -134,8 +140,11 @@ function register(parent: Command, kind: Kind, action: Action): void {
       );
     const config = flags.config !== undefined ? [readJsonObject(flags.config)] : [];
     // The kinds differ in their arguments; the table keeps them in the contract's order.
-    return runCall(flags, (cdc) =>
-      (cdc.remote[proc] as (...a: unknown[]) => Promise<unknown>)(...args, ...config),
+    const view = action === 'show' ? kind.showView : undefined;
+    return runCall(
+      flags,
+      (cdc) => (cdc.remote[proc] as (...a: unknown[]) => Promise<unknown>)(...args, ...config),
+      view !== undefined ? (v) => process.stdout.write(view(v)) : undefined,
     );
   });
 }

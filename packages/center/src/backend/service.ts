@@ -1,6 +1,6 @@
 /**
  * Registers a realm's public API from the contract (`@cdc/api` PROCEDURES): each
- * implemented procedure under all its names and versions, with callers disclosed so that
+ * procedure under all its names and versions (one without an implementation fails the start), with callers disclosed so that
  * every mutating call is audited (SPEC §4.7) with who made it and how it ended.
  * @module
  */
@@ -44,15 +44,35 @@ export async function registerApi(
   log: Logger,
 ): Promise<number> {
   const regs: Promise<unknown>[] = [];
-  for (const d of PROCEDURES) {
-    const f = impl[`${d.name}@${d.version}`];
-    if (f === undefined) continue;
+  for (const [d, f] of managementProcedures(impl)) {
     const handler = wrap(d, f, store, log);
     for (const uri of registeredUris(d))
       regs.push(session.register(uri, handler, { discloseCaller: true }));
   }
   await Promise.all(regs);
   return regs.length;
+}
+
+/**
+ * The contract's procedures of a management realm, each with its implementation: a
+ * procedure without one (or an implementation of none) is a bug that must stop the backend
+ * at start-up, not a `no_such_procedure` for whoever calls it first.
+ */
+export function managementProcedures(impl: ImplementationTable): [ProcedureDef, Implementation][] {
+  const defs = PROCEDURES.filter((d) => d.group !== 'registration');
+  const keys = new Set(defs.map((d) => `${d.name}@${d.version}`));
+  const missing = [...keys].filter((k) => impl[k] === undefined);
+  const unknown = Object.keys(impl).filter((k) => !keys.has(k));
+  if (missing.length > 0 || unknown.length > 0)
+    throw new Error(
+      [
+        missing.length > 0 ? `no implementation of ${missing.join(', ')}` : '',
+        unknown.length > 0 ? `implementations of no contract procedure: ${unknown.join(', ')}` : '',
+      ]
+        .filter((x) => x !== '')
+        .join('; '),
+    );
+  return defs.map((d) => [d, impl[`${d.name}@${d.version}`] as Implementation]);
 }
 
 function wrap(d: ProcedureDef, f: Implementation, store: RealmStore, log: Logger) {

@@ -97,6 +97,19 @@ export class WorkerRegistry {
   }
 }
 
+/** A guest leads a process group of its own (`@cdc/supervisor`): what it forked goes too. */
+function signalWorker(r: WorkerRecord, signal: NodeJS.Signals): void {
+  if (r.type === 'guest') {
+    try {
+      process.kill(-r.pid, signal);
+      return;
+    } catch {
+      // Not a group leader (a record of an older controller): the process alone.
+    }
+  }
+  process.kill(r.pid, signal);
+}
+
 /**
  * Stop the workers a previous controller of this directory left running: SIGTERM, then
  * SIGKILL after `graceMs`. Returns the records of the processes it stopped.
@@ -117,7 +130,7 @@ export async function reapOrphans(
       'stopping a worker left running by a previous controller',
     );
     try {
-      process.kill(r.pid, 'SIGTERM');
+      signalWorker(r, 'SIGTERM');
     } catch {
       // Gone in the meantime.
     }
@@ -131,7 +144,7 @@ export async function reapOrphans(
   for (const r of left) {
     logger.warn({ worker: r.id, pid: r.pid }, 'orphaned worker ignored SIGTERM: killing it');
     try {
-      process.kill(r.pid, 'SIGKILL');
+      signalWorker(r, 'SIGKILL');
     } catch {
       // Gone in the meantime.
     }
