@@ -141,9 +141,20 @@ test('cli audit - a table for people; a guest may not read the log', async () =>
   const r = await cdc(['audit', '--outcome', 'ok']);
   assert.equal(r.code, 0, r.err);
   const lines = r.out.trimEnd().split('\n');
-  assert.match(lines[0]!, /^TIME\s+AUTHID\s+ROLE\s+PROCEDURE\s+OUTCOME\s+ERROR$/);
+  assert.match(lines[0]!, /^TIME\s+WHO\s+PROCEDURE\s+OUTCOME\s+ERROR$/);
   assert.equal(lines.length, 3);
-  assert.match(lines[1]!, /cdc-owner\s+com\.crossbario\.cdc\.management\.grant_access@1\s+ok\s+-$/);
+  // Not a terminal: times in ISO 8601, no colours.
+  assert.match(
+    lines[1]!,
+    /^\d{4}-\d\d-\d\dT\S+Z\s+\S+ \(cdc-owner\)\s+com\.crossbario\.cdc\.management\.grant_access@1\s+ok\s+-$/,
+  );
+  assert.ok(!r.out.includes(String.fromCharCode(27)), 'no colours off a terminal');
+  // Fewer shown than there are: the last line says how many more.
+  const one = await cdc(['audit', '--limit', '1']);
+  assert.equal(one.code, 0, one.err);
+  const more = one.out.trimEnd().split('\n');
+  assert.equal(more.length, 3);
+  assert.match(more[2]!, /^\d+ more; use --limit to see them$/);
   const guest = await cdc(['audit', '--key', guestKey]);
   assert.equal(guest.code, 1);
   assert.match(guest.err, /^error: wamp\.error\.\w+: /m);

@@ -25,8 +25,10 @@ export function renderTable<T>(rows: readonly T[], columns: Column<T>[], style: 
       .map((c, i) => {
         const v = vals[i] ?? '';
         const w = widths[i] ?? 0;
-        const text = c.align === 'right' ? v.padStart(w) : v.padEnd(w);
-        return row !== undefined ? paint(style, c.paint?.(row), text) : text;
+        // Colour the text, not its padding, so a line's end trims the same either way.
+        const text = row !== undefined ? paint(style, c.paint?.(row), v) : v;
+        const pad = ' '.repeat(Math.max(0, w - v.length));
+        return c.align === 'right' ? pad + text : text + pad;
       })
       .join('  ')
       .trimEnd();
