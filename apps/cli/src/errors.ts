@@ -2,7 +2,19 @@
  * CLI errors: printed on stderr with their URI, and a non-zero exit code.
  * @module
  */
-import { WampError, errorMessage } from '@cdc/protocol';
+
+/**
+ * A WAMP error (`WampError` of `@cdc/protocol`, the SDK's `CdcError`) by its shape: this
+ * module loads with every command, the protocol package only with those that talk.
+ */
+function isWampError(e: unknown): e is { uri: string; args: unknown[] } {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as { uri?: unknown }).uri === 'string' &&
+    Array.isArray((e as { args?: unknown }).args)
+  );
+}
 
 export class CliError extends Error {
   override name = 'CliError';
@@ -21,11 +33,11 @@ export function reportError(e: unknown): number {
     process.stderr.write(`error: ${e.uri !== undefined ? `${e.uri}: ` : ''}${e.message}\n`);
     return e.exitCode;
   }
-  if (e instanceof WampError) {
+  if (isWampError(e)) {
     const msg = typeof e.args[0] === 'string' ? e.args[0] : JSON.stringify(e.args);
     process.stderr.write(`error: ${e.uri}: ${msg}\n`);
     return 1;
   }
-  process.stderr.write(`error: ${errorMessage(e)}\n`);
+  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
   return 1;
 }

@@ -1,48 +1,49 @@
 /**
- * The `cdc` command line.
+ * The `cdc` command line. Only the modules of the command being run are loaded (see
+ * `command-modules.ts`); top-level help comes from the build's index without any.
  * @module
  */
-import { Command } from 'commander';
-import { registerAccessCommands } from './commands/access.js';
-import { registerApiCommands } from './commands/api.js';
-import { registerAuditCommand } from './commands/audit.js';
-import { registerAuthCommands } from './commands/auth.js';
-import { registerCenterCommands } from './commands/center.js';
-import { registerConfigCommands } from './commands/config.js';
-import { registerGenericCommands } from './commands/generic.js';
-import { registerLogsCommand } from './commands/logs.js';
-import { registerNodeCommands } from './commands/node.js';
-import { registerProfileCommands } from './commands/profile.js';
-import { registerQuickstartCommand } from './commands/quickstart.js';
-import { registerRegistrationCommands } from './commands/register.js';
-import { registerRemoteCommands } from './commands/remote.js';
-import { registerRouterCommands } from './commands/router.js';
-import { registerWorkerObjectCommands } from './commands/worker-objects.js';
+import { readFileSync } from 'node:fs';
+import { newProgram, registerModules } from './command-modules.js';
+import type { CommandIndex } from './command-modules.js';
 import { reportError } from './errors.js';
 
-const program = new Command();
-program
-  .name('cdc')
-  .description('CDC: the DevOps Center for fleets of WAMP routers')
-  .version('0.1.0');
-program.showHelpAfterError();
-registerRouterCommands(program);
-registerNodeCommands(program);
-registerCenterCommands(program);
-registerApiCommands(program);
-// After `router` and `node`: adds the center's configuration subcommands beside theirs.
-registerConfigCommands(program);
-registerRemoteCommands(program);
-registerLogsCommand(program);
-registerWorkerObjectCommands(program);
-registerProfileCommands(program);
-registerAuditCommand(program);
-registerQuickstartCommand(program);
-registerRegistrationCommands(program);
-registerAccessCommands(program);
-registerAuthCommands(program);
-registerGenericCommands(program);
+function readIndex(): CommandIndex | undefined {
+  try {
+    return JSON.parse(
+      readFileSync(new URL('../command-index.json', import.meta.url), 'utf8'),
+    ) as CommandIndex;
+  } catch {
+    return undefined; // not built with the index: load everything
+  }
+}
 
-program.parseAsync(process.argv).catch((e: unknown) => {
+async function main(argv: string[]): Promise<void> {
+  const args = argv.slice(2);
+  const index = readIndex();
+  const first = args.find((a) => !a.startsWith('-'));
+  const helpOnly =
+    (first === undefined && args.some((a) => a === '--help' || a === '-h')) ||
+    (first === 'help' && args.length === 1);
+  if (index !== undefined && helpOnly) {
+    process.stdout.write(index.help);
+    return;
+  }
+  if (index !== undefined && args.length === 0) {
+    // As commander does: what there is to run, on stderr, and a failure.
+    process.stderr.write(index.help);
+    process.exitCode = 1;
+    return;
+  }
+  // `cdc help nodes` is about `nodes`.
+  const name = first === 'help' ? args[args.indexOf('help') + 1] : first;
+  const ids = name !== undefined ? index?.owners[name] : undefined;
+  const program = newProgram();
+  // An unknown command loads them all, so commander can suggest the closest.
+  await registerModules(program, ids ?? (first === undefined ? [] : undefined));
+  await program.parseAsync(argv);
+}
+
+main(process.argv).catch((e: unknown) => {
   process.exitCode = reportError(e);
 });
