@@ -7,7 +7,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CdcErrors, WampErrors, connectCenter, isCdcError } from '@cdc/sdk/node';
 import type { Center } from '@cdc/sdk/node';
 import { CliError } from './errors.js';
 import { errorMessage } from '@cdc/protocol';
@@ -17,6 +16,9 @@ export interface Profile {
   realm: string | null;
   key: string;
 }
+
+/** The center the CLI talks to when no flag, variable or profile names one. */
+export const DEFAULT_URL = 'ws://127.0.0.1:9000/ws';
 
 export interface ConnectionFlags {
   profile?: string;
@@ -33,9 +35,13 @@ function expand(p: string): string {
   return p.startsWith('~/') ? join(homedir(), p.slice(2)) : resolve(p);
 }
 
-function defaultKey(): string {
-  const own = join(cdcHome(), 'id_ed25519');
-  return existsSync(own) ? own : join(homedir(), '.ssh', 'id_ed25519');
+/** Where the key is looked for when none is given, in this order. */
+export function defaultKeys(): string[] {
+  return [join(cdcHome(), 'id_ed25519'), join(homedir(), '.ssh', 'id_ed25519')];
+}
+
+function defaultKey(): string | undefined {
+  return defaultKeys().find((k) => existsSync(k));
 }
 
 export function readProfiles(): Record<string, Partial<Profile>> {
@@ -63,9 +69,15 @@ export function resolveProfile(flags: ConnectionFlags): Profile {
   const p = profiles[name];
   if (p === undefined && flags.profile !== undefined)
     throw new CliError(`no profile "${name}" in ${join(cdcHome(), 'config.json')}`);
-  const url = flags.url ?? env('CDC_URL') ?? p?.url ?? 'ws://127.0.0.1:9000/ws';
+  const url = flags.url ?? env('CDC_URL') ?? p?.url ?? DEFAULT_URL;
   const realm = flags.realm ?? env('CDC_REALM') ?? p?.realm ?? null;
-  const key = expand(flags.key ?? env('CDC_KEY') ?? p?.key ?? defaultKey());
+  const given = flags.key ?? env('CDC_KEY') ?? p?.key;
+  const key = given !== undefined ? expand(given) : defaultKey();
+  if (key === undefined)
+    throw new CliError(
+      `no key given and none at ${defaultKeys().join(' or ')}: set CDC_KEY or --key ` +
+        `(the quickstart's is .cdc/owner_ed25519), or make one with ssh-keygen -t ed25519 -f ${defaultKeys()[0] ?? ''}`,
+    );
   return { url, realm, key };
 }
 
@@ -76,6 +88,7 @@ export function resolveProfile(flags: ConnectionFlags): Profile {
  */
 async function open(flags: ConnectionFlags): Promise<Center> {
   const p = resolveProfile(flags);
+  const { CdcErrors, WampErrors, connectCenter, isCdcError } = await import('@cdc/sdk/node');
   try {
     return await connectCenter({
       url: p.url.split(',').map((u) => u.trim()),
@@ -98,6 +111,20 @@ export async function withCenter<T>(
   const cdc = await open(flags);
   try {
     return await f(cdc);
+  } catch (e) {
+    // A key no management realm knows joins the global realm, where the call is refused:
+    // say that, not that the procedure is not for it.
+    if (
+      cdc.authrole === 'cdc-registrant' &&
+      (e as { uri?: unknown }).uri === 'wamp.error.not_authorized'
+    )
+      throw new CliError(
+        `the key ${resolveProfile(flags).key} is not known to any management realm of ` +
+          `${resolveProfile(flags).url} (it joined only the global realm, to register): use a ` +
+          `key with access (CDC_KEY or --key), or register it`,
+        'wamp.error.not_authorized',
+      );
+    throw e;
   } finally {
     await cdc.close().catch(() => undefined);
   }

@@ -247,3 +247,26 @@ test('cli center - errors: unreachable center, unknown profile, bad key', async 
   assert.equal(r.code, 1);
   assert.match(r.err, /error: /);
 });
+
+test('cli center - messages that say what is wrong: an unknown key, no key at all, the default URL', async () => {
+  const stranger = keygen('stranger', 'sam@example');
+  const r = await cdc(['nodes', '--key', stranger]);
+  assert.equal(r.code, 1);
+  assert.match(
+    r.err,
+    /^error: wamp\.error\.not_authorized: the key \S+stranger is not known to any management realm of ws:\/\/127\.0\.0\.1:\d+\/ws/m,
+  );
+  // No key given and none at either default place: both are named.
+  const bare = join(root, 'bare-home');
+  mkdirSync(bare);
+  const none = await cdc(['nodes', '--url', url], { CDC_HOME: join(bare, '.cdc'), HOME: bare });
+  assert.equal(none.code, 1);
+  assert.ok(
+    none.err.includes(
+      `none at ${join(bare, '.cdc', 'id_ed25519')} or ${join(bare, '.ssh', 'id_ed25519')}`,
+    ),
+    none.err,
+  );
+  const help = await cdc(['nodes', '--help']);
+  assert.match(help.out.replace(/\s+/g, ' '), /default CDC_URL, else ws:\/\/127\.0\.0\.1:9000\/ws/);
+});

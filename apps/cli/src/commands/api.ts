@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { NodeStatus } from '@cdc/api';
-import { withCenter } from '../profile.js';
+import { DEFAULT_URL, withCenter } from '../profile.js';
 import type { ConnectionFlags } from '../profile.js';
 import { printResult } from '../output.js';
 import { styleFor } from '../format/style.js';
@@ -17,9 +17,12 @@ type Flags = ConnectionFlags & { json?: boolean };
 export function connectionOptions(cmd: Command): Command {
   return cmd
     .option('--profile <name>', 'profile in ~/.cdc/config.json (default "default")')
-    .option('--url <url>', 'center URL (ws://…/ws, rs://…)')
-    .option('--realm <realm>', 'management realm')
-    .option('--key <file>', 'private key (OpenSSH); default ~/.cdc/id_ed25519 or ~/.ssh/id_ed25519')
+    .option('--url <url>', `center URL (ws://…/ws, rs://…); default CDC_URL, else ${DEFAULT_URL}`)
+    .option('--realm <realm>', 'management realm; default CDC_REALM, else the one the key may join')
+    .option(
+      '--key <file>',
+      'private key (OpenSSH); default CDC_KEY, else ~/.cdc/id_ed25519 or ~/.ssh/id_ed25519',
+    )
     .option('--json', 'print JSON');
 }
 

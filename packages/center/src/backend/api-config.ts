@@ -277,7 +277,8 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
       if (worker === undefined)
         throw WampError.of(
           CrossbarErrors.NO_SUCH_WORKER,
-          `no worker "${workerId}" runs on node "${nodeId}"`,
+          // The node's own words for it (`get_worker` and friends), whichever path asks.
+          `no worker with ID "${workerId}"`,
         );
       const base = {
         worker_id: workerId,
