@@ -22,7 +22,7 @@ let center: Run;
 let url: string;
 let ownerKey: string;
 let guestKey: string;
-let owner: Session;
+let owner: Session | undefined;
 let since: string;
 
 const pub = (key: string): string => readFileSync(`${key}.pub`, 'utf8').trim();
@@ -89,7 +89,8 @@ before(async () => {
   await owner.call(`${MGMT}.list_access@1`);
 });
 after(async () => {
-  await owner.leave().catch(() => undefined);
+  // A before() that failed leaves no session: the processes must still be stopped.
+  await owner?.leave().catch(() => undefined);
   await killAll();
   rmSync(root, { recursive: true, force: true });
 });
@@ -106,7 +107,7 @@ test('cli audit - the mutating calls, newest first, with caller, role and outcom
     ],
   );
   for (const r of all) {
-    assert.equal(r.authid, owner.authid);
+    assert.equal(r.authid, owner?.authid);
     assert.equal(r.role, 'cdc-owner');
     assert.ok(r.time >= since, r.time);
   }
@@ -126,7 +127,7 @@ test('cli audit - filters: procedure (by any of its names), outcome, authid, lim
     failed.map((r) => r.procedure),
     [`${MGMT}.pair_node@1`, `${MGMT}.unpair_node@1`],
   );
-  const newest = await audit(['--authid', owner.authid ?? '', '--limit', '1']);
+  const newest = await audit(['--authid', owner?.authid ?? '', '--limit', '1']);
   assert.deepEqual(
     newest.map((r) => r.procedure),
     [`${MGMT}.pair_node@1`],

@@ -52,7 +52,8 @@ export function run(
   return { child, out: () => out, err: () => err, exit };
 }
 
-export async function waitFor(f: () => string, re: RegExp, ms = 15_000): Promise<RegExpMatchArray> {
+// Generous: on a loaded machine (CI shares its cores) a center can take well over 15 s to start.
+export async function waitFor(f: () => string, re: RegExp, ms = 60_000): Promise<RegExpMatchArray> {
   const until = Date.now() + ms;
   for (;;) {
     const m = re.exec(f());
