@@ -27,6 +27,7 @@ export const COMMAND_MODULES: [id: string, load: () => Promise<Register>][] = [
   ['register', async () => (await import('./commands/register.js')).registerRegistrationCommands],
   ['access', async () => (await import('./commands/access.js')).registerAccessCommands],
   ['auth', async () => (await import('./commands/auth.js')).registerAuthCommands],
+  ['token', async () => (await import('./commands/token.js')).registerTokenCommands],
   ['generic', async () => (await import('./commands/generic.js')).registerGenericCommands],
 ];
 

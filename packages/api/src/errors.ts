@@ -34,6 +34,7 @@ export const CdcErrors = {
   BACKEND_UNAVAILABLE: 'com.crossbario.cdc.error.backend_unavailable',
   BAD_NODE_ANSWER: 'com.crossbario.cdc.error.bad_node_answer',
   CENTER_UNREACHABLE: 'com.crossbario.cdc.error.center_unreachable',
+  NO_SUCH_TOKEN: 'com.crossbario.cdc.error.no_such_token',
 } as const;
 
 export type CdcErrorUri = (typeof CdcErrors)[keyof typeof CdcErrors];
@@ -74,6 +75,8 @@ const CDC_ERROR_MEANINGS: Readonly<Record<CdcErrorUri, string>> = {
     'A node answered a procedure unlike the node API contract; the message names the node, the procedure and what was wrong.',
   [CdcErrors.CENTER_UNREACHABLE]:
     'The SDK has no connection to the center: none of its URLs could be reached, or it is reconnecting. Raised by the SDK, never sent by the center.',
+  [CdcErrors.NO_SUCH_TOKEN]:
+    'No API token with that ID in this management realm (or it was revoked).',
 };
 
 /** Every catalogued URI with a one-line meaning; the source of `docs/errors.md`. */

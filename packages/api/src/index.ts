@@ -52,3 +52,4 @@ export {
 } from './node-uri.js';
 export type { NodeCall } from './node-uri.js';
 export type { Shape, JsonSchema, SchemaOptions } from './shape.js';
+export { TOKEN_LABEL_RE } from './public-shapes.js';

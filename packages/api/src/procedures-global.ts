@@ -10,6 +10,7 @@ import {
   accessInfo,
   auditEntry,
   auditFilter,
+  createdToken,
   dict,
   id,
   nodeInfo,
@@ -17,10 +18,14 @@ import {
   pubkey,
   realmStatus,
   revokeResult,
+  revokedToken,
+  tokenId,
+  tokenInfo,
+  tokenLabel,
   unpairResult,
   userRole,
 } from './public-shapes.js';
-import { listOf, mapOf, nullable, str } from './shape.js';
+import { int, listOf, mapOf, nullable, str } from './shape.js';
 
 const CDC = 'com.crossbario.cdc';
 const MGMT = `${CDC}.management`;
@@ -136,5 +141,36 @@ export const MANAGEMENT_TABLE: ProcTable<ManagementApi> = {
     role: 'cdc-admin',
     mutating: false,
     summary: 'who did what, when, with which result',
+  },
+  'com.crossbario.cdc.management.create_token@1': {
+    params: [
+      param('label', tokenLabel, "the authid of the token's sessions; unique in the realm"),
+      param('role', userRole, "at most the caller's role"),
+    ],
+    options: {
+      expires_in_s: {
+        shape: nullable(int(1)),
+        default: null,
+        description: 'seconds until the token expires; null: never',
+      },
+    },
+    result: createdToken,
+    role: 'cdc-owner',
+    mutating: true,
+    summary: 'make an API token (WAMP ticket, HTTP bearer); its secret is shown once',
+  },
+  'com.crossbario.cdc.management.list_tokens@1': {
+    params: [],
+    result: listOf(tokenInfo),
+    role: 'cdc-owner',
+    mutating: false,
+    summary: "the realm's API tokens, without their secrets",
+  },
+  'com.crossbario.cdc.management.revoke_token@1': {
+    params: [param('token_id', tokenId)],
+    result: revokedToken,
+    role: 'cdc-owner',
+    mutating: true,
+    summary: 'end an API token; its sessions are closed',
   },
 };

@@ -25,14 +25,17 @@ import type {
   AuditEntry,
   AuditFilter,
   ConfiguredWorker,
+  CreatedToken,
   LiveWorkerInfo,
   NodeInfo,
   NodeStatus,
   RealmStatus,
   ReloadResult,
+  RevokedToken,
   RouterAction,
   RouterState,
   StoredRouter,
+  TokenInfo,
   WorkerStats,
 } from './types.js';
 
@@ -115,6 +118,13 @@ export interface ManagementApi {
     AuditEntry[],
     { filter?: AuditFilter }
   >;
+  'com.crossbario.cdc.management.create_token@1': PublicProc<
+    [label: string, role: UserRole],
+    CreatedToken,
+    { expires_in_s?: number | null }
+  >;
+  'com.crossbario.cdc.management.list_tokens@1': PublicProc<[], TokenInfo[]>;
+  'com.crossbario.cdc.management.revoke_token@1': PublicProc<[token_id: string], RevokedToken>;
 }
 
 type NWR = [node_id: string, worker_id: string, realm_id: string];

@@ -33,13 +33,16 @@ import type {
   AuditEntry,
   AuditFilter,
   ConfiguredWorker,
+  CreatedToken,
   LiveWorkerInfo,
   NodeInfo,
   RealmStatus,
   ReloadResult,
   RouterAction,
+  RevokedToken,
   RouterState,
   StoredRouter,
+  TokenInfo,
   WorkerStats,
 } from './types.js';
 
@@ -94,6 +97,38 @@ export const accessInfo = named(
     label: nullable(str),
     created: time,
   }),
+);
+
+/** SPEC §7: an API token's label (the authid of its sessions). */
+export const TOKEN_LABEL_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export const tokenLabel: Shape<string> = matching('token label', TOKEN_LABEL_RE);
+export const tokenId: Shape<string> = matching('token ID', /^[0-9a-f]{16}$/);
+
+export const createdToken = named(
+  'CreatedToken',
+  obj<CreatedToken>({
+    token_id: tokenId,
+    token: described(str, 'the secret: shown once, only a salted hash is kept'),
+    expires_at: nullable(time),
+  }),
+);
+
+export const tokenInfo = named(
+  'TokenInfo',
+  obj<TokenInfo>({
+    token_id: tokenId,
+    label: str,
+    role: str,
+    created: time,
+    created_by: str,
+    expires_at: nullable(time),
+    last_used: nullable(time),
+  }),
+);
+
+export const revokedToken = named(
+  'RevokedToken',
+  obj<RevokedToken>({ token_id: tokenId, label: str, sessions_closed: int(0) }),
 );
 
 export const unpairResult = named(

@@ -41,6 +41,31 @@ export interface AccessInfo {
   created: string;
 }
 
+/** SPEC §7: what `create_token` answers; `token` (the secret) is shown this once. */
+export interface CreatedToken {
+  token_id: string;
+  token: string;
+  expires_at: string | null;
+}
+
+/** SPEC §7: a token as `list_tokens` shows it (never its secret). */
+export interface TokenInfo {
+  token_id: string;
+  label: string;
+  role: string;
+  created: string;
+  created_by: string;
+  expires_at: string | null;
+  last_used: string | null;
+}
+
+/** What `revoke_token` answers. */
+export interface RevokedToken {
+  token_id: string;
+  label: string;
+  sessions_closed: number;
+}
+
 /** What the configuration API stores per worker: should it run. */
 export type DesiredStatus = 'started' | 'stopped';
 

@@ -207,6 +207,19 @@ test('api doc - every procedure of SPEC §4.1, §4.2, §4.3, §4.5 is in the con
     assert.equal(d.role, least, `${d.name}: least role (SPEC: ${roles!})`);
   }
 
+  // §7 (Automation): the token procedures, named in the text, "the §4.5 family, owner only".
+  const s7 = spec.slice(spec.indexOf('- **Automation**'));
+  const tokens = ticks(s7.slice(0, s7.indexOf('\n\n')))
+    .map((t) => parseCall(t.replace(/ → .*$/, ''), mgmt))
+    .filter((c) => c !== undefined && /_tokens?$/.test(c.name));
+  assert.equal(tokens.length, 3, 'SPEC §7 names create_token, list_tokens and revoke_token');
+  for (const c of tokens) {
+    const name = c!.name.replace(`${mgmt}${mgmt}`, mgmt);
+    const d = use(find(name));
+    checkArgs(d, { ...c!, name }, []);
+    assert.equal(d.role, 'cdc-owner', `${d.name}: owner only (SPEC §7)`);
+  }
+
   const specified = new Set(['global', 'management', 'remote', 'config']);
   const extra = gen.contract.PROCEDURES.filter(
     (d) => specified.has(d.group) && !named.has(`${d.name}@${d.version}`),

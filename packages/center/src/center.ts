@@ -19,6 +19,11 @@ import { checkPrivateKeyModeSync } from '@cdc/cryptosign';
 import { centerAuthenticator } from './auth.js';
 import type { StoreLocation } from './backend/messages.js';
 import { httpHandler } from './http.js';
+import { DEFAULT_LIMITS, HttpApi } from './http-api/index.js';
+import type { HttpApiLimits } from './http-api/index.js';
+import { tokenAuthenticator } from './tokens/authenticator.js';
+import type { TokenAuthOptions } from './tokens/authenticator.js';
+import { LastUsed } from './tokens/last-used.js';
 import { createMetrics } from './metrics.js';
 import { addRealm, pairKeysDir } from './provision.js';
 import type { KeyInfo } from './provision.js';
@@ -55,6 +60,8 @@ export interface CenterOptions {
   global?: GlobalBackendOptions;
   /** What one peer may cost: a router worker's `options.limits` keys (docs/RELIABILITY.md). */
   limits?: RouterLimitsConfig | undefined;
+  /** The HTTP API's limits (SPEC §7; the CLI reads `CDC_HTTP_*`). */
+  httpApi?: Partial<HttpApiLimits>;
 }
 
 function realmConfig(name: string): RealmConfig {
@@ -73,6 +80,8 @@ export class Center {
   private reconciling: Promise<void> | undefined;
   private readonly storeLocation: StoreLocation;
   private databaseReady = false;
+  private readonly lastUsed: LastUsed;
+  private httpApiServer: HttpApi | undefined;
 
   constructor(private readonly o: CenterOptions) {
     this.router = new Router({
@@ -96,6 +105,10 @@ export class Center {
     this.metrics = createMetrics(this.router, this.supervisor);
     // A private key others may read is refused, as ssh does.
     if (o.tls !== undefined) checkPrivateKeyModeSync(o.tls.key, 'TLS private key file');
+    this.lastUsed = new LastUsed(
+      () => this.domain,
+      (obj, msg) => o.logger.warn(obj, msg),
+    );
     // Refused here, before anything starts, rather than by a backend that keeps restarting.
     limitsWith(o.global?.registrationLimits);
     if (o.global?.smtpUrl !== undefined && o.global.smtpUrl !== '') parseSmtpUrl(o.global.smtpUrl);
@@ -110,6 +123,12 @@ export class Center {
   get url(): string {
     if (this.listener === undefined) throw new Error('the center has not started');
     return this.listener.url('/ws');
+  }
+
+  /** The HTTP API (after start). */
+  get httpApi(): HttpApi {
+    if (this.httpApiServer === undefined) throw new Error('the center has not started');
+    return this.httpApiServer;
   }
 
   get rawSocketUrl(): string {
@@ -139,7 +158,14 @@ export class Center {
     }
     await this.supervisor.ensure(GLOBAL_REALM, 'global', globalBackendOptions(this.o.global ?? {}));
     await this.reconcile();
+    const tokens: TokenAuthOptions = {
+      domain: () => this.domain,
+      hasRealm: (name) => this.router.hasRealm(name),
+      used: (id) => this.lastUsed.note(id),
+      log: (obj, msg) => this.o.logger.warn(obj, msg),
+    };
     const auth: AuthConfig = {
+      ticket: { type: 'function', authenticate: tokenAuthenticator(tokens) },
       cryptosign: {
         type: 'function',
         authenticate: centerAuthenticator({
@@ -149,6 +175,14 @@ export class Center {
         }),
       },
     };
+    const api = (this.httpApiServer = new HttpApi({
+      router: this.router,
+      auth: () => auth,
+      tokens,
+      limits: { ...DEFAULT_LIMITS, ...this.o.httpApi },
+      version: CENTER_VERSION,
+      log: this.o.logger,
+    }));
     const tls =
       this.o.tls !== undefined
         ? { key: readFileSync(this.o.tls.key), cert: readFileSync(this.o.tls.cert) }
@@ -172,7 +206,11 @@ export class Center {
       },
       rawsocket: { ...writeBuffer },
       maxPendingPerAddress: this.router.limits.limits.maxPendingPerAddress,
-      http: httpHandler({ health: () => this.health(), metrics: this.metrics }),
+      http: httpHandler({
+        health: () => this.health(),
+        metrics: this.metrics,
+        api: (req, res) => api.handle(req, res),
+      }),
       onTransport: (t) => this.router.accept(t, { auth }),
     });
     this.reconcileTimer = setInterval(
@@ -269,7 +307,9 @@ export class Center {
   async stop(): Promise<void> {
     if (this.reconcileTimer !== undefined) clearInterval(this.reconcileTimer);
     await this.reconciling;
+    await this.httpApiServer?.close();
     await this.listener?.close();
+    await this.lastUsed.flush();
     await this.supervisor.stopAll();
     this.router.close();
     await this.factory?.close();

@@ -1,6 +1,6 @@
 /**
  * The center's plain HTTP: `/health` (liveness and what is up), `/metrics` (Prometheus), and
- * `/` (the web UI, when built).
+ * `/` (the web UI, when built); `/api/` is the HTTP API's (`http-api/`).
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,6 +10,8 @@ import { errorMessage } from '@cdc/protocol';
 export interface HttpContext {
   health(): Promise<{ ok: boolean; body: Record<string, unknown> }>;
   metrics: Registry;
+  /** The HTTP API (`/api/…`, SPEC §7): true when it took the request. */
+  api?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
@@ -23,6 +25,7 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 
 export function httpHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
+    if (ctx.api?.(req, res) === true) return;
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'text/plain; charset=utf-8', 'Method Not Allowed\n');

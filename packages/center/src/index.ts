@@ -15,3 +15,6 @@ export { RegistrationService } from './registration/service.js';
 export type { Caller } from './registration/service.js';
 export { createMailer, MailError } from './mail/mailer.js';
 export type { Mailer, MailerOptions } from './mail/mailer.js';
+export { HttpApi, limitsFromEnv, openApiDocument, httpProcedures } from './http-api/index.js';
+export type { HttpApiLimits } from './http-api/index.js';
+export { makeToken, parseToken, hashSecret } from './tokens/secret.js';

@@ -26,6 +26,9 @@ const MANAGEMENT: Record<keyof Methods<ManagementApi>, true> = {
   revokeAccess: true,
   listAccess: true,
   getAuditLog: true,
+  createToken: true,
+  listTokens: true,
+  revokeToken: true,
 };
 
 const REMOTE: Record<keyof Methods<RemoteApi>, true> = {

@@ -77,6 +77,20 @@ export interface RegistrationsTable {
   expires: string;
 }
 
+/** An API token of a management realm: a salted hash of its secret, never the secret. */
+export interface TokensTable {
+  token_id: string;
+  realm: string;
+  label: string;
+  role: string;
+  salt: string;
+  hash: string;
+  created: string;
+  created_by: string;
+  expires_at: string | null;
+  last_used: string | null;
+}
+
 /** PostgreSQL only: which schema holds which realm's tables. */
 export interface RealmSchemasTable {
   realm: string;
@@ -92,6 +106,7 @@ export interface DomainDatabase {
   pairings: PairingsTable;
   realm_schemas: RealmSchemasTable;
   registrations: RegistrationsTable;
+  tokens: TokensTable;
 }
 
 export interface NodesTable {

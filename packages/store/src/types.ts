@@ -54,6 +54,35 @@ export interface PairingRecord {
   created: string;
 }
 
+/** An API token of a management realm (SPEC §7): its salted hash, never its secret. */
+export interface TokenRecord {
+  /** 16 hex; the public part of the token. */
+  token_id: string;
+  realm: string;
+  /** Unique in its realm; the authid of the token's sessions. */
+  label: string;
+  role: RealmRole;
+  /** Hex; the hash is the center's (see `@cdc/center`'s `tokens/secret.ts`). */
+  salt: string;
+  hash: string;
+  created: string;
+  /** The authid that made it. */
+  created_by: string;
+  expires_at: string | null;
+  last_used: string | null;
+}
+
+export interface NewToken {
+  token_id: string;
+  realm: string;
+  label: string;
+  role: RealmRole;
+  salt: string;
+  hash: string;
+  created_by: string;
+  expires_at?: string | null;
+}
+
 /** What a public key is, as the center's authenticator needs to know. */
 export type KeyLookup =
   | { kind: 'node'; pairing: PairingRecord }
@@ -202,6 +231,16 @@ export interface DomainStore {
     kind: RegistrationKind,
     now: string,
   ): Promise<RegistrationRecord>;
+
+  /** Store a token; ALREADY_EXISTS when its realm has the label (or the ID is taken). */
+  createToken(token: NewToken): Promise<TokenRecord>;
+  getToken(tokenId: string): Promise<TokenRecord | undefined>;
+  /** A realm's tokens by label. */
+  listTokens(realm: string): Promise<TokenRecord[]>;
+  /** Delete a realm's token; undefined when there is none with that ID in the realm. */
+  revokeToken(realm: string, tokenId: string): Promise<TokenRecord | undefined>;
+  /** Set `last_used` to `time` unless it is later already. */
+  touchToken(tokenId: string, time: string): Promise<void>;
 }
 
 export interface NodeRecord {

@@ -15,6 +15,10 @@ export const REALM_NAME = /^[A-Za-z][A-Za-z0-9_\-@.]{2,254}$/;
 /** SPEC §3: IDs of nodes (and workers, routers, …). */
 export const NODE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const PUBKEY = /^[0-9a-fA-F]{64}$/;
+/** SPEC §7: an API token's label (its sessions' authid) and its ID (16 hex). */
+export const TOKEN_LABEL = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const TOKEN_ID = /^[0-9a-f]{16}$/;
+const HEX = /^[0-9a-f]{32,128}$/;
 // Deliberately loose: the mail round trip (SPEC §4.4) is the real check of an address.
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -178,4 +182,24 @@ export function input(value: unknown, what: string): Record<string, unknown> {
 /** The current time in the stored form. */
 export function now(): string {
   return new Date().toISOString();
+}
+
+/** An API token's label: it becomes an authid, so it is short and plain. */
+export function tokenLabel(value: unknown): string {
+  const s = str(value, 'token label');
+  if (!TOKEN_LABEL.test(s)) throw invalid(`token label "${s}" must match ${TOKEN_LABEL.source}`);
+  return s;
+}
+
+export function tokenId(value: unknown): string {
+  const s = str(value, 'token ID');
+  if (!TOKEN_ID.test(s)) throw invalid(`token ID "${s}" must be 16 lower-case hex characters`);
+  return s;
+}
+
+/** A salt or hash: lower-case hex. */
+export function hex(value: unknown, what: string): string {
+  const s = str(value, what);
+  if (!HEX.test(s)) throw invalid(`${what} must be 32 to 128 lower-case hex characters`);
+  return s;
 }

@@ -59,6 +59,7 @@ test(
       'realm_schemas',
       'realms',
       'registrations',
+      'tokens',
       'user_keys',
       'users',
     ]);

@@ -9,6 +9,7 @@ import { domainCases } from './suite/domain.js';
 import { lifecycleCases } from './suite/lifecycle.js';
 import { realmCases } from './suite/realm.js';
 import { registrationCases } from './suite/registrations.js';
+import { tokenCases } from './suite/tokens.js';
 import { workerCases } from './suite/workers.js';
 
 export type { Center, SuiteHarness } from './suite/harness.js';
@@ -19,5 +20,6 @@ export function storeSuite(harness: SuiteHarness): void {
   realmCases(it);
   workerCases(it);
   registrationCases(it);
+  tokenCases(it);
   lifecycleCases(it);
 }

@@ -150,8 +150,15 @@ export function registerCenterCommands(program: Command): void {
       const { host, port } = parseListen(flags.listen);
       if ((flags.tlsKey === undefined) !== (flags.tlsCert === undefined))
         throw new CliError('TLS needs both --tls-key and --tls-cert');
-      const { Center, readPublicKey } = await import('@cdc/center');
+      const { Center, readPublicKey, limitsFromEnv } = await import('@cdc/center');
+      let httpApi;
+      try {
+        httpApi = limitsFromEnv(process.env);
+      } catch (e) {
+        throw new CliError((e as Error).message);
+      }
       const c = new Center({
+        httpApi,
         host,
         port,
         dir: resolve(flags.dir),

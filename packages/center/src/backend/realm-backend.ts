@@ -17,6 +17,7 @@ import { configApi } from './api-config.js';
 import { globalApi } from './api-global.js';
 import { managementApi } from './api-management.js';
 import { remoteApi } from './api-remote.js';
+import { tokenApi } from './api-tokens.js';
 import { HeartbeatBatch } from './heartbeat-batch.js';
 import type { CachedRealmStore } from './node-cache.js';
 import { NodeEvents } from './node-events.js';
@@ -166,6 +167,7 @@ export class RealmBackend {
           nodes: this.table,
         }),
         ...managementApi({ realm, domain, store, nodes: this.nodes, session }),
+        ...tokenApi({ realm, domain, session }),
         ...remoteApi({ realm, store, nodes: this.calls }),
         ...configApi({
           realm,

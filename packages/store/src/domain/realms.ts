@@ -98,6 +98,7 @@ export async function deleteRealm(e: E, name: string): Promise<boolean> {
   return await e.tx(`delete realm "${n}"`, async (trx) => {
     await trx.deleteFrom('access').where('realm', '=', n).execute();
     await trx.deleteFrom('pairings').where('realm', '=', n).execute();
+    await trx.deleteFrom('tokens').where('realm', '=', n).execute();
     const r = await trx.deleteFrom('realms').where('name', '=', n).executeTakeFirst();
     return r.numDeletedRows > 0n;
   });

@@ -18,12 +18,15 @@ import type {
   RegistrationOutcome,
   RegistrationRecord,
   RegistrationScope,
+  TokenRecord,
+  NewToken,
   UserKeyRecord,
   UserRecord,
 } from '../types.js';
 import * as pairings from './pairings.js';
 import * as realms from './realms.js';
 import * as registrations from './registrations.js';
+import * as tokens from './tokens.js';
 import * as users from './users.js';
 
 export class KyselyDomainStore implements DomainStore {
@@ -161,5 +164,25 @@ export class KyselyDomainStore implements DomainStore {
     now: string,
   ): Promise<RegistrationRecord> {
     return registrations.completeRegistration(this.#e, id, kind, now);
+  }
+
+  createToken(token: NewToken): Promise<TokenRecord> {
+    return tokens.createToken(this.#e, token);
+  }
+
+  getToken(tokenId: string): Promise<TokenRecord | undefined> {
+    return tokens.getToken(this.#e, tokenId);
+  }
+
+  listTokens(realm: string): Promise<TokenRecord[]> {
+    return tokens.listTokens(this.#e, realm);
+  }
+
+  revokeToken(realm: string, tokenId: string): Promise<TokenRecord | undefined> {
+    return tokens.revokeToken(this.#e, realm, tokenId);
+  }
+
+  touchToken(tokenId: string, time: string): Promise<void> {
+    return tokens.touchToken(this.#e, tokenId, time);
   }
 }

@@ -19,6 +19,7 @@ import { pairings } from './domain/0003-pairings.js';
 import { realmSchemas } from './domain/0004-realm-schemas.js';
 import { registrations } from './domain/0005-registrations.js';
 import { cluster } from './cluster/0001-cluster.js';
+import { tokens } from './domain/0006-tokens.js';
 import { nodes } from './realm/0001-nodes.js';
 import { heartbeats } from './realm/0002-heartbeats.js';
 import { audit } from './realm/0003-audit.js';
@@ -35,6 +36,7 @@ export const DOMAIN_MIGRATIONS: MigrationSet = {
   '0003_pairings': pairings,
   '0004_realm_schemas': realmSchemas,
   '0005_registrations': registrations,
+  '0006_tokens': tokens,
 };
 
 export const REALM_MIGRATIONS: MigrationSet = {

@@ -144,7 +144,7 @@ export function lifecycleCases(it: Case): void {
     await rejectsWith(
       d.migrate(),
       'DATABASE_TOO_NEW',
-      /schema version 9999 \("9999_future"\).*knows versions up to 5 .*upgrade CDC/,
+      /schema version 9999 \("9999_future"\).*knows versions up to 6 .*upgrade CDC/,
     );
   });
 

@@ -1,0 +1,46 @@
+/**
+ * Every use of a token updates its `last_used` (SPEC §7), but not with a write per request:
+ * uses are noted in memory and written at most once a second per token.
+ * @module
+ */
+import type { DomainStore } from '@cdc/store';
+import { errorMessage } from '@cdc/protocol';
+
+export class LastUsed {
+  private readonly pending = new Map<string, string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly domain: () => DomainStore,
+    private readonly log: (obj: object, msg: string) => void,
+    private readonly periodMs = 1000,
+  ) {}
+
+  note(tokenId: string): void {
+    this.pending.set(tokenId, new Date().toISOString());
+    if (this.timer === undefined) {
+      this.timer = setTimeout(() => void this.flush(), this.periodMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Write what is pending (also on stop). */
+  async flush(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flushing;
+    const batch = [...this.pending];
+    this.pending.clear();
+    this.flushing = (async () => {
+      for (const [id, time] of batch) {
+        try {
+          await this.domain().touchToken(id, time);
+        } catch (e) {
+          this.log({ token_id: id, err: errorMessage(e) }, 'token last_used could not be written');
+        }
+      }
+    })();
+    await this.flushing;
+  }
+}
