@@ -14,7 +14,7 @@ import { connect } from '@cdc/transport';
 import { WampError } from '@cdc/protocol';
 import { NodeController, openNodeDirectory } from '@cdc/node';
 import { Center, addRealm } from '../src/index.js';
-import type { GlobalBackendOptions } from '../src/index.js';
+import type { GlobalBackendOptions, HttpApiLimits } from '../src/index.js';
 
 export interface TestCenter {
   center: Center;
@@ -34,6 +34,7 @@ export async function startCenter(
     global?: GlobalBackendOptions;
     /** The backends' log level; default info. */
     logLevel?: string;
+    httpApi?: Partial<HttpApiLimits>;
   } = {},
 ): Promise<TestCenter> {
   const dir = mkdtempSync(joinPath(tmpdir(), 'cdc-center-'));
@@ -49,6 +50,7 @@ export async function startCenter(
       reconcileIntervalMs: 200,
       tls: opts.tls,
       ...(opts.global !== undefined ? { global: opts.global } : {}),
+      ...(opts.httpApi !== undefined ? { httpApi: opts.httpApi } : {}),
       // Backend processes log pino JSON lines; keep them with the center's records.
       onBackendLog: (realm, line) => {
         try {
