@@ -69,8 +69,8 @@ export function parseCallBody(raw: Buffer): CallBody {
   for (const k of Object.keys(v))
     if (k !== 'args' && k !== 'kwargs')
       throw bad(`the request body has "${k}"; only "args" and "kwargs" are allowed`);
-  const args = v['args'] ?? [];
-  const kwargs = v['kwargs'] ?? {};
+  const args = 'args' in v ? v['args'] : [];
+  const kwargs = 'kwargs' in v ? v['kwargs'] : {};
   if (!Array.isArray(args)) throw bad('"args" must be a JSON array');
   if (!isDict(kwargs)) throw bad('"kwargs" must be a JSON object');
   return { args, kwargs };
