@@ -8,6 +8,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { controllerUri } from '@cdc/api';
 import { joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
@@ -26,6 +28,7 @@ import {
 import type { TestCenter, TestNode } from './helpers.js';
 import { http, httpBase, post, raw, sse } from './http-api-helpers.js';
 
+const run = promisify(execFile);
 const M = 'com.crossbario.cdc.management.';
 const CFG = 'io.crossbar.cdc.';
 
@@ -515,4 +518,31 @@ test('wamp - a token is a ticket: authid the label, its role enforced; revoking 
     }),
     /expired/,
   );
+});
+
+test("python - the standard library's urllib calls the API with a token", async () => {
+  const script = `
+import json, sys, urllib.request, urllib.error
+base, token = sys.argv[1], sys.argv[2]
+def call(proc, args, tok):
+    req = urllib.request.Request(base + "/api/" + proc, data=json.dumps({"args": args}).encode(),
+        headers={"Authorization": "Bearer " + tok, "Content-Type": "application/json"}, method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, json.load(e)
+print(json.dumps([call("com.crossbario.cdc.get_node_status@1", ["node1"], token),
+                  call("io.crossbar.cdc.start_router@1", ["node1", "r9"], token)]))
+`;
+  const { stdout: out } = await run('python3', ['-c', script, base, tokens['guest']!], {
+    timeout: 20_000,
+  });
+  const answers = JSON.parse(out) as [number, Record<string, unknown>][];
+  const [okStatus, ok] = answers[0] ?? [0, {}];
+  const [deniedStatus, denied] = answers[1] ?? [0, {}];
+  assert.equal(okStatus, 200);
+  assert.equal((ok['args'] as { node_id: string }[])[0]?.node_id, 'node1');
+  assert.equal(deniedStatus, 403);
+  assert.equal(denied['error'], 'wamp.error.not_authorized');
 });
