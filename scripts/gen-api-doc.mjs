@@ -166,6 +166,23 @@ export function renderApiDoc() {
       "the SDK's methods for them are in [`SDK.md`](SDK.md).",
   );
 
+  out += '\n## Over HTTP, with API tokens\n\n';
+  out += para(
+    'Every procedure of a management realm (not those of the global realm) is also ' +
+      "`POST /api/<procedure>` on the center's port, under any of its names, with a JSON body " +
+      '`{"args": [...], "kwargs": {...}}` (both optional) and `Authorization: Bearer <token>`, ' +
+      'an API token of `create_token` (SPEC §7). It answers `200 {"args", "kwargs"}` (the value ' +
+      'is `args[0]`) or `{"error": URI, "args", "kwargs"}` with 400 (invalid argument or ' +
+      'config, bad JSON), 401 (no, unknown, revoked or expired token), 403 ' +
+      '(`wamp.error.not_authorized`), 404 (no such procedure; `wamp.*` and ' +
+      '`crossbarfabriccenter.*` are never exposed), 409 (state conflicts), 413 (body too ' +
+      'large), 429 (rate limited, `Retry-After`), 503 (`node_offline`, database or backend ' +
+      "unavailable, `Retry-After`) or 500. The call runs on the token's WAMP session through " +
+      "the router, so least roles and audit (authid = the token's label) are as below. Events " +
+      'are `GET /api/events/<topic>` as Server-Sent Events; `GET /api/openapi.json` is the ' +
+      'OpenAPI 3.1 document generated from this contract. A token is a WAMP `ticket` too.',
+  );
+
   out += '\n## Roles and audit\n\n';
   out += para(
     `A user joins a management realm with one of the roles ${USER_ROLES.map(code).join(' < ')} ` +
