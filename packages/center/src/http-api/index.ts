@@ -3,7 +3,6 @@
  * @module
  */
 export { HttpApi } from './handler.js';
-export type { HttpApiOptions } from './handler.js';
 export { DEFAULT_LIMITS, limitsFromEnv } from './limits.js';
 export type { HttpApiLimits } from './limits.js';
 export { openApiDocument, httpProcedures } from './openapi.js';
