@@ -79,6 +79,12 @@ export const PACKAGES = {
     ],
     testDeps: ['testkit'],
   },
+  // The web UI: a browser app on the SDK's browser entry and the contract's types and
+  // constants only; its browser tests run a real center and node.
+  'apps/web': {
+    deps: ['api', 'sdk'],
+    testDeps: ['center', 'node', 'testkit'],
+  },
   conformance: {
     deps: [],
     testDeps: [

@@ -24,6 +24,8 @@ import type { HttpApiLimits } from './http-api/index.js';
 import { tokenAuthenticator } from './tokens/authenticator.js';
 import type { TokenAuthOptions } from './tokens/authenticator.js';
 import { LastUsed } from './tokens/last-used.js';
+import { SignInLinks } from './sign-in-links.js';
+import { defaultWebRoot, webUi } from './web-ui.js';
 import { createMetrics } from './metrics.js';
 import { addRealm, pairKeysDir } from './provision.js';
 import type { KeyInfo } from './provision.js';
@@ -62,6 +64,8 @@ export interface CenterOptions {
   limits?: RouterLimitsConfig | undefined;
   /** The HTTP API's limits (SPEC §7; the CLI reads `CDC_HTTP_*`). */
   httpApi?: Partial<HttpApiLimits>;
+  /** The web UI's built files, served at `/` (default: this checkout's `apps/web/dist/ui`); `null`: none. */
+  webRoot?: string | null | undefined;
 }
 
 function realmConfig(name: string): RealmConfig {
@@ -73,6 +77,8 @@ export class Center {
   readonly supervisor: BackendSupervisor;
   readonly metrics: Registry;
   readonly started = new Date();
+  /** One-time links that grant a browser's key (the quickstart's way into the UI). */
+  readonly signInLinks = new SignInLinks(() => this.domain);
   private factory: StoreFactory | undefined;
   private domainStore: DomainStore | undefined;
   private listener: Listener | undefined;
@@ -210,6 +216,8 @@ export class Center {
         health: () => this.health(),
         metrics: this.metrics,
         api: (req, res) => api.handle(req, res),
+        web: this.o.webRoot === null ? undefined : webUi(this.o.webRoot ?? defaultWebRoot()),
+        signInLinks: this.signInLinks,
       }),
       onTransport: (t) => this.router.accept(t, { auth }),
     });

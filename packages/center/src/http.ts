@@ -6,12 +6,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { errorMessage } from '@cdc/protocol';
+import { serveClaim } from './sign-in-links.js';
+import type { SignInLinks } from './sign-in-links.js';
+import type { WebHandler } from './web-ui.js';
 
 export interface HttpContext {
   health(): Promise<{ ok: boolean; body: Record<string, unknown> }>;
   metrics: Registry;
   /** The HTTP API (`/api/…`, SPEC §7): true when it took the request. */
   api?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** The web UI's files (`web-ui.ts`), when built. */
+  web?: WebHandler | undefined;
+  /** One-time sign-in links for the UI (`POST /ui/claim`). */
+  signInLinks?: SignInLinks | undefined;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
@@ -26,7 +33,11 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 export function httpHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     if (ctx.api?.(req, res) === true) return;
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/ui/claim' && req.method === 'POST' && ctx.signInLinks !== undefined) {
+      serveClaim(ctx.signInLinks, req, res);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'text/plain; charset=utf-8', 'Method Not Allowed\n');
       return;
@@ -53,12 +64,13 @@ export function httpHandler(ctx: HttpContext): (req: IncomingMessage, res: Serve
       );
       return;
     }
+    if (ctx.web?.(req, res, path) === true) return;
     if (path === '/') {
       send(
         res,
         200,
         'text/html; charset=utf-8',
-        '<!doctype html><html><head><meta charset="utf-8"><title>CDC</title></head><body><h1>CDC — DevOps Center</h1><p>WAMP at <code>/ws</code> (WebSocket) and on this port (RawSocket). Health at <a href="/health">/health</a>, metrics at <a href="/metrics">/metrics</a>.</p></body></html>\n',
+        '<!doctype html><html><head><meta charset="utf-8"><title>CDC</title></head><body><h1>CDC — DevOps Center</h1><p>WAMP at <code>/ws</code> (WebSocket) and on this port (RawSocket). Health at <a href="/health">/health</a>, metrics at <a href="/metrics">/metrics</a>. The web UI is not built (<code>npm run build</code>).</p></body></html>\n',
       );
       return;
     }
