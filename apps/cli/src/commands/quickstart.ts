@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { createLogger } from '../log.js';
 import { CliError } from '../errors.js';
+import { webUiBanner } from './quickstart-web.js';
 import { errorMessage } from '@cdc/protocol';
 import { banner } from '../quickstart/banner.js';
 import { nodeConfig, routerPort } from '../quickstart/node-config.js';
@@ -188,5 +189,6 @@ export function registerQuickstartCommand(program: Command): void {
           dataDir: rel(paths.dataDir),
         }),
       );
+      process.stdout.write(webUiBanner(center, 'default'));
     });
 }
