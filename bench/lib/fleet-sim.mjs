@@ -46,6 +46,9 @@ const nodes = [];
 const clients = [];
 let heartbeatsSent = 0;
 let heartbeatTimers = [];
+// With `flap`, every heartbeat alternates between no workers and one router, so each one
+// flips the node between `online` and `running` (bench/web.mjs: a stream of status changes).
+let flap = false;
 let callsAnswered = 0;
 
 /** Run `f` over `items` with at most `limit` in flight; resolves when all are done. */
@@ -182,7 +185,7 @@ function heartbeat(node, period, mrealm) {
         period,
         mrealm_id: mrealm,
         seq: node.seq,
-        workers: {},
+        workers: flap && node.seq % 2 === 0 ? { router: 1 } : {},
         type: 'cdc',
         version: 'fleet-sim',
       },
@@ -228,7 +231,8 @@ serve({
   },
 
   /** Start heartbeats: every node every `period` s, spread evenly over the period. */
-  heartbeats({ period, mrealm }) {
+  heartbeats({ period, mrealm, flap: flapping = false }) {
+    flap = flapping;
     for (const t of heartbeatTimers) clearTimeout(t);
     heartbeatTimers = [];
     nodes.forEach((node, i) =>

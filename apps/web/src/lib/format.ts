@@ -32,3 +32,14 @@ export function bytes(n: number | null | undefined): string {
 export function pretty(v: unknown): string {
   return v === undefined ? '' : JSON.stringify(v, null, 2);
 }
+
+/** The same value with object keys sorted at every level (so two configs line up for a diff). */
+export function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sortedKeys((v as Record<string, unknown>)[k])]),
+  );
+}

@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { client } from '../state/session.js';
 import { href } from '../state/route.js';
 import { changedLines } from '../lib/line-diff.js';
-import { pretty } from '../lib/format.js';
+import { pretty, sortedKeys } from '../lib/format.js';
 import { ConfigEditor } from '../ui/config-editor.js';
 import { Problem } from '../ui/kv.js';
 import { Status } from '../ui/status.js';
@@ -38,11 +38,11 @@ export function RouterPage({ node, router }: { node: string; router: string }) {
   const [done, setDone] = useState<string | undefined>(undefined);
   if (c === undefined) return null;
   const r = state.data;
-  const stored = r === undefined ? [] : pretty(r.config).split('\n');
+  const stored = r === undefined ? [] : pretty(sortedKeys(r.config)).split('\n');
   const running =
     r?.running_config === null || r === undefined
       ? ['(not running)']
-      : pretty(r.running_config).split('\n');
+      : pretty(sortedKeys(r.running_config)).split('\n');
   const diff = changedLines(stored, running);
   const restartNeeded = r?.changes.some((ch) => ch.includes('options')) === true;
   return (
