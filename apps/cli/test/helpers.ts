@@ -1,5 +1,6 @@
 /** Running the `cdc` command as a real process in tests. */
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import type { ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,8 +9,8 @@ export const CDC = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/c
 
 export interface Run {
   child: ChildProcess;
-  out(): string;
-  err(): string;
+  out: () => string;
+  err: () => string;
   exit: Promise<number | null>;
 }
 
@@ -48,7 +49,17 @@ export function run(
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  // 'exit' can come before the last output is read: wait for both pipes to end too, but not
+  // for long (a grandchild holding them open must not hang the test).
+  const ended = (s: Readable): Promise<void> =>
+    s.readableEnded ? Promise.resolve() : new Promise((res) => s.once('end', () => res()));
+  const exit = new Promise<number | null>((res) =>
+    child.once('exit', (code) => {
+      const drained = Promise.all([ended(child.stdout), ended(child.stderr)]);
+      const cap = new Promise((r) => setTimeout(r, 2000).unref());
+      void Promise.race([drained, cap]).then(() => res(code));
+    }),
+  );
   return { child, out: () => out, err: () => err, exit };
 }
 

@@ -1,49 +1,19 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { joinSession } from '@cdc/client';
 import { connect } from '@cdc/transport';
+import { killAll, run as runCdc, waitFor, type Run } from './helpers.js';
 
-const CDC = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/cdc.js');
 const dir = mkdtempSync(join(tmpdir(), 'cdc-cli-'));
-const children: ChildProcess[] = [];
-after(() => {
-  for (const c of children) c.kill('SIGKILL');
+after(async () => {
+  await killAll();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function run(args: string[]): {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exit: Promise<number | null>;
-} {
-  const child = spawn(process.execPath, [CDC, ...args], {
-    env: { ...process.env, CDC_LOG_LEVEL: 'info' },
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  return { child, out: () => out, err: () => err, exit };
-}
-
-async function waitFor(f: () => string, re: RegExp, ms = 10_000): Promise<RegExpMatchArray> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const m = re.exec(f());
-    if (m !== null) return m;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${re.source} in:\n${f()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const run = (args: string[]): Run => runCdc(args, { env: { CDC_LOG_LEVEL: 'info' } });
 
 test('cli - router start runs a router from a Crossbar.io router worker config', async () => {
   const cfg = join(dir, 'router.json');

@@ -90,8 +90,12 @@ const DRAIN_MS = 1000;
 /** How often a stop looks whether a plain process's group is empty yet. */
 const GROUP_POLL_MS = 50;
 
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
+/** An unref'd wait, unless `hold`: then it keeps the process alive while someone awaits it. */
+function delay(ms: number, hold = false): Promise<void> {
+  return new Promise((r) => {
+    const t = setTimeout(r, ms);
+    if (!hold) t.unref();
+  });
 }
 
 export type StopStep = 'shutdown' | 'SIGTERM' | 'SIGKILL';
@@ -283,9 +287,11 @@ export class ManagedProcess<L extends AnyLifecycle = AnyLifecycle> implements In
   private async groupGone(info: ExitInfo): Promise<ExitInfo> {
     const pgid = this.pid;
     if (pgid === undefined) return info;
-    while (groupAlive(pgid) && !this.groupKilled) await delay(GROUP_POLL_MS);
+    // Held: once the leader is gone, nothing else keeps the event loop alive until the
+    // escalation's (unref'd) SIGKILL timer reaches what the leader left behind.
+    while (groupAlive(pgid) && !this.groupKilled) await delay(GROUP_POLL_MS, true);
     // After SIGKILL the kernel needs a moment; never wait on it for long.
-    for (let i = 0; i < 20 && groupAlive(pgid); i++) await delay(GROUP_POLL_MS);
+    for (let i = 0; i < 20 && groupAlive(pgid); i++) await delay(GROUP_POLL_MS, true);
     this.clearEscalation();
     return info;
   }
