@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { styleFor } from '../src/format/style.js';
 import { renderTable } from '../src/format/table.js';
 import { bytes, duration, timestamp } from '../src/format/units.js';
-import { statusView, transportView } from '../src/format/views.js';
-import type { RouterTransportInfo } from '@cdc/api';
+import { statsView, statusView, transportView } from '../src/format/views.js';
+import type { RouterTransportInfo, WorkerStats } from '@cdc/api';
 
 const saved = { NO_COLOR: process.env['NO_COLOR'], TERM: process.env['TERM'] };
 afterEach(() => {
@@ -107,4 +107,40 @@ test('format - status and transport read with names and units', () => {
   );
   assert.match(t, /^state +started$/m);
   assert.match(t, /^listening on +port 8080$/m);
+});
+
+test('format - cdc stats: every figure with its unit, nothing raw', () => {
+  const plain = { tty: false, color: false };
+  const stats: WorkerStats = {
+    worker_id: 'router1',
+    type: 'router',
+    status: 'started',
+    pid: 4242,
+    uptime: 192.5,
+    cpu_affinity: [0, 1],
+    cpu_times: { user: 1.234, system: 0.5 },
+    memory: { rss: 52_428_800, vms: 1_073_741_824 },
+    open_files: 23,
+    threads: 11,
+    io: { read_bytes: 4096, write_bytes: null },
+    ctx_switches: { voluntary: 120, involuntary: 3 },
+    created: '2026-12-07T20:00:00.000Z',
+  };
+  const out = statsView(stats, plain);
+  assert.match(out, /^uptime\s+3m 12s$/m);
+  assert.match(out, /^CPU time\s+user 1\.23 s, system 0\.50 s$/m);
+  assert.match(out, /^CPU affinity\s+0,1$/m);
+  assert.match(out, /^memory rss\s+50\.0 MiB$/m);
+  assert.match(out, /^memory vms\s+1\.0 GiB$/m);
+  assert.match(out, /^I\/O\s+read 4\.0 KiB, written -$/m);
+  assert.match(out, /^context switches\s+120 voluntary, 3 involuntary$/m);
+  assert.match(out, /^started\s+2026-12-07T20:00:00\.000Z$/m);
+  assert.doesNotMatch(out, /[{}]/, 'no JSON left in it');
+  // A guest (or a stopped worker) has only the basics.
+  const guest = statsView(
+    { worker_id: 'g1', type: 'guest', status: 'stopped', pid: null, uptime: null },
+    plain,
+  );
+  assert.equal(guest.trim().split('\n').length, 5);
+  assert.match(guest, /^pid\s+-$/m);
 });

@@ -3,12 +3,15 @@
  * "## Status") and of "## Using the center" runs verbatim, line by line, from the
  * repository's root against a real quickstart, and must succeed; so the README cannot drift
  * from what the quickstart makes. A block that only illustrates (placeholders, commands that
- * run forever) carries `<!-- readme-test: illustrative -->` on the line before it.
+ * run forever) carries `<!-- readme-test: illustrative -->` on the line before it. The
+ * Python, shell and TypeScript blocks of "## Talking to a router" run against the example
+ * router config, moved off port 8080 (the only change).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import ts from 'typescript';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -110,4 +113,60 @@ test('readme - the quickstart part and "Using the center" run verbatim against a
   // What the README says they print.
   assert.match(outputs.get('npx cdc nodes') ?? '', /^node1\s+running\b/m);
   assert.match(outputs.get('npx cdc workers node1') ?? '', /^router1\s+router\s+started\b/m);
+});
+
+/** The body of every fenced block of `lang` in `text`. */
+function blocks(text: string, lang: string): string[] {
+  return [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map(
+    (m) => m[1] ?? '',
+  );
+}
+
+test('readme - "Talking to a router": the Python, curl and TypeScript examples against the example config', async () => {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const section = part(readme, '## Talking to a router', '\n## ');
+  const port = String(await freePort());
+  const on = (text: string): string => text.replaceAll(':8080', `:${port}`);
+  // The example config as it is, but on a free port and with its web folder where it lies.
+  const example = JSON.parse(
+    readFileSync(join(repo, 'examples', 'router', 'config.json'), 'utf8'),
+  ) as { transports: { endpoint: { port: number }; web: { paths: Record<string, unknown> } }[] };
+  const t = example.transports[0]!;
+  t.endpoint.port = Number(port);
+  t.web.paths['/'] = { type: 'static', directory: join(repo, 'examples', 'router', 'web') };
+  const cfg = join(root, 'router.json');
+  writeFileSync(cfg, JSON.stringify(example));
+  const router = run(['router', 'start', '--config', cfg]);
+  await waitFor(() => router.out() + router.err(), /router running|error/);
+
+  const [python] = blocks(section, 'python');
+  assert.ok(python !== undefined, 'a Python example');
+  const py = join(root, 'example.py');
+  writeFileSync(py, on(python));
+  const pyOut = execFileSync('/usr/bin/python3', [py], { encoding: 'utf8', timeout: 30_000 });
+  // Twisted's log prefixes what it prints with a timestamp.
+  assert.match(pyOut, /(^|\s)5$/m, 'the Python example prints 5');
+
+  const curls = shellLines(section).filter((l) => l.startsWith('curl '));
+  assert.equal(curls.length, 2, 'publish and call over HTTP');
+  assert.match(sh(on(curls[0]!)), /"id"/, 'the publisher answers with the publication ID');
+  assert.match(sh(on(curls[1]!)), /"args"/, 'the caller answers with the result');
+
+  // The TypeScript example, compiled as it stands and run where @cdc/client resolves; it
+  // must print 5 and end by itself.
+  const [typescript] = blocks(section, 'ts');
+  assert.ok(typescript !== undefined, 'a TypeScript example');
+  const js = ts.transpileModule(on(typescript), {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
+  const file = join(dirname(fileURLToPath(import.meta.url)), `readme-client-${process.pid}.mjs`);
+  writeFileSync(file, js);
+  try {
+    const out = execFileSync(process.execPath, [file], { encoding: 'utf8', timeout: 30_000 });
+    assert.match(out, /^5$/m, 'the TypeScript example prints 5');
+  } finally {
+    rmSync(file, { force: true });
+  }
+  router.child.kill('SIGTERM');
+  await router.exit;
 });

@@ -1,5 +1,6 @@
 /**
- * A worker's process through the center (SPEC §4.3): `cdc stats NODE WORKER` (`get_stats`)
+ * A worker's process through the center (SPEC §4.3): `cdc stats NODE WORKER` (`get_stats`,
+ * each figure with its unit)
  * and `cdc profile NODE WORKER` (`profile_worker`), which prints the pruned profile: the
  * functions by total share, then the call tree. The node summarizes V8 profiles as
  * `packages/node/src/system/profile-summary.ts` describes; the result may be that summary or
@@ -7,11 +8,13 @@
  * @module
  */
 import type { Command } from 'commander';
-import type { ProfileSummary, TreeNode } from '@cdc/api';
+import type { ProfileSummary, TreeNode, WorkerStats } from '@cdc/api';
 import { runCall } from '../center-api.js';
 import type { CenterFlags } from '../center-api.js';
 import { intArg, numberArg } from '../input.js';
-import { keyValues, printResult, table } from '../output.js';
+import { printResult, table } from '../output.js';
+import { styleFor } from '../format/style.js';
+import { statsView } from '../format/views.js';
 import { connectionOptions } from './api.js';
 
 type Flags = CenterFlags & { runtime: string; prunePercent: string; pruneLevel: string };
@@ -80,18 +83,6 @@ export function formatProfile(result: unknown): string | undefined {
   return out;
 }
 
-/** Nested objects as `a.b` keys, so `cdc stats` reads as one aligned list. */
-function flatten(
-  v: unknown,
-  prefix = '',
-  out: Record<string, unknown> = {},
-): Record<string, unknown> {
-  if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0) {
-    for (const [k, x] of Object.entries(v)) flatten(x, prefix === '' ? k : `${prefix}.${k}`, out);
-  } else out[prefix === '' ? 'value' : prefix] = v;
-  return out;
-}
-
 export function registerProfileCommands(program: Command): void {
   connectionOptions(
     program
@@ -127,7 +118,7 @@ export function registerProfileCommands(program: Command): void {
     runCall(
       flags,
       (cdc) => cdc.config.getStats(node, worker),
-      (v) => process.stdout.write(keyValues(flatten(v))),
+      (v) => process.stdout.write(statsView(v as WorkerStats, styleFor())),
     ),
   );
 }

@@ -3,8 +3,15 @@
  * local time on a terminal. `--json` bypasses all of it and prints the API's answer.
  * @module
  */
-import type { AuditEntry, NodeInfo, RealmStatus, RouterTransportInfo, WorkerInfo } from '@cdc/api';
-import { ago, duration, timestamp } from './units.js';
+import type {
+  AuditEntry,
+  NodeInfo,
+  RealmStatus,
+  RouterTransportInfo,
+  WorkerInfo,
+  WorkerStats,
+} from '@cdc/api';
+import { ago, bytes, duration, timestamp } from './units.js';
 import { statusPaint } from './style.js';
 import type { Style } from './style.js';
 import { renderFields, renderTable } from './table.js';
@@ -152,4 +159,40 @@ export function auditView(records: readonly AuditEntry[], more: number, style: S
     style,
   );
   return more > 0 ? `${table}${more} more; use --limit to see them\n` : table;
+}
+
+const seconds = (v: unknown): string =>
+  typeof v === 'number' && Number.isFinite(v) ? `${v.toFixed(2)} s` : '-';
+
+/** `cdc stats`: the worker's process, each figure with its unit. */
+export function statsView(s: WorkerStats, style: Style): string {
+  const fields: [string, string, ReturnType<typeof statusPaint>?][] = [
+    ['worker', s.worker_id],
+    ['type', s.type],
+    ['status', s.status, statusPaint(s.status)],
+    ['pid', text(s.pid)],
+    ['uptime', duration(s.uptime)],
+  ];
+  if (s.created !== undefined) fields.push(['started', timestamp(s.created, style)]);
+  if (s.cpu_times !== undefined)
+    fields.push([
+      'CPU time',
+      `user ${seconds(s.cpu_times.user)}, system ${seconds(s.cpu_times.system)}`,
+    ]);
+  if (s.cpu_affinity !== undefined)
+    fields.push([
+      'CPU affinity',
+      Array.isArray(s.cpu_affinity) ? s.cpu_affinity.join(',') : text(s.cpu_affinity),
+    ]);
+  for (const [k, v] of Object.entries(s.memory ?? {})) fields.push([`memory ${k}`, bytes(v)]);
+  if (s.open_files !== undefined) fields.push(['open files', text(s.open_files)]);
+  if (s.threads !== undefined) fields.push(['threads', text(s.threads)]);
+  if (s.io !== undefined)
+    fields.push(['I/O', `read ${bytes(s.io.read_bytes)}, written ${bytes(s.io.write_bytes)}`]);
+  if (s.ctx_switches !== undefined)
+    fields.push([
+      'context switches',
+      `${text(s.ctx_switches.voluntary)} voluntary, ${text(s.ctx_switches.involuntary)} involuntary`,
+    ]);
+  return renderFields(fields, style);
 }
