@@ -14,7 +14,6 @@
  * reconnecting client pays it once — the spec allows caching it.
  * @module
  */
-import { argon2id } from 'hash-wasm';
 import {
   SCRAM_ARGON2_DEFAULTS,
   SCRAM_PBKDF2_DEFAULT_ITERATIONS,
@@ -61,6 +60,8 @@ export interface KdfParams {
  */
 export async function saltedPassword(password: string, p: KdfParams): Promise<Uint8Array> {
   if (p.kdf === 'argon2id-13') {
+    // Loaded when first needed: its WebAssembly modules cost every client ~40 ms at start.
+    const { argon2id } = await import('hash-wasm');
     const encoded = await argon2id({
       password: utf8.encode(password),
       salt: p.salt,
