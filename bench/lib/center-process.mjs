@@ -8,7 +8,7 @@ import { profileStart, profileStop } from './profiler.mjs';
 let center;
 
 serve({
-  async start({ dir, heartbeatPeriodS, realm, global, port = 0 }) {
+  async start({ dir, heartbeatPeriodS, realm, global, port = 0, httpApi }) {
     center = new Center({
       host: '127.0.0.1',
       port,
@@ -18,11 +18,14 @@ serve({
       heartbeatPeriodS,
       onBackendLog: (r, line) => process.stderr.write(`[backend ${r}] ${line}\n`),
       ...(global !== undefined ? { global } : {}),
+      ...(httpApi !== undefined ? { httpApi } : {}),
     });
     await center.start();
     return { url: center.url, backendPid: center.supervisor.pid(realm) ?? null };
   },
   profileStart,
+  // CPU time of this process so far (µs): what a measurement window cost the center.
+  cpu: () => process.cpuUsage(),
   profileStop,
   async stop() {
     await center?.stop();

@@ -239,8 +239,8 @@ export interface DomainStore {
   listTokens(realm: string): Promise<TokenRecord[]>;
   /** Delete a realm's token; undefined when there is none with that ID in the realm. */
   revokeToken(realm: string, tokenId: string): Promise<TokenRecord | undefined>;
-  /** Set `last_used` to `time` unless it is later already. */
-  touchToken(tokenId: string, time: string): Promise<void>;
+  /** Set each `[token_id, time]`'s `last_used` to `time` unless it is later already; one transaction. */
+  touchTokens(uses: readonly (readonly [string, string])[]): Promise<void>;
 }
 
 export interface NodeRecord {

@@ -182,7 +182,7 @@ export class KyselyDomainStore implements DomainStore {
     return tokens.revokeToken(this.#e, realm, tokenId);
   }
 
-  touchToken(tokenId: string, time: string): Promise<void> {
-    return tokens.touchToken(this.#e, tokenId, time);
+  touchTokens(uses: readonly (readonly [string, string])[]): Promise<void> {
+    return tokens.touchTokens(this.#e, uses);
   }
 }

@@ -111,16 +111,27 @@ export async function revokeToken(
   return row && tokenRecord(row);
 }
 
-/** Record a use; never moves `last_used` backwards (uses are written late, in batches). */
-export async function touchToken(e: E, tokenId: string, time: string): Promise<void> {
-  const id = v.text(tokenId, 'token ID', false);
-  const t = v.isoTime(time, 'time');
-  await e.run(`record a use of token ${id}`, (db) =>
-    db
-      .updateTable('tokens')
-      .set({ last_used: t })
-      .where('token_id', '=', id)
-      .where((w) => w.or([w('last_used', 'is', null), w('last_used', '<', t)]))
-      .execute(),
+/**
+ * Record uses, `[token_id, time]` each, in one transaction (the center writes its pending uses
+ * once a second, so a busy second costs one commit, not one per token). Never moves
+ * `last_used` backwards; unknown IDs (revoked meanwhile) change nothing.
+ */
+export async function touchTokens(
+  e: E,
+  uses: readonly (readonly [string, string])[],
+): Promise<void> {
+  const rows = uses.map(
+    ([tokenId, time]) => [v.text(tokenId, 'token ID', false), v.isoTime(time, 'time')] as const,
   );
+  if (rows.length === 0) return;
+  await e.tx(`record the use of ${rows.length} token(s)`, async (trx) => {
+    for (const [id, t] of rows) {
+      await trx
+        .updateTable('tokens')
+        .set({ last_used: t })
+        .where('token_id', '=', id)
+        .where((w) => w.or([w('last_used', 'is', null), w('last_used', '<', t)]))
+        .execute();
+    }
+  });
 }

@@ -90,14 +90,30 @@ export function tokenCases(it: Case): void {
   it('tokens', 'last_used only moves forwards', async (c) => {
     const d = await seed(c);
     const t = await d.createToken(token('a1', 'ci'));
-    await d.touchToken(t.token_id, at(10));
+    const u = await d.createToken(token('a2', 'deploy'));
+    await d.touchTokens([[t.token_id, at(10)]]);
     assert.equal(must(await d.getToken(t.token_id)).last_used, at(10));
-    await d.touchToken(t.token_id, at(5));
+    await d.touchTokens([[t.token_id, at(5)]]);
     assert.equal(must(await d.getToken(t.token_id)).last_used, at(10));
-    await d.touchToken(t.token_id, at(20));
+    // A batch: each token its own time, an unknown (revoked) ID changes nothing.
+    await d.touchTokens([
+      [t.token_id, at(20)],
+      ['ffffffffffffffff', at(30)],
+      [u.token_id, at(15)],
+    ]);
     assert.equal(must(await d.getToken(t.token_id)).last_used, at(20));
-    await rejectsWith(d.touchToken(t.token_id, 'yesterday'), 'INVALID', /time/);
-    await d.touchToken('ffffffffffffffff', at(30));
+    assert.equal(must(await d.getToken(u.token_id)).last_used, at(15));
+    // A bad time refuses the whole batch: nothing written.
+    await rejectsWith(
+      d.touchTokens([
+        [u.token_id, at(40)],
+        [t.token_id, 'yesterday'],
+      ]),
+      'INVALID',
+      /time/,
+    );
+    assert.equal(must(await d.getToken(u.token_id)).last_used, at(15));
+    await d.touchTokens([]);
   });
 
   it('tokens', "a deleted realm's tokens go with it", async (c) => {
