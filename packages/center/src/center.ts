@@ -23,6 +23,7 @@ import { DEFAULT_LIMITS, HttpApi } from './http-api/index.js';
 import type { HttpApiLimits } from './http-api/index.js';
 import { tokenAuthenticator } from './tokens/authenticator.js';
 import type { TokenAuthOptions } from './tokens/authenticator.js';
+import { TokenExpiry } from './tokens/expiry.js';
 import { LastUsed } from './tokens/last-used.js';
 import { SignInLinks } from './sign-in-links.js';
 import { defaultWebRoot, webUi } from './web-ui.js';
@@ -87,6 +88,7 @@ export class Center {
   private readonly storeLocation: StoreLocation;
   private databaseReady = false;
   private readonly lastUsed: LastUsed;
+  private tokenExpiry: TokenExpiry | undefined;
   private httpApiServer: HttpApi | undefined;
 
   constructor(private readonly o: CenterOptions) {
@@ -168,6 +170,7 @@ export class Center {
       domain: () => this.domain,
       hasRealm: (name) => this.router.hasRealm(name),
       used: (id) => this.lastUsed.note(id),
+      expiry: (this.tokenExpiry = new TokenExpiry(this.router)),
       log: (obj, msg) => this.o.logger.warn(obj, msg),
     };
     const auth: AuthConfig = {
@@ -318,6 +321,7 @@ export class Center {
     await this.httpApiServer?.close();
     await this.listener?.close();
     await this.lastUsed.flush();
+    this.tokenExpiry?.close();
     await this.supervisor.stopAll();
     this.router.close();
     await this.factory?.close();

@@ -8,13 +8,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { CdcErrors, PROCEDURES } from '@cdc/api';
+import { CdcErrors, PROCEDURES, USER_ROLES, procedureByUri, roleAtLeast } from '@cdc/api';
 import { WampError } from '@cdc/protocol';
 import { BodyError, parseCallBody } from '../src/http-api/body.js';
 import { RateLimiter, limitsFromEnv } from '../src/http-api/limits.js';
 import { openApiDocument } from '../src/http-api/openapi.js';
 import { fromWamp, statusOf } from '../src/http-api/status.js';
 import { hashSecret, makeToken, parseToken, secretMatches } from '../src/tokens/secret.js';
+
+test("tokens - only the highest role makes tokens, so a token's role is at most its maker's", () => {
+  // create_token has no role check of its own (backend/api-tokens.ts): the router lets only
+  // callers of its least role in; were that lowered, a cdc-admin could make owner tokens.
+  const top = USER_ROLES[USER_ROLES.length - 1];
+  const create = procedureByUri().get('com.crossbario.cdc.management.create_token@1');
+  assert.equal(create?.role, top);
+  for (const role of USER_ROLES) assert.ok(roleAtLeast(top ?? '', role));
+});
 
 test('tokens - a made token parses back, its hash matches only its secret', () => {
   const t = makeToken();

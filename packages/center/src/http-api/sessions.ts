@@ -4,8 +4,8 @@
  * client's), so roles, the §4.8 matrix and the audit see the token's session. This is also
  * the token check's cache: after a join, a request's secret is compared in constant time
  * with the one the join verified, without hashing or reading the database again. Revoking
- * a token kills its sessions (`authextra.token_id`), which drops the entry here; an expired
- * one is dropped at its first use after expiry; idle ones are closed after a while.
+ * a token kills its sessions (`authextra.token_id`), which drops the entry here, and so does
+ * its expiry (`../tokens/expiry.ts`); idle ones are closed after a while.
  * @module
  */
 import { timingSafeEqual } from 'node:crypto';

@@ -8,7 +8,8 @@ import type { DomainStore } from '@cdc/store';
 import { errorMessage } from '@cdc/protocol';
 
 export class LastUsed {
-  private readonly pending = new Map<string, string>();
+  /** Token ID → time of its latest use (ms; made a timestamp at the write, not per use). */
+  private readonly pending = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -19,7 +20,7 @@ export class LastUsed {
   ) {}
 
   note(tokenId: string): void {
-    this.pending.set(tokenId, new Date().toISOString());
+    this.pending.set(tokenId, Date.now());
     if (this.timer === undefined) {
       this.timer = setTimeout(() => void this.flush(), this.periodMs);
       this.timer.unref();
@@ -31,7 +32,7 @@ export class LastUsed {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     await this.flushing;
-    const batch = [...this.pending];
+    const batch = [...this.pending].map(([id, ms]) => [id, new Date(ms).toISOString()] as const);
     this.pending.clear();
     if (batch.length === 0) return;
     this.flushing = this.domain()
