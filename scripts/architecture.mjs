@@ -96,6 +96,8 @@ export const PACKAGES = {
       'config',
       'router-host',
       'testkit',
+      // API tokens as tickets are a center feature: its interop test runs a real center.
+      'center',
     ],
   },
 };
