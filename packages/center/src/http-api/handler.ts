@@ -77,7 +77,13 @@ export class HttpApi {
     if (req.method === 'OPTIONS') {
       if (cors['Access-Control-Allow-Origin'] === undefined)
         return fail(
-          apiError(405, WampErrors.INVALID_ARGUMENT, 'CORS is not enabled on this center'),
+          apiError(
+            405,
+            WampErrors.INVALID_ARGUMENT,
+            this.o.limits.corsOrigins.length === 0
+              ? 'CORS is not enabled on this center'
+              : `origin ${JSON.stringify(req.headers.origin ?? null)} may not call this API (CDC_HTTP_CORS_ORIGINS)`,
+          ),
         );
       res.writeHead(204, {
         ...cors,
