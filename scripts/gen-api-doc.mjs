@@ -180,7 +180,11 @@ export function renderApiDoc() {
       "unavailable, `Retry-After`) or 500. The call runs on the token's WAMP session through " +
       "the router, so least roles and audit (authid = the token's label) are as below. Events " +
       'are `GET /api/events/<topic>` as Server-Sent Events; `GET /api/openapi.json` is the ' +
-      'OpenAPI 3.1 document generated from this contract. A token is a WAMP `ticket` too.',
+      'OpenAPI 3.1 document generated from this contract. A token is a WAMP `ticket` too ' +
+      "(authid = its label, the token as the ticket). A token's sessions, WAMP clients' and the " +
+      "HTTP API's with their event streams, are closed at once when it is revoked and when it " +
+      'expires. Browsers may call only from the origins in `CDC_HTTP_CORS_ORIGINS` (none by ' +
+      'default); the API is HTTPS when the center runs with TLS.',
   );
 
   out += '\n## Roles and audit\n\n';

@@ -95,10 +95,13 @@ test('https - calls, errors, the OpenAPI document and event streams over TLS', a
   assert.equal((JSON.parse(ok.text) as { args: { realm: string }[] }).args[0]?.realm, 'ops');
   const denied = await https('POST', STATUS, {}, '{}');
   assert.equal(denied.status, 401);
-  assert.equal(JSON.parse(denied.text).error, 'wamp.error.authentication_failed');
+  assert.equal(
+    (JSON.parse(denied.text) as { error: string }).error,
+    'wamp.error.authentication_failed',
+  );
   const doc = await https('GET', '/api/openapi.json');
   assert.equal(doc.status, 200);
-  assert.equal(JSON.parse(doc.text).openapi, '3.1.0');
+  assert.equal((JSON.parse(doc.text) as { openapi: string }).openapi, '3.1.0');
 
   const events = await new Promise<{ status: number; first: string }>((resolve, reject) => {
     const req = request(
