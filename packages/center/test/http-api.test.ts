@@ -398,12 +398,23 @@ test('http - a slow client gets 408 while others are served; injected headers go
 
 test("http - 429 with Retry-After past a token's rate; other tokens are still served", async () => {
   const t = await makeToken('burst', 'cdc-guest');
-  const answers = await Promise.all(
-    Array.from({ length: 80 }, () => post(base, 'com.crossbario.cdc.get_nodes@1', t)),
-  );
+  // On a loaded machine 80 requests can take longer than the bucket takes to refill: send
+  // bursts until one is limited, then check no more got through than burst + rate × time.
+  const t0 = Date.now();
+  const answers: Awaited<ReturnType<typeof post>>[] = [];
+  for (let i = 0; i < 10 && !answers.some((a) => a.status === 429); i++)
+    answers.push(
+      ...(await Promise.all(
+        Array.from({ length: 80 }, () => post(base, 'com.crossbario.cdc.get_nodes@1', t)),
+      )),
+    );
+  const elapsedS = (Date.now() - t0) / 1000;
   const limited = answers.filter((a) => a.status === 429);
-  assert.ok(limited.length >= 20, `${limited.length} of 80 limited`);
-  assert.ok(answers.filter((a) => a.status === 200).length >= 40);
+  const served = answers.filter((a) => a.status === 200).length;
+  assert.ok(limited.length > 0, `none of ${answers.length} limited`);
+  assert.ok(served >= 40, `${served} served: the burst is allowed`);
+  assert.ok(served <= 40 + 20 * elapsedS + 1, `${served} served in ${elapsedS} s`);
+  assert.equal(served + limited.length, answers.length);
   assert.equal(limited[0]?.body['error'], 'com.crossbario.cdc.error.rate_limited');
   assert.ok(Number(limited[0].headers['retry-after']) >= 1);
   assert.equal((await post(base, 'com.crossbario.cdc.get_nodes@1', tokens['guest'])).status, 200);
