@@ -8,12 +8,15 @@ import { MessageType, ROUTER_ROLES, WampErrors } from '@cdc/protocol';
 import type { Authenticate, Dict, Hello } from '@cdc/protocol';
 import type { AuthMethodHandler, AuthResult, HelloContext } from './auth/types.js';
 import type { RouterSession } from './session.js';
+import type { Principal } from './types.js';
 
 type Pending = Extract<AuthResult, { kind: 'challenge' }>;
 
 export class Handshake {
   private ctx: HelloContext | undefined;
   private pending: Pending | undefined;
+  /** The client's HELLO details (for a forwarder: the owner needs the client's roles). */
+  private helloDetails: Dict = {};
 
   /** The session ID reserved for this handshake (0 before HELLO). */
   get sessionId(): number {
@@ -33,6 +36,7 @@ export class Handshake {
    */
   hello(msg: Hello): Promise<void> | undefined {
     const d = msg.details;
+    this.helloDetails = d;
     const offered =
       d.authmethods !== undefined && d.authmethods.length > 0 ? d.authmethods : ['anonymous'];
     // autobahn-cpp sends authid "" for "none".
@@ -132,28 +136,20 @@ export class Handshake {
         return;
       case 'welcome': {
         const p = res.principal;
-        const realm = s.router.getRealm(p.realm);
-        if (realm === undefined) {
-          s.abort(WampErrors.NO_SUCH_REALM, `no realm "${p.realm}" on this router`);
-          return;
+        if (!s.router.hasRealm(p.realm)) {
+          const forwarder = s.router.forward?.open({
+            principal: p,
+            hello: this.helloDetails,
+            transport: s.transport.info,
+          });
+          if (forwarder !== undefined) {
+            s.router.limits.succeeded(this.who());
+            s.handOver(forwarder);
+            return;
+          }
         }
-        s.authid = p.authid;
-        s.authrole = p.authrole;
-        s.authmethod = p.authmethod;
-        s.authprovider = p.authprovider;
-        s.authextra = p.authextra ?? {};
-        const details: Dict = {
-          realm: p.realm,
-          authid: p.authid,
-          authrole: p.authrole,
-          authmethod: p.authmethod,
-          authprovider: p.authprovider,
-          authextra: s.authextra,
-          roles: ROUTER_ROLES,
-          agent: s.router.options.agent,
-        };
+        if (!admit(s, p, this.ctx.sessionId)) return;
         s.router.limits.succeeded(this.who());
-        s.welcome(realm, this.ctx.sessionId, details);
         // A tracked cookie remembers who authenticated on its connection (Crossbar.io).
         if (s.cookie !== undefined && p.authprovider !== 'cookie' && s.realm !== undefined) {
           s.cookie.store.setAuth(s.cookie.id, {
@@ -168,4 +164,33 @@ export class Handshake {
       }
     }
   }
+}
+
+/**
+ * Admit an authenticated principal: WELCOME with `sessionId` and join the realm, or ABORT
+ * with `wamp.error.no_such_realm` (false) when the realm is not served here.
+ */
+export function admit(s: RouterSession, p: Principal, sessionId: number): boolean {
+  const realm = s.router.getRealm(p.realm);
+  if (realm === undefined) {
+    s.abort(WampErrors.NO_SUCH_REALM, `no realm "${p.realm}" on this router`);
+    return false;
+  }
+  s.authid = p.authid;
+  s.authrole = p.authrole;
+  s.authmethod = p.authmethod;
+  s.authprovider = p.authprovider;
+  s.authextra = p.authextra ?? {};
+  const details: Dict = {
+    realm: p.realm,
+    authid: p.authid,
+    authrole: p.authrole,
+    authmethod: p.authmethod,
+    authprovider: p.authprovider,
+    authextra: s.authextra,
+    roles: ROUTER_ROLES,
+    agent: s.router.options.agent,
+  };
+  s.welcome(realm, sessionId, details);
+  return true;
 }

@@ -20,3 +20,4 @@ export {
 } from './authorization/authorizer.js';
 export type * from './types.js';
 export type * from './auth/types.js';
+export type { ForwardHook, ForwardRequest, ForwardSink, SessionForwarder } from './forward.js';

@@ -11,14 +11,17 @@ import {
   randomId,
   silentLogger,
 } from '@cdc/protocol';
-import type { Transport, Logger } from '@cdc/protocol';
+import type { Dict, Transport, Logger } from '@cdc/protocol';
 import { buildAuthMethods } from './auth/index.js';
 import type { AuthConfig, AuthMethodHandler, CookieSession } from './auth/types.js';
+import type { RealmDirectory } from './auth/principal.js';
 import { LimitKeeper } from './limits.js';
 import type { RouterLimits } from './limits.js';
+import type { ForwardHook } from './forward.js';
+import { admit } from './handshake.js';
 import { Realm } from './realm.js';
 import { RouterSession } from './session.js';
-import type { RealmConfig } from './types.js';
+import type { Principal, RealmConfig } from './types.js';
 
 export interface RouterOptions {
   logger?: Logger;
@@ -30,6 +33,8 @@ export interface RouterOptions {
   agent?: string;
   /** Caps on what one peer may cost (`limits.ts`); defaults apply to what is left out. */
   limits?: RouterLimits;
+  /** Forward sessions for realms not served here to their owner (cluster mode, `forward.ts`). */
+  forward?: ForwardHook;
 }
 
 export interface AcceptOptions {
@@ -44,18 +49,27 @@ export interface AcceptOptions {
 const DEFAULT_AUTH: AuthConfig = { anonymous: { type: 'static', role: 'anonymous' } };
 
 export class Router {
-  readonly options: Required<Omit<RouterOptions, 'logger' | 'limits'>>;
+  readonly options: Required<Omit<RouterOptions, 'logger' | 'limits' | 'forward'>>;
+  /** Where sessions for realms not served here go; settable once the cluster link is up. */
+  forward: ForwardHook | undefined;
   readonly limits: LimitKeeper;
   readonly logger: Logger;
   private readonly realms = new Map<string, Realm>();
   private readonly sessions = new Set<RouterSession>();
   private readonly sessionIds = new Set<number>();
+  /** What authenticators see: realms served here and realms forwarded to their owner. */
+  private readonly directory: RealmDirectory = {
+    hasRealm: (name) => this.realms.has(name) || this.forward?.forwards(name) === true,
+    hasRole: (realm, role) =>
+      this.realms.has(realm) ? this.hasRole(realm, role) : this.forward?.forwards(realm) === true,
+  };
   /** Auth handlers per config object: built once per listener, not per connection. */
   private readonly authCache = new WeakMap<AuthConfig, Map<string, AuthMethodHandler>>();
 
   constructor(options: RouterOptions = {}) {
     this.logger = options.logger ?? silentLogger;
     this.limits = new LimitKeeper(options.limits);
+    this.forward = options.forward;
     this.options = {
       helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
       goodbyeTimeoutMs: options.goodbyeTimeoutMs ?? 2_000,
@@ -109,13 +123,40 @@ export class Router {
     const auth = options.auth ?? DEFAULT_AUTH;
     let methods = this.authCache.get(auth);
     if (methods === undefined) {
-      methods = buildAuthMethods(auth, this, this);
+      methods = buildAuthMethods(auth, this.directory, this);
       this.authCache.set(auth, methods);
     }
     const session = new RouterSession(this, transport, methods, options);
     this.sessions.add(session);
     const refused = this.limits.enter(session, transport.info.peer);
     if (refused !== undefined) session.abort(refused.uri, refused.message);
+    return session;
+  }
+
+  /**
+   * Take a session another router authenticated and forwards here (the realm's owner side
+   * of forwarding): WELCOME at once, with a session ID assigned here, sent on `transport`;
+   * ABORT `wamp.error.no_such_realm` when the realm is not (or no longer) served here.
+   */
+  acceptAuthenticated(transport: Transport, principal: Principal, hello: Dict): RouterSession {
+    const session = new RouterSession(this, transport, new Map());
+    this.sessions.add(session);
+    session.state = 'authenticating';
+    const roles = hello['roles'];
+    if (typeof roles === 'object' && roles !== null && !Array.isArray(roles)) {
+      session.clientRoles = roles as Dict;
+    }
+    const role = principal.authrole;
+    if (
+      this.realms.has(principal.realm) &&
+      role !== 'anonymous' &&
+      !this.hasRole(principal.realm, role)
+    ) {
+      session.abort(WampErrors.NO_SUCH_ROLE, `no role "${role}" on realm "${principal.realm}"`);
+      return session;
+    }
+    const id = this.newSessionId();
+    if (!admit(session, principal, id)) this.releaseSessionId(id);
     return session;
   }
 

@@ -29,8 +29,16 @@ import type { Refusal } from './limits.js';
 import { redactMessage } from './redact.js';
 import { replyError } from './replies.js';
 import type { AuthMethodHandler, CookieSession } from './auth/types.js';
+import type { SessionForwarder } from './forward.js';
 
-export type SessionState = 'new' | 'authenticating' | 'established' | 'closing' | 'closed';
+export type SessionState =
+  | 'new'
+  | 'authenticating'
+  | 'established'
+  | 'closing'
+  | 'closed'
+  /** Handed to a forwarder: this router only relays (`forward.ts`). */
+  | 'forwarded';
 
 /** Client features the router acts on, read once from HELLO. */
 export interface PeerFeatures {
@@ -80,6 +88,7 @@ export class RouterSession implements TransportHandler {
   private busy = 0;
   private queue: WampMessage[] | undefined;
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
+  private forwarder: SessionForwarder | undefined;
 
   /** The connection's tracking cookie, where the transport tracks them. */
   readonly cookie: CookieSession | undefined;
@@ -113,6 +122,7 @@ export class RouterSession implements TransportHandler {
 
   onMessage(raw: unknown): void {
     if (this.state === 'closed') return;
+    if (this.forwarder !== undefined && this.busy === 0) return this.forwarder.send(raw);
     if (this.debug)
       this.router.logger.debug(
         { session: this.id, in: redactMessage(raw) },
@@ -139,6 +149,7 @@ export class RouterSession implements TransportHandler {
     this.state = 'closed';
     this.realm?.detach(this, CloseReasons.TRANSPORT_LOST);
     this.releaseHandshake();
+    this.forwarder?.close('the client closed the connection');
     this.router.onSessionClosed(this);
   }
 
@@ -172,6 +183,9 @@ export class RouterSession implements TransportHandler {
           return;
         case 'closed':
           return;
+        case 'forwarded':
+          // Queued while the handshake finished: relay in order.
+          return this.forwarder?.send(encodeMessage(msg));
       }
     } catch (e) {
       if (e instanceof ProtocolError) this.protocolViolation(e.message);
@@ -274,6 +288,29 @@ export class RouterSession implements TransportHandler {
     this.run(this.handshake.hello(msg));
   }
 
+  /**
+   * Hand the authenticated session to a forwarder (its realm lives on another router): from
+   * now on messages are relayed both ways, and either side closing closes the other.
+   */
+  handOver(forwarder: SessionForwarder): void {
+    this.clearHelloTimer();
+    this.router.limits.leave(this);
+    this.releaseHandshake();
+    this.state = 'forwarded';
+    this.forwarder = forwarder;
+    forwarder.start({
+      send: (m) => {
+        try {
+          this.send(m);
+        } catch (e) {
+          if (!(e instanceof PayloadSizeError)) throw e;
+          this.abort(WampErrors.PAYLOAD_SIZE_EXCEEDED, e.message);
+        }
+      },
+      close: () => this.drop(),
+    });
+  }
+
   /** Called by the handshake once a principal is admitted to `realm`. */
   welcome(realm: Realm, sessionId: number, welcomeDetails: Dict): void {
     this.clearHelloTimer();
@@ -359,6 +396,7 @@ export class RouterSession implements TransportHandler {
     this.realm = undefined;
     realm?.detach(this, CloseReasons.TRANSPORT_LOST);
     this.releaseHandshake();
+    this.forwarder?.close('the session was closed by the accepting router');
     this.transport.close();
     this.router.onSessionClosed(this);
   }
