@@ -142,6 +142,14 @@ export class ClusterLink {
     };
   }
 
+  /**
+   * Drop every link now (their forwarded sessions close: clients reconnect); new links are
+   * made on demand. For a changed secret, and for tests of a lost link.
+   */
+  disconnect(reason: string): void {
+    for (const l of [...this.all]) l.close(reason);
+  }
+
   /** Stop listening and close every link (their sessions close); removes the hook. */
   async close(): Promise<void> {
     if (this.options.router.forward === this.hook) this.options.router.forward = undefined;

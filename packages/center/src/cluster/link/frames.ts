@@ -108,7 +108,8 @@ export class FrameReader {
     this.chunks.push(chunk);
     this.buffered += chunk.byteLength;
     const out: Frame[] = [];
-    let buf = Buffer.concat(this.chunks);
+    const first = this.chunks[0];
+    let buf = this.chunks.length === 1 && first !== undefined ? first : Buffer.concat(this.chunks);
     let pos = 0;
     while (buf.byteLength - pos >= 4) {
       const len = buf.readUInt32BE(pos);
