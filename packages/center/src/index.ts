@@ -18,3 +18,5 @@ export type { Mailer, MailerOptions } from './mail/mailer.js';
 export { HttpApi, limitsFromEnv, openApiDocument, httpProcedures } from './http-api/index.js';
 export type { HttpApiLimits } from './http-api/index.js';
 export { makeToken, parseToken, hashSecret } from './tokens/secret.js';
+export { ClusterLink } from './cluster/link/index.js';
+export type { ClusterLinkOptions, ClusterLinkStats } from './cluster/link/index.js';

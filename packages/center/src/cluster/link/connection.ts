@@ -69,6 +69,7 @@ export class LinkConnection {
   private resolveReady!: () => void;
   private rejectReady!: (e: Error) => void;
   private readonly downListeners: ((reason: string) => void)[] = [];
+  private corked = false;
 
   constructor(
     private readonly socket: Socket,
@@ -151,8 +152,22 @@ export class LinkConnection {
     );
   }
 
+  /**
+   * Write a frame; the frames of one tick go out in one system call (cork until the next
+   * tick), which is what lets one link carry many busy sessions.
+   */
   private write(frame: Uint8Array): void {
-    if (!this.socket.destroyed) this.socket.write(frame);
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        socket.uncork();
+      });
+    }
+    socket.write(frame);
   }
 
   private onData(chunk: Buffer): void {
