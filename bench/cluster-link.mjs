@@ -3,7 +3,7 @@
 //
 //   node bench/cluster-link.mjs [--calls=5000] [--seconds=5] [--json=FILE]
 //
-// Two instances, each in its own process (bench/lib/cluster-instance.mjs: a router with a
+// Two instances, each in its own process (bench/lib/cluster-instance-process.mjs: a router with a
 // WebSocket listener and the cluster link): B owns realm `realm1`, A does not and forwards
 // sessions for it to B over one link. A callee joins B directly; two callers join, one
 // through A (forwarded) and one on B. Latency: one call at a time, the two callers taking
@@ -28,8 +28,8 @@ const IN_FLIGHT = 32;
 const here = pathFrom(import.meta.url);
 
 const secret = randomBytes(32).toString('hex');
-const a = new Child(here('./lib/cluster-instance.mjs'), { name: 'instance A' });
-const b = new Child(here('./lib/cluster-instance.mjs'), { name: 'instance B' });
+const a = new Child(here('./lib/cluster-instance-process.mjs'), { name: 'instance A' });
+const b = new Child(here('./lib/cluster-instance-process.mjs'), { name: 'instance B' });
 const sessions = [];
 
 async function join(url, i) {
