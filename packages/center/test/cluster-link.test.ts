@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { CallResult } from '@cdc/client';
 import type { Session } from '@cdc/client';
+import { CLIENT_ROLES } from '@cdc/protocol';
 import { plainBytes, until } from '@cdc/testkit';
+import { connect } from '@cdc/transport';
 import { join, left, startInstance } from './cluster-link-helpers.js';
 import type { Instance, Placement } from './cluster-link-helpers.js';
 
@@ -189,5 +191,38 @@ test('cluster link - an instance with the wrong secret is refused, and says why'
     assert.equal(b.link.stats().hosted, 0);
   } finally {
     await rogue.close();
+  }
+});
+
+test('cluster link - after GOODBYE a forwarded connection carries a new session', async () => {
+  const t = await connect(a.url);
+  const inbox: unknown[][] = [];
+  t.attach({
+    onMessage: (m) => inbox.push(m as unknown[]),
+    onProtocolError: () => undefined,
+    onClose: () => undefined,
+  });
+  const next = async (): Promise<unknown[]> => {
+    await until(() => inbox.length > 0, 2000, 'a message');
+    return inbox.shift() ?? [];
+  };
+  try {
+    t.send([1, 'owned', { roles: CLIENT_ROLES, authmethods: ['ticket'], authid: 'joe' }]);
+    assert.equal((await next())[0], 4); // CHALLENGE, from A
+    t.send([5, 's3cret', {}]);
+    const welcome = await next();
+    assert.equal(welcome[0], 2);
+    assert.equal(b.link.stats().hosted, 1);
+    t.send([6, {}, 'wamp.close.normal']);
+    assert.deepEqual((await next()).slice(0, 1), [6]);
+    await until(() => b.link.stats().hosted === 0, 2000, 'channel closed');
+    // Same connection, a realm A serves itself.
+    t.send([1, 'a-realm', { roles: CLIENT_ROLES, authmethods: ['anonymous'] }]);
+    const w2 = await next();
+    assert.equal(w2[0], 2);
+    assert.equal((w2[2] as Record<string, unknown>)['realm'], 'a-realm');
+    assert.equal(a.link.stats().forwarded, 0);
+  } finally {
+    t.close();
   }
 });

@@ -16,6 +16,11 @@ export interface ForwardSink {
   send(message: unknown[]): void;
   /** The owner's side ended: close the client's connection (send GOODBYE/ABORT first). */
   close(): void;
+  /**
+   * The session ended by GOODBYE from the client (answered by the owner): the forwarder is
+   * done and the connection may carry a new session, as on any router.
+   */
+  release(): void;
 }
 
 /** Carries one session to the realm's owner; made by {@link ForwardHook}. */

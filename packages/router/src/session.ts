@@ -308,6 +308,11 @@ export class RouterSession implements TransportHandler {
         }
       },
       close: () => this.drop(),
+      release: () => {
+        if (this.forwarder !== forwarder || this.state !== 'forwarded') return;
+        this.forwarder = undefined;
+        this.state = 'new';
+      },
     });
   }
 

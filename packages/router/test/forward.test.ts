@@ -41,6 +41,7 @@ class OwnerSide implements Transport {
 class LoopForwarder implements SessionForwarder {
   sink: ForwardSink | undefined;
   closedWith: string | undefined;
+  leaving = false;
   readonly owner: OwnerSide;
 
   constructor(
@@ -49,7 +50,14 @@ class LoopForwarder implements SessionForwarder {
   ) {
     this.owner = new OwnerSide(
       { ...req.transport, serializer: 'msgpack' },
-      (m) => this.sink?.send(m),
+      (m) => {
+        this.sink?.send(m);
+        // The owner answered the client's GOODBYE: the connection is the acceptor's again.
+        if (m[0] === M.GOODBYE && this.leaving) {
+          this.owner.isOpen = false;
+          this.sink?.release();
+        }
+      },
       () => this.sink?.close(),
     );
   }
@@ -58,6 +66,7 @@ class LoopForwarder implements SessionForwarder {
     this.router.acceptAuthenticated(this.owner, this.req.principal, this.req.hello);
   }
   send(message: unknown): void {
+    if ((message as unknown[])[0] === M.GOODBYE) this.leaving = true;
     const ser = this.owner.serializer;
     const data = ser.serialize(message as unknown[]);
     queueMicrotask(() => this.owner.handler?.onMessage(ser.unserialize(data)));
@@ -200,7 +209,11 @@ test('forward - an unknown role on the owner is refused there with no_such_role'
   });
   const got: unknown[][] = [];
   const state = { closed: false };
-  t.start({ send: (m) => got.push(m), close: () => (state.closed = true) });
+  t.start({
+    send: (m) => got.push(m),
+    close: () => (state.closed = true),
+    release: () => undefined,
+  });
   await new Promise((r) => setTimeout(r, 20));
   assert.equal(got.length, 1);
   assert.equal(got[0]![0], M.ABORT);
@@ -208,4 +221,17 @@ test('forward - an unknown role on the owner is refused there with no_such_role'
   assert.ok(state.closed);
   assert.equal(b.sessionIdCount, 0);
   assert.equal(a.connectionCount, 0);
+});
+
+test("forward - after GOODBYE the connection is the accepting router's again", async () => {
+  const { a, b } = pair();
+  const c = new Peer(a);
+  await c.join('owned');
+  c.send([M.GOODBYE, {}, 'wamp.close.normal']);
+  assert.equal((await c.expect(M.GOODBYE))[2], 'wamp.close.goodbye_and_out');
+  // A new session on the same connection, on a realm served here.
+  const d = await c.join('local');
+  assert.equal(d['realm'], 'local');
+  assert.equal(a.getRealm('local')!.sessions.size, 1);
+  assert.equal(b.getRealm('owned')!.sessions.size, 0);
 });

@@ -25,6 +25,8 @@ export class ForwardChannel implements SessionForwarder, ChannelHandler {
   private channel = 0;
   private welcomed = false;
   private closed = false;
+  /** The client said GOODBYE: the owner's GOODBYE answer ends the channel. */
+  private leaving = false;
 
   constructor(
     private readonly link: LinkConnection,
@@ -63,7 +65,9 @@ export class ForwardChannel implements SessionForwarder, ChannelHandler {
   /** A message from the client: encoded once into the link. */
   send(message: unknown): void {
     if (this.closed) return;
-    const data = msgpackSerializer.serialize(message as unknown[]) as Uint8Array;
+    const m = message as unknown[];
+    if (m[0] === MessageType.GOODBYE && this.welcomed) this.leaving = true;
+    const data = msgpackSerializer.serialize(m) as Uint8Array;
     this.link.send(FrameKind.MSG, this.channel, data);
   }
 
@@ -95,6 +99,13 @@ export class ForwardChannel implements SessionForwarder, ChannelHandler {
     }
     if (m[0] === MessageType.WELCOME) this.welcomed = true;
     this.sink?.send(m);
+    if (m[0] === MessageType.GOODBYE && this.leaving && !this.closed) {
+      // The session ended as on any router: the connection stays for a new HELLO.
+      this.closed = true;
+      this.link.closeChannel(this.channel, { message: 'the client left' });
+      this.done(this);
+      this.sink?.release();
+    }
   }
 
   onClosed(body: CloseBody): void {
