@@ -226,3 +226,18 @@ test('cluster link - after GOODBYE a forwarded connection carries a new session'
     t.close();
   }
 });
+
+test('cluster link - a link that backs up past its bound closes its sessions, saying why', async () => {
+  const small = await startInstance('small', [], placement, { maxBufferedBytes: 16 * 1024 });
+  try {
+    const s = await join(small.url, 'owned');
+    const gone = left(s);
+    await assert.rejects(s.call('com.nowhere', [randomBytes(256 * 1024)]));
+    const info = await gone;
+    assert.equal(info.reason, 'wamp.close.transport_lost');
+    assert.match(String(info.message), /overloaded: \d+ bytes wait to be sent \(at most 16384\)/);
+    assert.ok(small.log.records.some((r) => r.msg === 'cluster link down'));
+  } finally {
+    await small.close();
+  }
+});
