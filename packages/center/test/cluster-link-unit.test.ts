@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, connect } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import { captureLogger } from '@cdc/testkit';
+import { captureLogger, until } from '@cdc/testkit';
 import { clientMac, macEquals, newNonce, serverMac } from '../src/cluster/link/auth.js';
 import { LinkConnection } from '../src/cluster/link/connection.js';
 import type { ChannelHandler, LinkSettings } from '../src/cluster/link/connection.js';
@@ -123,7 +123,7 @@ async function pair(
     settings({ instance: 'cli', ...clientOver }),
     `127.0.0.1:${port}`,
   );
-  await new Promise((r) => setTimeout(r, 50));
+  await until(() => (server as LinkConnection | undefined) !== undefined, 5000, 'accept');
   return {
     client,
     server,
@@ -168,7 +168,7 @@ test('link - channels open, carry frames both ways, and close from either side',
     assert.deepEqual([c1, c2], [1, 3]);
     await p.client.ready;
     p.client.send(FrameKind.MSG, c1, new Uint8Array([1]));
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => p.opened[0]?.got.length === 1, 5000, 'the first message');
     assert.equal(p.server.peerInstance, 'cli');
     assert.equal(p.client.peerInstance, 'srv');
     assert.deepEqual(
@@ -181,9 +181,9 @@ test('link - channels open, carry frames both ways, and close from either side',
     assert.deepEqual([...p.opened[0]!.got[0]!], [1]);
     p.server.send(FrameKind.MSG, c2, new Uint8Array([2]));
     p.server.closeChannel(c1, { message: 'owner done' });
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => h2.got.length === 1 && h1.closed.length === 1, 5000, 'message and close');
     p.client.closeChannel(c2, { message: 'client gone' });
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => p.opened[1]!.closed.length === 1, 5000, 'close from the client');
     assert.deepEqual([...h2.got[0]!], [2]);
     assert.deepEqual(h1.closed, [{ message: 'owner done' }]);
     assert.deepEqual(p.opened[1]!.closed, [{ message: 'client gone' }]);
@@ -192,9 +192,9 @@ test('link - channels open, carry frames both ways, and close from either side',
     // The link dropping closes what is open, with transport_lost.
     const h3 = recorder();
     p.client.open(h3, OPEN);
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => p.opened.length === 3, 5000, 'third channel');
     p.serverSocket.destroy();
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => h3.closed.length === 1, 5000, 'link down');
     assert.equal(h3.closed[0]?.reason, 'wamp.close.transport_lost');
     assert.equal(p.opened[2]!.closed[0]?.reason, 'wamp.close.transport_lost');
     assert.throws(() => p.client.open(recorder(), OPEN), /is down/);
@@ -226,7 +226,7 @@ test('link - a peer opening a channel on our numbering is a bad frame', async ()
     await p.client.ready;
     // The server opens channels with even IDs; an odd one from it breaks the link.
     p.server.send(FrameKind.OPEN, 5, encodeBody(OPEN));
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => p.client.state === 'down', 5000, 'link down');
     assert.equal(p.client.state, 'down');
   } finally {
     await p.close();

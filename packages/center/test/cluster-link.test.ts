@@ -48,7 +48,7 @@ test('cluster link - a session joined through A lives on B, with its real authid
     const transport = d['transport'] as Record<string, unknown>;
     assert.match(String(transport['peer']), /^tcp4:127\.0\.0\.1:\d+$/);
     assert.equal(transport['type'], 'websocket');
-    await until(() => joins.length > 0, 2000, 'on_join');
+    await until(() => joins.length > 0, 5000, 'on_join');
     assert.equal((joins[0] as Record<string, unknown>)['authid'], 'joe');
     assert.equal((joins[0] as Record<string, unknown>)['session'], s.id);
     assert.equal(a.link.stats().forwarded, 1);
@@ -58,7 +58,7 @@ test('cluster link - a session joined through A lives on B, with its real authid
     await sub.unsubscribe();
     await s.leave();
   }
-  await until(() => b.link.stats().hosted === 0, 2000, 'hosted session gone');
+  await until(() => b.link.stats().hosted === 0, 5000, 'hosted session gone');
   assert.equal(a.link.stats().forwarded, 0);
 });
 
@@ -98,7 +98,7 @@ test('cluster link - calls, registrations, events and progressive results both w
     await local.subscribe('com.t', (args) => atB.push(args[0]));
     await local.publish('com.t', ['from b'], {}, { acknowledge: true });
     await s.publish('com.t', ['from a'], {}, { acknowledge: true, excludeMe: false });
-    await until(() => atA.length === 2 && atB.length === 1, 2000, 'events');
+    await until(() => atA.length === 2 && atB.length === 1, 5000, 'events');
     assert.deepEqual(atA.sort(), ['from a', 'from b']);
     assert.deepEqual(atB, ['from a']); // the publisher on B is excluded by default
   } finally {
@@ -133,7 +133,7 @@ test('cluster link - closing a realm closes its forwarded sessions, and clients 
   assert.equal(i1.reason, 'wamp.close.close_realm');
   assert.match(String(i1.message), /realm "owned" moved/);
   assert.equal(i2.reason, 'wamp.close.close_realm');
-  await until(() => b.link.stats().hosted === 0, 2000, 'owner sessions closed');
+  await until(() => b.link.stats().hosted === 0, 5000, 'owner sessions closed');
   // The owner's side closes the forwarded sessions it hosts too.
   const s3 = await join(a.url, 'owned');
   const gone3 = left(s3);
@@ -203,7 +203,7 @@ test('cluster link - after GOODBYE a forwarded connection carries a new session'
     onClose: () => undefined,
   });
   const next = async (): Promise<unknown[]> => {
-    await until(() => inbox.length > 0, 2000, 'a message');
+    await until(() => inbox.length > 0, 5000, 'a message');
     return inbox.shift() ?? [];
   };
   try {
@@ -215,7 +215,7 @@ test('cluster link - after GOODBYE a forwarded connection carries a new session'
     assert.equal(b.link.stats().hosted, 1);
     t.send([6, {}, 'wamp.close.normal']);
     assert.deepEqual((await next()).slice(0, 1), [6]);
-    await until(() => b.link.stats().hosted === 0, 2000, 'channel closed');
+    await until(() => b.link.stats().hosted === 0, 5000, 'channel closed');
     // Same connection, a realm A serves itself.
     t.send([1, 'a-realm', { roles: CLIENT_ROLES, authmethods: ['anonymous'] }]);
     const w2 = await next();
