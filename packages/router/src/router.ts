@@ -136,7 +136,7 @@ export class Router {
   /**
    * Take a session another router authenticated and forwards here (the realm's owner side
    * of forwarding): WELCOME at once, with a session ID assigned here, sent on `transport`;
-   * ABORT `wamp.error.no_such_realm` when the realm is not (or no longer) served here.
+   * ABORT `wamp.error.unavailable` when the realm is not (or no longer) served here.
    */
   acceptAuthenticated(transport: Transport, principal: Principal, hello: Dict): RouterSession {
     const session = new RouterSession(this, transport, new Map());
@@ -146,17 +146,21 @@ export class Router {
     if (typeof roles === 'object' && roles !== null && !Array.isArray(roles)) {
       session.clientRoles = roles as Dict;
     }
-    const role = principal.authrole;
-    if (
-      this.realms.has(principal.realm) &&
-      role !== 'anonymous' &&
-      !this.hasRole(principal.realm, role)
-    ) {
-      session.abort(WampErrors.NO_SUCH_ROLE, `no role "${role}" on realm "${principal.realm}"`);
+    const { realm, authrole: role } = principal;
+    if (!this.realms.has(realm)) {
+      // Forwarded here while the realm moves away: transient, so the client tries again
+      // (no_such_realm would make it give up).
+      session.abort(
+        WampErrors.UNAVAILABLE,
+        `realm "${realm}" is not served here (any more); try again`,
+      );
       return session;
     }
-    const id = this.newSessionId();
-    if (!admit(session, principal, id)) this.releaseSessionId(id);
+    if (role !== 'anonymous' && !this.hasRole(realm, role)) {
+      session.abort(WampErrors.NO_SUCH_ROLE, `no role "${role}" on realm "${realm}"`);
+      return session;
+    }
+    admit(session, principal, this.newSessionId());
     return session;
   }
 

@@ -235,3 +235,27 @@ test("forward - after GOODBYE the connection is the accepting router's again", a
   assert.equal(a.getRealm('local')!.sessions.size, 1);
   assert.equal(b.getRealm('owned')!.sessions.size, 0);
 });
+
+test('forward - a session forwarded for a realm the owner no longer serves may try again', async () => {
+  const { b } = pair();
+  const t = new LoopForwarder(b, {
+    principal: {
+      realm: 'moved',
+      authid: 'x',
+      authrole: 'user',
+      authmethod: 'ticket',
+      authprovider: 'static',
+    },
+    hello: { roles: CLIENT_ROLES },
+    transport: { type: 'memory', serializer: 'msgpack', peer: 'memory', tls: false },
+  });
+  const got: unknown[][] = [];
+  t.start({ send: (m) => got.push(m), close: () => undefined, release: () => undefined });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(
+    got.map((m) => [m[0], m[2]]),
+    [[M.ABORT, 'wamp.error.unavailable']],
+  );
+  assert.equal(b.sessionIdCount, 0);
+  assert.equal(b.connectionCount, 0);
+});

@@ -164,7 +164,8 @@ export class ClusterLink {
 
   private forward(req: ForwardRequest): ForwardChannel | undefined {
     const address = this.options.ownerOf(req.principal.realm);
-    if (address === undefined) return undefined;
+    // Never to ourselves: the owner's side does not forward, so that would only refuse.
+    if (address === undefined || address === this.address) return undefined;
     const channel = new ForwardChannel(this.linkTo(address), req, (c) => this.forwarded.delete(c));
     this.forwarded.add(channel);
     return channel;
