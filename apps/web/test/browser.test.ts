@@ -9,39 +9,23 @@
  * Screenshots of each page go to `apps/web/screenshots/` (ignored by git).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
-import { repoRoot } from '@cdc/testkit';
+import { ConsoleWatch, SHOTS, launch, shot, skip } from './browser-kit.js';
 import { NODE, REALM, startFixture } from './fixture.js';
 import type { Fixture } from './fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no ${CHROMIUM} (apt install chromium)`;
-const SHOTS = join(repoRoot(), 'apps', 'web', 'screenshots');
 const ROUTER = 'r1';
 
 let fx: Fixture;
 let profile: string;
 let ctx: BrowserContext;
 let page: Page;
-const problems: string[] = [];
-let centerGone = false;
-
-function watch(p: Page, who: string): void {
-  p.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    if (centerGone && /WebSocket connection to .* failed/.test(m.text())) return;
-    problems.push(`${who}: ${m.text()}`);
-  });
-  p.on('pageerror', (e) => problems.push(`${who}: ${e.message}`));
-}
-
-const shot = (p: Page, name: string) =>
-  p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const console_ = new ConsoleWatch();
+const watch = (p: Page, who: string) => console_.watch(p, who);
 
 before(async () => {
   if (skip !== false) return;
@@ -73,23 +57,6 @@ before(async () => {
   watch(page, 'admin');
 });
 
-/** Chromium with a fresh profile of its own (so its own IndexedDB, so its own key). */
-function launch(userDataDir: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
-
 after(async () => {
   if (skip !== false) return;
   // Whatever `before` got to (it may have failed half-way).
@@ -103,7 +70,7 @@ after(async () => {
   if (started.profile !== undefined) rmSync(started.profile, { recursive: true, force: true });
 });
 
-const cleanConsole = () => assert.deepEqual(problems, [], 'console errors');
+const cleanConsole = () => console_.clean();
 
 test(
   'a new browser is not authorized and shows its key; granted, it signs in and sees the node online',
@@ -216,7 +183,7 @@ test('a guest signed in with a one-time link sees no start/stop buttons', { skip
 test('when the center goes away the page says it is offline', { skip }, async () => {
   await page.goto(fx.base);
   await page.locator(`[data-node="${NODE}"] [data-status="running"]`).waitFor();
-  centerGone = true;
+  console_.centerGone = true;
   await fx.stopNode();
   await fx.center.stop();
   await page.getByTestId('offline').waitFor({ timeout: 20_000 });

@@ -14,18 +14,24 @@ import { openNodeDirectory } from '@cdc/node';
 import { WebCryptoSigner } from '@cdc/sdk/browser';
 import { connectCenter } from '@cdc/sdk/node';
 import type { Center as Client } from '@cdc/sdk/node';
-import { captureLogger, repoRoot, until } from '@cdc/testkit';
+import { captureLogger, pinRecorder, repoRoot, until } from '@cdc/testkit';
+import type { PinRecorder } from '@cdc/testkit';
 
 export const REALM = 'web-realm';
 export const NODE = 'node1';
 
 export interface Fixture {
+  /** Replaced by {@link Fixture.restartCenter}. */
   center: Center;
   dir: string;
   /** `http://127.0.0.1:<port>/` */
   base: string;
   owner: Client;
+  /** The PINs the global backend makes (the mail's captcha shows the same). */
+  pins: PinRecorder;
   stopNode(): Promise<void>;
+  /** Stop the center, start a new one on the same port and data directory. */
+  restartCenter(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,15 +51,20 @@ const NODE_CONFIG = {
 
 export async function startFixture(): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'cdc-web-'));
-  const center = new Center({
-    port: 0,
-    dir: join(dir, 'data'),
-    logger: captureLogger(),
-    logLevel: 'warn',
-    heartbeatPeriodS: 5,
-    reconcileIntervalMs: 200,
-    onBackendLog: () => undefined,
-  });
+  const pins = pinRecorder(dir);
+  const make = (port: number): Center =>
+    new Center({
+      port,
+      dir: join(dir, 'data'),
+      logger: captureLogger(),
+      logLevel: 'warn',
+      heartbeatPeriodS: 5,
+      reconcileIntervalMs: 200,
+      onBackendLog: () => undefined,
+      // The registration test reads the PIN the captcha shows from here.
+      global: { pinModule: pins.module },
+    });
+  const center = make(0);
   await center.start();
   const ownerKey = await WebCryptoSigner.generate();
   await addRealm(
@@ -103,19 +114,26 @@ export async function startFixture(): Promise<Fixture> {
   };
   const base = center.url.replace(/^ws/, 'http').replace(/\/ws$/, '/');
   let stopped = false;
-  return {
+  const fx: Fixture = {
     center,
     dir,
     base,
     owner,
+    pins,
     stopNode,
+    async restartCenter() {
+      await fx.center.stop();
+      fx.center = make(Number(new URL(base).port));
+      await fx.center.start();
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
       await owner.close().catch(() => undefined);
       await stopNode();
-      await center.stop().catch(() => undefined);
+      await fx.center.stop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return fx;
 }

@@ -207,6 +207,7 @@ export const routerState = named(
     running_config: nullable(routerConfig),
     drift: bool,
     changes: listOf(str),
+    restart_required: opt(bool),
   }),
 );
 export const storedRouter = named(

@@ -102,6 +102,11 @@ export interface RouterState {
   drift: boolean;
   /** The differences, one line each (`realm realm2 added`). */
   changes: string[];
+  /**
+   * Some of the changes only a restart of the worker applies (its options): `reload_router`
+   * refuses them with `restart_required` unless asked to restart.
+   */
+  restart_required?: boolean;
 }
 
 /** `create_router`, `modify_router`: the router as stored now. */

@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { USER_ROLES } from '@cdc/api';
 import type { UserRole } from '@cdc/api';
-import { client } from '../state/session.js';
+import { client, say } from '../state/session.js';
 import { Problem } from '../ui/kv.js';
 import { useAction, useLoad } from '../ui/use-load.js';
 
@@ -112,7 +112,11 @@ export function AccessPage() {
           onSubmit={(e) => {
             e.preventDefault();
             action.run(
-              () => c.management.pairNode(hex(nodeKey), nodeId.trim()),
+              async () => {
+                const id = nodeId.trim();
+                await c.management.pairNode(hex(nodeKey), id);
+                say(`Paired node ${id}: it joins the realm when it next connects.`, 'info');
+              },
               () => {
                 setNodeKey('');
                 setNodeId('');

@@ -49,8 +49,10 @@ function merge(live: LiveWorkerInfo[] | undefined, configured: ConfiguredWorker[
   return [...out.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
-function Workers({ node }: { node: string }) {
+function Workers({ node, status }: { node: string; status: string }) {
   const c = client.value;
+  // What the node last said it runs is not what it runs once it is away.
+  const reachable = online.value && status !== 'offline' && status !== 'unknown';
   const live = useLoad((c) => c.config.listNodeWorkers(node), [node]);
   const configured = useLoad((c) => c.config.listWorkers(node), [node]);
   const action = useAction();
@@ -61,6 +63,9 @@ function Workers({ node }: { node: string }) {
     });
     return () => void sub().catch(() => undefined);
   }, [c, node, live.reload]);
+  useEffect(() => {
+    live.reload();
+  }, [reachable]);
   if (c === undefined) return null;
   const mayRun = c.can('config.startRouter');
   const mayStop = c.can('remote.shutdownWorker');
@@ -103,14 +108,14 @@ function Workers({ node }: { node: string }) {
                 </td>
                 <td>{w.type}</td>
                 <td>
-                  <Status status={online.value ? w.status : 'unknown'} />
+                  <Status status={reachable ? w.status : 'unknown'} />
                 </td>
                 <td>{w.desired ?? '—'}</td>
                 <td class="wide">{w.pid ?? '—'}</td>
                 <td class="wide">{duration(w.uptime)}</td>
                 <td class="actions">
                   {router && <a href={href({ page: 'router', node, router: w.id })}>config</a>}
-                  {router && mayRun && !running && (
+                  {router && reachable && mayRun && !running && (
                     <button
                       disabled={action.busy}
                       onClick={() => action.run(() => c.config.startRouter(node, w.id), after)}
@@ -118,7 +123,7 @@ function Workers({ node }: { node: string }) {
                       Start
                     </button>
                   )}
-                  {router && mayRun && running && (
+                  {router && reachable && mayRun && running && (
                     <button
                       disabled={action.busy}
                       onClick={() => action.run(() => c.config.stopRouter(node, w.id), after)}
@@ -126,7 +131,7 @@ function Workers({ node }: { node: string }) {
                       Stop
                     </button>
                   )}
-                  {!router && mayStop && running && w.type !== 'controller' && (
+                  {!router && reachable && mayStop && running && w.type !== 'controller' && (
                     <button
                       disabled={action.busy}
                       onClick={() => action.run(() => c.remote.shutdownWorker(node, w.id), after)}
@@ -207,7 +212,7 @@ export function NodePage({ node }: { node: string }) {
       ) : (
         <p class="muted">…</p>
       )}
-      <Workers node={node} />
+      <Workers node={node} status={status} />
     </section>
   );
 }

@@ -71,6 +71,9 @@ function NodeList() {
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
+  // A status event changes a row in place: the selection can be the same array as before,
+  // so the list renders again on the store's version, not only on `rows`.
+  void watchNodes();
   const list = rows.value;
   const live = online.value;
   const { start, end } = visibleRange(view.top, view.height, ROW, list.length);

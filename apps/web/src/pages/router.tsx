@@ -44,7 +44,7 @@ export function RouterPage({ node, router }: { node: string; router: string }) {
       ? ['(not running)']
       : pretty(sortedKeys(r.running_config)).split('\n');
   const diff = changedLines(stored, running);
-  const restartNeeded = r?.changes.some((ch) => ch.includes('options')) === true;
+  const restartNeeded = r?.restart_required === true;
   return (
     <section>
       <p class="crumbs">

@@ -121,7 +121,8 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
     [`${CONFIG}.get_router@1`]: async (p): Promise<RouterState> => {
       const { nodeId, rec, config } = await router(p);
       const { status, running } = await live(nodeId, rec.worker_id);
-      const changes = running !== undefined ? planReload(config, running).changes : [];
+      const plan = running !== undefined ? planReload(config, running) : undefined;
+      const changes = plan?.changes ?? [];
       return {
         node_id: nodeId,
         router_id: rec.worker_id,
@@ -132,6 +133,7 @@ export function configApi(ctx: ConfigApiContext): ImplementationTable {
         // Running other than stored, or not running though it should.
         drift: changes.length > 0 || (rec.desired === 'started' && status !== 'started'),
         changes: describeChanges(changes),
+        restart_required: (plan?.restart.length ?? 0) > 0,
       };
     },
 
