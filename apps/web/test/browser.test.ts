@@ -3,7 +3,7 @@
  * center serving it and a real node process: a new browser is not authorized and shows its
  * key; granted, it signs in and sees the node online; a worker's live log gets a line; a
  * router is stopped and started from the node page; a bad config value gets its field
- * error; a guest (signed in with a one-time link) sees no start/stop buttons; and when the
+ * error; the reload plan says when a restart is needed; a guest (signed in with a one-time link) sees no start/stop buttons; and when the
  * center goes away the page says it is offline. Any console error fails the test (but the
  * browser's own "WebSocket connection failed" lines once the center is stopped on purpose).
  * Screenshots of each page go to `apps/web/screenshots/` (ignored by git).
@@ -154,6 +154,32 @@ test(
     await editor.fill('{"realms": [');
     await page.getByTestId('save-config').click();
     await page.getByTestId('field-error').getByText('(JSON)').waitFor();
+    cleanConsole();
+  },
+);
+
+test(
+  'the reload plan says a restart is needed before confirming, and restarts',
+  { skip },
+  async () => {
+    // Worker options: only a restart applies them (the plan's `restart_required`).
+    await fx.owner.config.modifyRouter(NODE, ROUTER, { options: { title: 'renamed' } });
+    assert.equal((await fx.owner.config.getRouter(NODE, ROUTER)).restart_required, true);
+    // The page is open already: leave it and come back, so it reads the router again.
+    await page.goto(`${fx.base}#/node/${NODE}`);
+    await page.goto(`${fx.base}#/node/${NODE}/router/${ROUTER}`);
+    await page.getByTestId('drift').getByText('worker options changed').waitFor();
+    await page.getByRole('button', { name: 'Reload…' }).click();
+    const plan = page.getByRole('dialog', { name: 'reload plan' });
+    await plan.getByTestId('restart-needed').getByText('need a restart').waitFor();
+    await shot(page, '05b-router-plan');
+    await plan.getByLabel('Restart if required').check();
+    await plan.getByRole('button', { name: 'Confirm reload' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/^Reloaded \(restarted\)/)
+      .waitFor({ timeout: 30_000 });
+    await page.getByText('running as stored').waitFor({ timeout: 20_000 });
     cleanConsole();
   },
 );

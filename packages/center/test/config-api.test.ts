@@ -136,6 +136,7 @@ test('config - modify + reload adds a realm live; an options change needs an all
   const drifted = await call<RouterState>(`${C}get_router@1`, ['node1', 'r1']);
   assert.equal(drifted.drift, true);
   assert.deepEqual(drifted.changes, ['realm realm2 added']);
+  assert.equal(drifted.restart_required, false, 'a realm is added live');
   const reloaded = await call<ReloadResult>(`${C}reload_router@1`, ['node1', 'r1']);
   assert.deepEqual(reloaded, {
     node_id: 'node1',
@@ -158,6 +159,9 @@ test('config - modify + reload adds a realm live; an options change needs an all
     'r1',
     { options: { title: 'renamed' } },
   ]);
+  const planned = await call<RouterState>(`${C}get_router@1`, ['node1', 'r1']);
+  assert.deepEqual(planned.changes, ['worker options changed']);
+  assert.equal(planned.restart_required, true, 'the plan says so before the reload');
   await assert.rejects(call<ReloadResult>(`${C}reload_router@1`, ['node1', 'r1']), (e: unknown) => {
     assert.ok(e instanceof WampError);
     assert.equal(e.uri, 'com.crossbario.cdc.error.restart_required');
@@ -174,6 +178,7 @@ test('config - modify + reload adds a realm live; an options change needs an all
   assert.equal(restarted.restarted, true);
   const after = await call<RouterState>(`${C}get_router@1`, ['node1', 'r1']);
   assert.equal(after.drift, false, JSON.stringify(after.changes));
+  assert.equal(after.restart_required, false);
   assert.notEqual((await call<WorkerStats>(`${C}get_stats@1`, ['node1', 'r1'])).pid, pid);
   const cl2 = await client('node1', 'realm2');
   await cl2.leave();

@@ -89,7 +89,7 @@ export function RouterPage({ node, router }: { node: string; router: string }) {
                   ))}
                 </ul>
               )}
-              <p>
+              <p data-testid="restart-needed">
                 {restartNeeded
                   ? 'These changes need a restart of the router.'
                   : 'No restart needed.'}
