@@ -6,6 +6,15 @@ export default defineConfig({
   root: 'src',
   base: '/',
   publicDir: false,
+  resolve: {
+    // The serializers' builds without eval: the default ones probe `Function('')` at load
+    // (and compile record readers with it), which a `script-src 'self'` policy refuses —
+    // the center serves the UI with one (packages/center/src/web-ui.ts).
+    alias: [
+      { find: /^msgpackr$/, replacement: 'msgpackr/index-no-eval' },
+      { find: /^cbor-x$/, replacement: 'cbor-x/index-no-eval' },
+    ],
+  },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: '../dist/ui',

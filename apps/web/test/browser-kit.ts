@@ -18,8 +18,8 @@ export const skip: false | string = existsSync(CHROMIUM)
 export const SHOTS = join(repoRoot(), 'apps', 'web', 'screenshots');
 
 /** Chromium with a profile of its own in `userDataDir`. */
-export function launch(userDataDir: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, {
+export async function launch(userDataDir: string): Promise<BrowserContext> {
+  const ctx = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 800 },
@@ -32,6 +32,13 @@ export function launch(userDataDir: string): Promise<BrowserContext> {
       '--no-first-run',
     ],
   });
+  // A violation of the page's Content-Security-Policy is a console error (so a failure).
+  await ctx.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} (${e.blockedURI})`);
+    });
+  });
+  return ctx;
 }
 
 export const shot = (p: Page, name: string) =>
