@@ -75,7 +75,13 @@ test('web UI: the page and its assets with their types and caching', async () =>
   assert.equal(page.headers['content-type'], 'text/html; charset=utf-8');
   assert.equal(page.headers['cache-control'], 'no-cache');
   assert.equal(page.body.toString(), PAGE);
+  // Only the UI's own scripts, no eval, not framed.
+  const csp = String(page.headers['content-security-policy']);
+  assert.match(csp, /(^|; )script-src 'self'(;|$)/);
+  assert.match(csp, /(^|; )frame-ancestors 'none'(;|$)/);
+  assert.doesNotMatch(csp, /unsafe-/);
   const js = await get('/assets/index-abc123.js');
+  assert.equal(js.headers['content-security-policy'], undefined);
   assert.equal(js.headers['content-type'], 'text/javascript; charset=utf-8');
   assert.equal(js.headers['cache-control'], 'public, max-age=31536000, immutable');
   assert.equal(js.body.toString(), JS);
