@@ -3,7 +3,7 @@
  * runs on the node and what the center keeps configured for it — with start/stop where the
  * role allows (the buttons are not there otherwise; the router refuses anyway).
  */
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import type { ConfiguredWorker, LiveWorkerInfo } from '@cdc/api';
 import { client, online } from '../state/session.js';
 import { nodes, watchNodes } from '../state/nodes.js';
@@ -63,7 +63,11 @@ function Workers({ node, status }: { node: string; status: string }) {
     });
     return () => void sub().catch(() => undefined);
   }, [c, node, live.reload]);
+  // Asked again when the node comes or goes (not on mount: `useLoad` loads then).
+  const wasReachable = useRef(reachable);
   useEffect(() => {
+    if (wasReachable.current === reachable) return;
+    wasReachable.current = reachable;
     live.reload();
   }, [reachable]);
   if (c === undefined) return null;
