@@ -122,6 +122,7 @@ test('cli audit - filters: procedure (by any of its names), outcome, authid, lim
   assert.equal(paired.length, 1);
   assert.deepEqual(paired[0]!.args.slice(1), ['edge-1']);
   assert.deepEqual(await audit(['--procedure', `${MGMT}.pair_node`, '--outcome', 'ok']), paired);
+  assert.deepEqual(await audit(['--procedure', 'pair_node', '--outcome', 'ok']), paired);
   const failed = await audit(['--outcome', 'error']);
   assert.deepEqual(
     failed.map((r) => r.procedure),

@@ -10,7 +10,7 @@ export type { CdcErrorUri } from './errors.js';
 export * from './uplink.js';
 export type * from './types.js';
 export { NODE_STATUSES } from './types.js';
-export { PROCEDURES, registeredUris, procedureByUri } from './procedures.js';
+export { PROCEDURES, registeredUris, procedureByUri, auditName } from './procedures.js';
 export type { ProcedureDef, RemoteTarget, ParamDef, ProcedureGroup } from './procedures.js';
 export {
   argsSchema,

@@ -37,3 +37,24 @@ export function procedureByUri(): Map<string, ProcedureDef> {
   for (const d of PROCEDURES) for (const u of registeredUris(d)) m.set(u, d);
   return m;
 }
+
+/**
+ * The `name@version` the audit log records for what a person typed: any URI the procedure
+ * answers to, or its short name (`revoke_access`, `get_nodes@2`; the newest version when none
+ * is given). `undefined` for nothing known, or a short name that more than one procedure has.
+ */
+export function auditName(text: string): string | undefined {
+  const t = text.trim();
+  const d = procedureByUri().get(t);
+  if (d !== undefined) return `${d.name}@${d.version}`;
+  const [short = '', version] = t.split('@');
+  if (short === '' || short.includes('.')) return undefined;
+  const found = PROCEDURES.filter(
+    (p) =>
+      [p.name, ...p.aliases].some((n) => n.endsWith(`.${short}`)) &&
+      (version === undefined || String(p.version) === version),
+  );
+  if (new Set(found.map((p) => p.name)).size !== 1) return undefined;
+  const newest = found.reduce((a, b) => (b.version > a.version ? b : a));
+  return `${newest.name}@${newest.version}`;
+}

@@ -6,6 +6,7 @@ import {
   USER_ROLES,
   managementRealmRoles,
   procedureByUri,
+  auditName,
   realmNameProblem,
   registeredUris,
   roleAtLeast,
@@ -100,4 +101,19 @@ test('api - realm names: the rule and the reserved names', () => {
   assert.match(realmNameProblem('com.crossbario.cdc') ?? '', /global realm/);
   assert.match(realmNameProblem('wamp.x') ?? '', /reserved/);
   assert.match(realmNameProblem('crossbarfabric') ?? '', /reserved/);
+});
+
+test('api - auditName: what a person types, as the audit log names it', () => {
+  const M = 'com.crossbario.cdc.management';
+  assert.equal(auditName(`${M}.revoke_access@1`), `${M}.revoke_access@1`);
+  assert.equal(auditName(`${M}.revoke_access`), `${M}.revoke_access@1`);
+  assert.equal(auditName('revoke_access'), `${M}.revoke_access@1`);
+  assert.equal(auditName(' revoke_access@1 '), `${M}.revoke_access@1`);
+  // The newest version unless one is asked for.
+  assert.equal(auditName('get_nodes'), 'com.crossbario.cdc.get_nodes@3');
+  assert.equal(auditName('get_nodes@2'), 'com.crossbario.cdc.get_nodes@2');
+  assert.equal(auditName('revoke_access@7'), undefined);
+  assert.equal(auditName('no_such_thing'), undefined);
+  assert.equal(auditName(''), undefined);
+  assert.equal(auditName('com.example.revoke_access'), undefined);
 });

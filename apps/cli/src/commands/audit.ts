@@ -4,7 +4,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import { procedureByUri } from '@cdc/api';
+import { auditName } from '@cdc/api';
 import type { AuditFilter } from '@cdc/api';
 import { runCall } from '../center-api.js';
 import type { CenterFlags } from '../center-api.js';
@@ -36,9 +36,8 @@ export function auditFilter(flags: Flags): AuditFilter {
   if (flags.until !== undefined) f.until = isoTimeArg(flags.until, '--until');
   if (flags.authid !== undefined) f.authid = flags.authid;
   if (flags.procedure !== undefined) {
-    // Records name procedures as `name@version`; any URI the procedure answers to works.
-    const d = procedureByUri().get(flags.procedure);
-    f.procedure = d !== undefined ? `${d.name}@${d.version}` : flags.procedure;
+    // Records name procedures as `name@version`; any URI or short name of it works.
+    f.procedure = auditName(flags.procedure) ?? flags.procedure;
   }
   if (flags.outcome !== undefined)
     f.outcome = choiceArg(flags.outcome, '--outcome', ['ok', 'error'] as const);
@@ -55,7 +54,10 @@ export function registerAuditCommand(program: Command): void {
     .option('--since <time>', 'records from this time on (ISO 8601)')
     .option('--until <time>', 'records up to this time (ISO 8601)')
     .option('--authid <authid>', 'records of this caller')
-    .option('--procedure <uri>', 'records of this procedure (any of its URIs)')
+    .option(
+      '--procedure <uri>',
+      'records of this procedure (any of its URIs, or its short name like revoke_access)',
+    )
     .option('--outcome <outcome>', 'ok or error')
     .option(
       '--limit <n>',

@@ -1,5 +1,6 @@
 /** The realm's audit log (admins and owners), newest first, filtered by who, what and outcome. */
 import { useState } from 'preact/hooks';
+import { auditName } from '@cdc/api';
 import type { AuditFilter } from '@cdc/api';
 import { Problem } from '../ui/kv.js';
 import { useLoad } from '../ui/use-load.js';
@@ -22,7 +23,8 @@ export function AuditPage() {
           e.preventDefault();
           const f: AuditFilter = {};
           if (authid.trim() !== '') f.authid = authid.trim();
-          if (procedure.trim() !== '') f.procedure = procedure.trim();
+          // Any URI of the procedure or its short name, as the audit log records it.
+          if (procedure.trim() !== '') f.procedure = auditName(procedure) ?? procedure.trim();
           if (outcome === 'ok' || outcome === 'error') f.outcome = outcome;
           setApplied(f);
         }}
@@ -35,7 +37,7 @@ export function AuditPage() {
           <input
             value={procedure}
             onInput={(e) => setProcedure(e.currentTarget.value)}
-            placeholder="name@version"
+            placeholder="e.g. revoke_access"
           />
         </label>
         <label>
