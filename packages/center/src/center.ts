@@ -35,6 +35,10 @@ import type { GlobalBackendOptions } from './registration/center-link.js';
 import { parseSmtpUrl } from './mail/mailer.js';
 import { limitsWith } from './registration/limits.js';
 import { BackendSupervisor } from './supervisor.js';
+import { ClusterMember } from './cluster/member.js';
+import type { ClusterOptions } from './cluster/member.js';
+import { realmElsewhere, serveRealm, unserveRealm } from './cluster/serve.js';
+import type { RealmHost } from './cluster/serve.js';
 import type { Logger } from '@cdc/protocol';
 import { errorMessage } from '@cdc/protocol';
 
@@ -67,6 +71,11 @@ export interface CenterOptions {
   httpApi?: Partial<HttpApiLimits>;
   /** The web UI's built files, served at `/` (default: this checkout's `apps/web/dist/ui`); `null`: none. */
   webRoot?: string | null | undefined;
+  /**
+   * Cluster mode (SPEC §9, PostgreSQL only): this instance serves a realm only while it holds
+   * the realm's lease (`cluster/`); the reconcile loop feeds the realms to its lease keeper.
+   */
+  cluster?: ClusterOptions | undefined;
 }
 
 function realmConfig(name: string): RealmConfig {
@@ -90,6 +99,8 @@ export class Center {
   private readonly lastUsed: LastUsed;
   private tokenExpiry: TokenExpiry | undefined;
   private httpApiServer: HttpApi | undefined;
+  /** Cluster mode: this instance's membership (after start). */
+  member: ClusterMember | undefined;
 
   constructor(private readonly o: CenterOptions) {
     this.router = new Router({
@@ -109,6 +120,8 @@ export class Center {
       heartbeatPeriodS: o.heartbeatPeriodS ?? 10,
       logLevel: o.logLevel ?? 'info',
       ...(o.onBackendLog !== undefined ? { onLog: o.onBackendLog } : {}),
+      // The lease is gone: a lease pass now lets the realm go.
+      onFenced: () => void this.member?.tick(),
     });
     this.metrics = createMetrics(this.router, this.supervisor);
     // A private key others may read is refused, as ssh does.
@@ -120,6 +133,8 @@ export class Center {
     // Refused here, before anything starts, rather than by a backend that keeps restarting.
     limitsWith(o.global?.registrationLimits);
     if (o.global?.smtpUrl !== undefined && o.global.smtpUrl !== '') parseSmtpUrl(o.global.smtpUrl);
+    if (o.cluster !== undefined && o.databaseUrl === undefined)
+      throw new Error('cluster mode needs PostgreSQL (CDC_DATABASE_URL); SQLite serves one center');
   }
 
   get domain(): DomainStore {
@@ -147,12 +162,11 @@ export class Center {
   async start(): Promise<void> {
     this.factory = createStoreFactory(this.storeLocation);
     this.domainStore = await this.factory.domain();
-    this.router.addRealm({ name: GLOBAL_REALM, roles: globalRealmRoles() });
-    await serveRealmCreated(
-      this.router,
-      () => this.reconcile(),
-      (realm) => this.router.hasRealm(realm) && this.supervisor.status()[realm]?.status === 'ready',
-    );
+    if (this.o.cluster !== undefined) await this.joinCluster(this.o.cluster, this.factory);
+    else {
+      this.router.addRealm({ name: GLOBAL_REALM, roles: globalRealmRoles() });
+      await this.serveCenterSession();
+    }
     // Without its database the center still starts: it answers /health (503, saying why),
     // its API calls fail with database_unavailable, and reconcile keeps trying to prepare it.
     try {
@@ -164,11 +178,16 @@ export class Center {
         'database unavailable at start; the center runs and keeps trying',
       );
     }
-    await this.supervisor.ensure(GLOBAL_REALM, 'global', globalBackendOptions(this.o.global ?? {}));
+    if (this.member === undefined)
+      await this.supervisor.ensure(
+        GLOBAL_REALM,
+        'global',
+        globalBackendOptions(this.o.global ?? {}),
+      );
     await this.reconcile();
     const tokens: TokenAuthOptions = {
       domain: () => this.domain,
-      hasRealm: (name) => this.router.hasRealm(name),
+      hasRealm: (name) => this.realmHere(name),
       used: (id) => this.lastUsed.note(id),
       expiry: (this.tokenExpiry = new TokenExpiry(this.router)),
       log: (obj, msg) => this.o.logger.warn(obj, msg),
@@ -179,7 +198,7 @@ export class Center {
         type: 'function',
         authenticate: centerAuthenticator({
           domain: this.domain,
-          hasRealm: (name) => this.router.hasRealm(name),
+          hasRealm: (name) => this.realmHere(name),
           log: (obj, msg) => this.o.logger.warn(obj, msg),
         }),
       },
@@ -229,6 +248,8 @@ export class Center {
       this.o.reconcileIntervalMs ?? 2000,
     );
     this.reconcileTimer.unref();
+    // Placement begins once this instance can be reached (the internal link comes later).
+    await this.member?.start(this.url);
     this.o.logger.info({ url: this.url, realms: this.supervisor.realms() }, 'center started');
   }
 
@@ -237,11 +258,19 @@ export class Center {
     if (this.databaseReady) return;
     await this.domain.migrate();
     if (this.o.bootstrapOwnerKey !== undefined && (await this.domain.listRealms()).length === 0) {
-      await addRealm(this.domain, 'default', this.o.bootstrapOwnerKey);
-      this.o.logger.info(
-        { realm: 'default', owner_key: this.o.bootstrapOwnerKey.pubkey },
-        'created management realm "default"',
+      const made = await addRealm(this.domain, 'default', this.o.bootstrapOwnerKey).then(
+        () => true,
+        // Another center instance on the same database (cluster mode) may have made it first.
+        async (e: unknown) => {
+          if ((await this.domain.listRealms()).length === 0) throw e;
+          return false;
+        },
       );
+      if (made)
+        this.o.logger.info(
+          { realm: 'default', owner_key: this.o.bootstrapOwnerKey.pubkey },
+          'created management realm "default"',
+        );
     }
     this.databaseReady = true;
   }
@@ -252,14 +281,16 @@ export class Center {
       try {
         await this.prepareDatabase();
         const wanted = new Set((await this.domain.listRealms()).map((r) => r.name));
-        for (const name of wanted) {
+        // Cluster mode: the lease keeper starts and stops realms (`cluster/serve.ts`).
+        if (this.member !== undefined) await this.member.tick();
+        for (const name of this.member === undefined ? wanted : []) {
           if (!this.router.hasRealm(name)) {
             this.router.addRealm(realmConfig(name));
             this.o.logger.info({ realm: name }, 'management realm started');
           }
           await this.supervisor.ensure(name);
         }
-        for (const name of this.supervisor.realms()) {
+        for (const name of this.member === undefined ? this.supervisor.realms() : []) {
           if (wanted.has(name) || name === GLOBAL_REALM) continue;
           await this.supervisor.stop(name);
           this.router.removeRealm(name, 'the management realm was deleted');
@@ -283,6 +314,56 @@ export class Center {
     return this.reconciling;
   }
 
+  /** The center's own trusted session on the global realm (`realm_created`). */
+  private serveCenterSession(): Promise<unknown> {
+    return serveRealmCreated(
+      this.router,
+      () => this.reconcile(),
+      (realm) =>
+        (this.router.hasRealm(realm) && this.supervisor.status()[realm]?.status === 'ready') ||
+        this.member?.ownerElsewhere(realm) !== undefined,
+    );
+  }
+
+  /** Cluster mode: the membership, serving a realm here only while holding its lease. */
+  private async joinCluster(options: ClusterOptions, factory: StoreFactory): Promise<void> {
+    const host: RealmHost = {
+      router: this.router,
+      supervisor: this.supervisor,
+      logger: this.o.logger,
+      addRealm: (name) =>
+        this.router.addRealm(
+          name === GLOBAL_REALM
+            ? { name: GLOBAL_REALM, roles: globalRealmRoles() }
+            : realmConfig(name),
+        ),
+      global: {
+        serveCenterSession: () => this.serveCenterSession(),
+        options: globalBackendOptions(this.o.global ?? {}),
+      },
+    };
+    this.member = new ClusterMember({
+      ...options,
+      store: await factory.cluster(),
+      realms: async () => [GLOBAL_REALM, ...(await this.domain.listRealms()).map((r) => r.name)],
+      serve: (lease) => serveRealm(host, lease),
+      unserve: (realm, reason) => unserveRealm(host, realm, reason),
+      metrics: this.metrics,
+      logger: this.o.logger,
+    });
+  }
+
+  /**
+   * Whether a realm is served here (the authenticators ask). Cluster mode: a realm another
+   * instance serves is refused naming it — the seam where the internal link will forward.
+   */
+  private realmHere(name: string): boolean {
+    if (this.router.hasRealm(name)) return true;
+    const owner = this.member?.ownerElsewhere(name);
+    if (owner !== undefined) throw realmElsewhere(name, owner);
+    return false;
+  }
+
   private async health(): Promise<{ ok: boolean; body: Record<string, unknown> }> {
     let database = 'ok';
     try {
@@ -301,6 +382,7 @@ export class Center {
         uptime: (Date.now() - this.started.getTime()) / 1000,
         database,
         connections: this.router.connectionCount,
+        ...(this.member !== undefined ? { cluster: this.member.health() } : {}),
         realms: Object.fromEntries(
           Object.entries(backends).map(([r, b]) => [
             r,
@@ -318,6 +400,8 @@ export class Center {
   async stop(): Promise<void> {
     if (this.reconcileTimer !== undefined) clearInterval(this.reconcileTimer);
     await this.reconciling;
+    // Cluster mode: hand every realm over now, so no one waits for our leases to expire.
+    await this.member?.stop(true);
     await this.httpApiServer?.close();
     await this.listener?.close();
     await this.lastUsed.flush();

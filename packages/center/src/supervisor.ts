@@ -7,6 +7,7 @@
  * @module
  */
 import type { Router } from '@cdc/router';
+import type { Lease } from '@cdc/store';
 import { errorMessage } from '@cdc/protocol';
 import type { Logger } from '@cdc/protocol';
 import { Supervisor, startProcess } from '@cdc/supervisor';
@@ -65,6 +66,8 @@ export interface SupervisorOptions {
   logLevel: string;
   /** Forward a backend's log record (pino JSON line) to the center's log. */
   onLog?: (realm: string, line: string) => void;
+  /** Cluster mode: a backend's write was refused by its lease's fence. */
+  onFenced?: (realm: string) => void;
 }
 
 export class BackendSupervisor {
@@ -75,18 +78,20 @@ export class BackendSupervisor {
 
   /**
    * Make sure the realm's backend runs; resolves once it is ready (or failed for now).
-   * `options` are what only that kind of backend needs, given to every run.
+   * `options` are what only that kind of backend needs, given to every run; `fence` (cluster
+   * mode) the realm's lease, which fences every write of the realm's store.
    */
   ensure(
     realm: string,
     kind: BackendKind = 'realm',
     options?: Record<string, unknown>,
+    fence?: Lease,
   ): Promise<void> {
     let b = this.backends.get(realm);
     if (b === undefined) {
       const state: BackendState = { started: undefined, nodes: {} };
       const supervisor = new Supervisor<Run>({
-        launch: () => this.launch(realm, kind, state, options),
+        launch: () => this.launch(realm, kind, state, options, fence),
         policy: 'always',
         retryFirstStart: true,
         backoff: BACKOFF,
@@ -121,6 +126,7 @@ export class BackendSupervisor {
     kind: BackendKind,
     state: BackendState,
     options: Record<string, unknown> | undefined,
+    fence: Lease | undefined,
   ): Run {
     const init: BackendInit = {
       realm,
@@ -130,6 +136,7 @@ export class BackendSupervisor {
       heartbeatPeriodS: this.o.heartbeatPeriodS,
       logLevel: this.o.logLevel,
       ...(options !== undefined ? { options } : {}),
+      ...(fence !== undefined ? { fence } : {}),
     };
     const p = startProcess<BackendLifecycle>({
       kind: 'wamp',
@@ -144,7 +151,8 @@ export class BackendSupervisor {
           auth: { anonymous: { type: 'static', role: 'trusted', authid: `backend-${realm}` } },
         }),
       onMessage: (m) => {
-        state.nodes = m.nodes;
+        if (m.kind === 'fenced') this.o.onFenced?.(realm);
+        else state.nodes = m.nodes;
       },
       onLine: (line) => this.o.onLog?.(realm, line),
     });

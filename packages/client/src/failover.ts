@@ -45,6 +45,14 @@ export class Failover {
     return this.addresses[this.#current] as string;
   }
 
+  /**
+   * Start the next attempt at the next address: this one answered but cannot serve us (a
+   * clustered center's instance that does not serve our realm said so).
+   */
+  moveOn(): void {
+    this.#current = (this.#current + 1) % this.addresses.length;
+  }
+
   /** A transport factory for {@link ConnectionOptions.transport}. */
   readonly connect = async (): Promise<Transport> => {
     const n = this.addresses.length;

@@ -74,6 +74,8 @@ interface StartFlags extends StoreFlags {
   mailFrom?: string;
   registrationLimits?: string;
   limits?: string;
+  cluster?: boolean;
+  instanceId?: string;
 }
 
 /**
@@ -92,6 +94,23 @@ function jsonFlag(flag: string, v: unknown): unknown {
   } catch (e) {
     throw new CliError(`${flag} is not valid JSON: ${errorMessage(e)}`);
   }
+}
+
+/** `--cluster`: PostgreSQL only, with the lease time from `CDC_CLUSTER_LEASE_S`. */
+function clusterOptions(flags: StartFlags): { instanceId?: string; leaseTtlMs: number } {
+  const url = flags.databaseUrl ?? '';
+  if (!/^postgres(ql)?:\/\//.test(url))
+    throw new CliError(
+      'cluster mode needs PostgreSQL: set CDC_DATABASE_URL (or --database-url) to a postgres:// URL; SQLite serves one center only',
+    );
+  const raw = process.env['CDC_CLUSTER_LEASE_S'] ?? '10';
+  const leaseS = Number(raw);
+  if (!Number.isFinite(leaseS) || leaseS < 1 || leaseS > 3600)
+    throw new CliError(`CDC_CLUSTER_LEASE_S must be seconds between 1 and 3600, got "${raw}"`);
+  return {
+    leaseTtlMs: leaseS * 1000,
+    ...(flags.instanceId !== undefined ? { instanceId: flags.instanceId } : {}),
+  };
 }
 
 export function registerCenterCommands(program: Command): void {
@@ -135,6 +154,15 @@ export function registerCenterCommands(program: Command): void {
       'trace, debug, info, warn or error',
       process.env['CDC_LOG_LEVEL'] ?? 'info',
     )
+    .option(
+      '--cluster',
+      'one of several center instances sharing the PostgreSQL database (lease time: CDC_CLUSTER_LEASE_S, default 10)',
+    )
+    .option(
+      '--instance-id <id>',
+      'this instance\'s id in the cluster (default <hostname>-<pid>)',
+      process.env['CDC_INSTANCE_ID'],
+    )
     .action(async (raw: StartFlags) => {
       const file: Partial<StartFlags> =
         raw.config !== undefined && existsSync(raw.config)
@@ -150,6 +178,7 @@ export function registerCenterCommands(program: Command): void {
       const { host, port } = parseListen(flags.listen);
       if ((flags.tlsKey === undefined) !== (flags.tlsCert === undefined))
         throw new CliError('TLS needs both --tls-key and --tls-cert');
+      const cluster = flags.cluster === true ? clusterOptions(flags) : undefined;
       const { Center, readPublicKey, limitsFromEnv } = await import('@cdc/center');
       let httpApi;
       try {
@@ -163,6 +192,7 @@ export function registerCenterCommands(program: Command): void {
         port,
         dir: resolve(flags.dir),
         databaseUrl: flags.databaseUrl,
+        cluster,
         tls:
           flags.tlsKey !== undefined && flags.tlsCert !== undefined
             ? { key: flags.tlsKey, cert: flags.tlsCert }

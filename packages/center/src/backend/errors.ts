@@ -17,6 +17,8 @@ export function storeToWamp(e: unknown): unknown {
       return WampError.of(WampErrors.INVALID_ARGUMENT, e.message);
     case 'NOT_FOUND':
       return WampError.of(CdcErrors.NO_SUCH_NODE, e.message);
+    case 'FENCED':
+      return WampError.of(CdcErrors.REALM_MOVED, e.message);
     default:
       return WampError.of(CdcErrors.DATABASE_UNAVAILABLE, e.message);
   }

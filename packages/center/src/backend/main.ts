@@ -11,6 +11,7 @@ import { createStoreFactory } from '@cdc/store';
 // The child's side alone: a child loads none of the parent's machinery.
 import { serveChild } from '@cdc/supervisor/child';
 import type { BackendLifecycle } from './messages.js';
+import { watchFence } from './fence.js';
 import { CachedRealmStore } from './node-cache.js';
 import { RealmBackend } from './realm-backend.js';
 
@@ -25,7 +26,10 @@ serveChild<BackendLifecycle>({ name: 'realm backend' }, async (init, child) => {
   child.onStop(() => factory.close());
   const domain = await factory.domain();
   await domain.migrate();
-  const store = new CachedRealmStore(await factory.realm(init.realm));
+  const raw = await factory.realm(init.realm, init.fence !== undefined ? { fence: init.fence } : {});
+  // Cluster mode: a write refused by the fence means the lease is gone; the center lets go.
+  const fenced = init.fence === undefined ? raw : watchFence(raw, () => child.send({ kind: 'fenced' }));
+  const store = new CachedRealmStore(fenced);
   await store.migrate();
   const session = await joinSession(child.connect('ipc:center'), { realm: init.realm });
   session.onLeave(() => void child.exit(0));

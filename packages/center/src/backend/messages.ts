@@ -5,6 +5,7 @@
  * its own. Both ends are typed by {@link BackendLifecycle}.
  * @module
  */
+import type { Lease } from '@cdc/store';
 import type { Lifecycle } from '@cdc/supervisor';
 
 export interface StoreLocation {
@@ -23,12 +24,17 @@ export interface BackendInit {
   logLevel: string;
   /** What only this kind of backend needs (the global realm's: mail, limits). */
   options?: Record<string, unknown>;
+  /** Cluster mode: the realm's lease; every write of the realm's store is fenced by it. */
+  fence?: Lease;
 }
 
 export type BackendLifecycle = Lifecycle<
   BackendInit,
   /** Up: the number of procedures it registered. */
   { procedures: number },
-  /** Node counts by status, for the center's metrics. */
-  { kind: 'metrics'; nodes: Record<string, number> }
+  /**
+   * Node counts by status, for the center's metrics; or, in cluster mode, that a write was
+   * refused because the realm's lease passed to another instance (the center lets it go).
+   */
+  { kind: 'metrics'; nodes: Record<string, number> } | { kind: 'fenced' }
 >;

@@ -60,6 +60,13 @@ function errorKey(e: unknown): string {
   return typeof code === 'string' ? code : String(e);
 }
 
+/** Refusals by a clustered center's instance after which the next URL is tried. */
+const MOVE_ON = new Set<string>([
+  CdcErrors.REALM_ELSEWHERE,
+  CdcErrors.REALM_MOVED,
+  CdcErrors.BACKEND_UNAVAILABLE,
+]);
+
 export class ManagementUplink {
   private connection: Connection | undefined;
   private local: Session | undefined;
@@ -199,6 +206,8 @@ export class ManagementUplink {
     if (this.stopped) return;
     const log = this.host.logger;
     const ctx = { url: this.url, attempt, retry_in_ms: delay };
+    // A clustered center's instance that does not serve our realm: try the next URL.
+    if (e instanceof AbortError && MOVE_ON.has(e.uri)) this.failover.moveOn();
     // The first retry after losing a joined session: left() has said so already.
     if (attempt === 1 && e instanceof SessionClosedError)
       return log.debug({ ...ctx, err: errorMessage(e) }, 'management uplink retry');

@@ -1,0 +1,62 @@
+/**
+ * What a clustered center does when it takes or loses a realm's lease: a realm is served
+ * here (its router realm and its backend, whose store is fenced by the lease) only while
+ * this instance holds the lease. A session for a realm served by another instance is
+ * refused with `realm_elsewhere`, naming the owner, until the internal link forwards it.
+ * @module
+ */
+import { CdcErrors, GLOBAL_REALM } from '@cdc/api';
+import { WampError } from '@cdc/protocol';
+import type { Logger } from '@cdc/protocol';
+import type { Router } from '@cdc/router';
+import type { Lease } from '@cdc/store';
+import type { BackendSupervisor } from '../supervisor.js';
+import type { LossReason } from './lease-keeper.js';
+import type { RealmOwner } from './member.js';
+
+export interface RealmHost {
+  router: Router;
+  supervisor: BackendSupervisor;
+  logger: Logger;
+  /** Add the router realm (with its roles) for a realm about to be served here. */
+  addRealm: (name: string) => void;
+  /** The global realm's extras: the center's own session there, and its backend's options. */
+  global: { serveCenterSession: () => Promise<unknown>; options: Record<string, unknown> };
+}
+
+/**
+ * Serve `lease.realm` here: router realm, then its backend with the lease as its fence. The
+ * backend comes up in the background: waiting for it here would hold up the lease keeper's
+ * pass, and with it the renewal of every lease, for as long as a process takes to start.
+ */
+export async function serveRealm(h: RealmHost, lease: Lease): Promise<void> {
+  const name = lease.realm;
+  if (!h.router.hasRealm(name)) h.addRealm(name);
+  if (name === GLOBAL_REALM) {
+    await h.global.serveCenterSession();
+    void h.supervisor.ensure(name, 'global', h.global.options, lease);
+  } else {
+    void h.supervisor.ensure(name, 'realm', undefined, lease);
+  }
+  h.logger.info({ realm: name, token: lease.token }, 'management realm started (lease taken)');
+}
+
+/** Stop serving `realm` here: its backend first (its writes end), then its sessions. */
+export async function unserveRealm(h: RealmHost, realm: string, reason: LossReason): Promise<void> {
+  await h.supervisor.stop(realm);
+  const why =
+    reason === 'stopped'
+      ? 'this center instance is stopping; reconnect'
+      : 'the realm moved to another center instance; reconnect';
+  h.router.removeRealm(realm, why);
+  h.logger.info({ realm, reason }, 'management realm stopped (lease given up)');
+}
+
+/** The refusal for a session whose realm another instance serves. */
+export function realmElsewhere(realm: string, owner: RealmOwner): WampError {
+  return WampError.of(
+    CdcErrors.REALM_ELSEWHERE,
+    `realm "${realm}" is served by center instance "${owner.instance}" at ${owner.address}; connect there`,
+    { realm, instance: owner.instance, address: owner.address },
+  );
+}
