@@ -13,6 +13,7 @@ import { createLogger } from '../log.js';
 import { CliError } from '../errors.js';
 import { parseValue, printResult } from '../output.js';
 import { registerBackupCommands } from './center-backup.js';
+import { registerClusterCommands } from './center-cluster.js';
 
 interface StoreFlags {
   dir: string;
@@ -116,6 +117,7 @@ function clusterOptions(flags: StartFlags): { instanceId?: string; leaseTtlMs: n
 export function registerCenterCommands(program: Command): void {
   const center = program.command('center').description('run the DevOps Center and provision it');
   registerBackupCommands(center, storeOptions);
+  registerClusterCommands(center, storeOptions);
 
   storeOptions(center.command('start').description('run the center'))
     .option(
