@@ -30,9 +30,7 @@ export interface StatusJson {
 export class CenterCluster {
   readonly instances = new Map<string, Instance>();
 
-  constructor(
-    readonly o: { databaseUrl: string; root: string; ownerKey: string },
-  ) {}
+  constructor(readonly o: { databaseUrl: string; root: string; ownerKey: string }) {}
 
   get env(): NodeJS.ProcessEnv {
     return { CDC_DATABASE_URL: this.o.databaseUrl, CDC_CLUSTER_LEASE_S: String(LEASE_S) };
@@ -102,6 +100,33 @@ export class CenterCluster {
     });
     await c.open();
     return c;
+  }
+
+  /** A session of the owner key on one instance only (no reconnecting elsewhere). */
+  async sessionOn(id: string, realm: string): Promise<Connection> {
+    const i = this.instances.get(id);
+    if (i === undefined) throw new Error(`no instance ${id}`);
+    const c = new Connection({
+      transport: () => connect(i.url),
+      realm,
+      authmethods: ['cryptosign'],
+      signer: await loadUserSigner(this.o.ownerKey),
+      maxRetries: 0,
+    });
+    await c.open();
+    return c;
+  }
+
+  /** An instance's `/health` body. */
+  async health(
+    id: string,
+  ): Promise<{
+    cluster: { instance: string; postgres: string; leases: Record<string, { token: number }> };
+  }> {
+    const i = this.instances.get(id);
+    if (i === undefined) throw new Error(`no instance ${id}`);
+    const r = await fetch(i.url.replace(/^ws/, 'http').replace(/\/ws$/, '/health'));
+    return (await r.json()) as Awaited<ReturnType<CenterCluster['health']>>;
   }
 
   async stopAll(): Promise<void> {

@@ -87,12 +87,15 @@ export class LeaseKeeper {
     await this.#running;
     if (!handover) return;
     const o = this.#o;
-    for (const lease of [...this.#held.values()]) {
-      await this.#lose(lease.realm, 'stopped');
-      await o.store.release(lease).catch((e: unknown) => {
-        o.logger.warn({ realm: lease.realm, err: errorMessage(e) }, 'lease release failed');
-      });
-    }
+    // All at once: a backend may take seconds to stop, and every realm waits for its own.
+    await Promise.all(
+      [...this.#held.values()].map(async (lease) => {
+        await this.#lose(lease.realm, 'stopped');
+        await o.store.release(lease).catch((e: unknown) => {
+          o.logger.warn({ realm: lease.realm, err: errorMessage(e) }, 'lease release failed');
+        });
+      }),
+    );
     await o.store.forgetInstance(o.instance.id).catch(() => undefined);
   }
 
