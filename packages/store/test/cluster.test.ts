@@ -186,6 +186,19 @@ test(
   },
 );
 
+test(
+  'cluster store - the link secret is made once, the same for every instance',
+  opts,
+  async () => {
+    const [a, b, c] = await Promise.all([cluster(), cluster(), cluster()]);
+    const secrets = await Promise.all([a.secret('link'), b.secret('link'), c.secret('link')]);
+    assert.match(secrets[0] ?? '', /^[0-9a-f]{64}$/);
+    assert.deepEqual(new Set(secrets).size, 1, 'racing instances read the one secret');
+    assert.equal(await a.secret('link'), secrets[0], 'asked again: the same');
+    assert.notEqual(await a.secret('other'), secrets[0], 'each name its own');
+  },
+);
+
 test('cluster store - SQLite refuses cluster mode, naming what it needs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cdc-cluster-'));
   const f = createStoreFactory({ dir });

@@ -14,6 +14,7 @@ import { CliError } from '../errors.js';
 import { parseValue, printResult } from '../output.js';
 import { registerBackupCommands } from './center-backup.js';
 import { registerClusterCommands } from './center-cluster.js';
+import { parseProcesses, runWorkers, workerInstanceId } from './center-processes.js';
 
 interface StoreFlags {
   dir: string;
@@ -77,6 +78,7 @@ interface StartFlags extends StoreFlags {
   limits?: string;
   cluster?: boolean;
   instanceId?: string;
+  processes?: string;
 }
 
 /**
@@ -108,10 +110,8 @@ function clusterOptions(flags: StartFlags): { instanceId?: string; leaseTtlMs: n
   const leaseS = Number(raw);
   if (!Number.isFinite(leaseS) || leaseS < 1 || leaseS > 3600)
     throw new CliError(`CDC_CLUSTER_LEASE_S must be seconds between 1 and 3600, got "${raw}"`);
-  return {
-    leaseTtlMs: leaseS * 1000,
-    ...(flags.instanceId !== undefined ? { instanceId: flags.instanceId } : {}),
-  };
+  const instanceId = workerInstanceId() ?? flags.instanceId;
+  return { leaseTtlMs: leaseS * 1000, ...(instanceId !== undefined ? { instanceId } : {}) };
 }
 
 export function registerCenterCommands(program: Command): void {
@@ -162,8 +162,13 @@ export function registerCenterCommands(program: Command): void {
     )
     .option(
       '--instance-id <id>',
-      'this instance\'s id in the cluster (default <hostname>-<pid>)',
+      "this instance's id in the cluster (default <hostname>-<pid>)",
       process.env['CDC_INSTANCE_ID'],
+    )
+    .option(
+      '--processes <n>',
+      'with --cluster: run N instances on this machine sharing the port (ids <instance-id>-1 … -N)',
+      process.env['CDC_PROCESSES'],
     )
     .action(async (raw: StartFlags) => {
       const file: Partial<StartFlags> =
@@ -181,6 +186,19 @@ export function registerCenterCommands(program: Command): void {
       if ((flags.tlsKey === undefined) !== (flags.tlsCert === undefined))
         throw new CliError('TLS needs both --tls-key and --tls-cert');
       const cluster = flags.cluster === true ? clusterOptions(flags) : undefined;
+      let processes: number;
+      try {
+        processes = parseProcesses(flags.processes);
+      } catch (e) {
+        throw new CliError(errorMessage(e));
+      }
+      if (processes > 1 && cluster === undefined)
+        throw new CliError('--processes runs several instances of a cluster: give --cluster too');
+      if (processes > 1 && workerInstanceId() === undefined) {
+        await runWorkers(processes, flags.instanceId, log);
+        log.info('center stopped');
+        process.exit(0);
+      }
       const { Center, readPublicKey, limitsFromEnv } = await import('@cdc/center');
       let httpApi;
       try {

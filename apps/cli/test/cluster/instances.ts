@@ -14,7 +14,7 @@ import { CDC, Proc } from '../faults/procs.js';
 const run = promisify(execFile);
 
 /** Short leases keep the tests quick: a dead owner's realms move within about this. */
-export const LEASE_S = 3;
+export const LEASE_S = 5;
 
 export interface Instance {
   id: string;

@@ -130,7 +130,10 @@ export class LeaseKeeper {
     const renewed = await o.store.renew(o.instance.id, held, o.ttlMs);
     const kept = new Set(renewed.map((l) => l.realm));
     for (const l of renewed) this.#held.set(l.realm, l);
-    for (const l of held) if (!kept.has(l.realm)) await this.#lose(l.realm, 'lost');
+    // At once: each waits for its backend to stop, and the other leases for this pass.
+    await Promise.all(
+      held.filter((l) => !kept.has(l.realm)).map((l) => this.#lose(l.realm, 'lost')),
+    );
   }
 
   async #handOver(realms: readonly string[], live: readonly string[]): Promise<void> {

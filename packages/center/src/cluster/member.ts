@@ -45,6 +45,7 @@ export class ClusterMember {
   #owners = new Map<string, RealmOwner>();
   #alive = 0;
   #reachable: { ok: boolean; at: Date; error?: string } | undefined;
+  #secret: string | undefined;
   readonly #moves: Counter;
 
   constructor(private readonly o: ClusterMemberOptions) {
@@ -86,9 +87,16 @@ export class ClusterMember {
     return this.#keeper?.held ?? new Map();
   }
 
+  /** The secret the instances share for their internal link (after `start`). */
+  get linkSecret(): string {
+    if (this.#secret === undefined) throw new Error('the cluster member has not started');
+    return this.#secret;
+  }
+
   /** Register at `address` (where others reach this instance) and start taking realms. */
   async start(address: string): Promise<void> {
     const o = this.o;
+    this.#secret = await o.store.secret('link');
     this.#keeper = new LeaseKeeper({
       store: o.store,
       instance: { id: this.id, address },

@@ -4,6 +4,7 @@
  * so two instances racing for a realm are ordered by the row lock and exactly one wins.
  * @module
  */
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import type { Engine } from '../engine.js';
@@ -68,6 +69,7 @@ export class PostgresClusterStore implements ClusterStore {
   // Raw statements do not get the engine's schema: the tables are named in full.
   readonly #instances;
   readonly #leases;
+  readonly #secrets;
 
   constructor(
     private readonly engine: Engine<unknown>,
@@ -75,6 +77,7 @@ export class PostgresClusterStore implements ClusterStore {
   ) {
     this.#instances = sql.id(schema, 'instances');
     this.#leases = sql.id(schema, 'leases');
+    this.#secrets = sql.id(schema, 'secrets');
   }
 
   async beat(i: InstanceInfo): Promise<void> {
@@ -175,6 +178,22 @@ export class PostgresClusterStore implements ClusterStore {
             and expires > now()`.execute(db),
     );
     return rows.length === 1;
+  }
+
+  async secret(name: string): Promise<string> {
+    // Made once: a racing instance's insert does nothing, and both read the winner's.
+    const made = randomBytes(32).toString('hex');
+    const { rows } = await this.engine.run(`read the cluster secret "${name}"`, async (db) => {
+      await sql`insert into ${this.#secrets} (name, value, created) values (${name}, ${made}, now())
+          on conflict (name) do nothing`.execute(db);
+      return sql<{
+        value: string;
+      }>`select value from ${this.#secrets} where name = ${name}`.execute(db);
+    });
+    const row = rows[0];
+    if (row === undefined)
+      throw new StoreError('UNAVAILABLE', `the cluster secret "${name}" could not be read back`);
+    return row.value;
   }
 
   close(): Promise<void> {

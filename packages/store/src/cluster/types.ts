@@ -64,6 +64,11 @@ export interface ClusterStore {
   release(lease: Lease): Promise<void>;
   /** Every lease, by realm. */
   leases(): Promise<LeaseRow[]>;
+  /**
+   * The cluster's secret `name` (64 hex): made by the first instance that asks, the same
+   * for every instance after (the internal link authenticates instances with `link`).
+   */
+  secret(name: string): Promise<string>;
   /** Whether `lease` is still the realm's current, unexpired lease. */
   holds(lease: Lease): Promise<boolean>;
   close(): Promise<void>;

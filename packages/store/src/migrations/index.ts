@@ -19,6 +19,7 @@ import { pairings } from './domain/0003-pairings.js';
 import { realmSchemas } from './domain/0004-realm-schemas.js';
 import { registrations } from './domain/0005-registrations.js';
 import { cluster } from './cluster/0001-cluster.js';
+import { clusterSecrets } from './cluster/0002-secret.js';
 import { tokens } from './domain/0006-tokens.js';
 import { nodes } from './realm/0001-nodes.js';
 import { heartbeats } from './realm/0002-heartbeats.js';
@@ -49,6 +50,7 @@ export const REALM_MIGRATIONS: MigrationSet = {
 /** PostgreSQL only: the schema the instances of a clustered center share. */
 export const CLUSTER_MIGRATIONS: MigrationSet = {
   '0001_cluster': cluster,
+  '0002_secrets': clusterSecrets,
 };
 
 interface MigrationsDatabase {
