@@ -37,6 +37,14 @@ before(async () => {
 });
 
 after(async () => {
+  // For a failure's post-mortem: every instance's last log lines, into this file.
+  const dump = process.env['CDC_TEST_CLUSTER_LOGS'];
+  if (dump !== undefined && cluster !== undefined)
+    writeFileSync(
+      dump,
+      [...cluster.instances.values()].map((i) => `== ${i.id}\n${i.proc.output()}`).join('\n') +
+        `\n== node\n${node?.output() ?? ''}`,
+    );
   await api?.close().catch(() => undefined);
   await node?.stop();
   await cluster?.stopAll();
