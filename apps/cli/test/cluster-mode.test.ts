@@ -206,7 +206,6 @@ test(
     const direct = await c.sessionOn(stale.id, 'default');
     const session = direct.session;
     assert.ok(session !== undefined);
-    let late: Promise<string> = Promise.resolve('not sent');
     paused.proc.child.kill('SIGSTOP');
     try {
       const taken = await until(
@@ -218,14 +217,16 @@ test(
         30_000,
       );
       assert.ok(taken.token > stale.token);
-    } finally {
-      // The write is on its way before the paused owner runs again.
-      late = session.call('io.crossbar.cdc.create_router@1', ['n1', 'late1', {}]).then(
-        () => 'written',
-        (e: unknown) => String((e as { uri?: string }).uri ?? e),
-      );
+    } catch (e) {
       paused.proc.child.kill('SIGCONT');
+      throw e;
     }
+    // The write is on its way before the paused owner runs again.
+    const late = session.call('io.crossbar.cdc.create_router@1', ['n1', 'late1', {}]).then(
+      () => 'written',
+      (e: unknown) => String((e as { uri?: string }).uri ?? e),
+    );
+    paused.proc.child.kill('SIGCONT');
     const outcome = await late;
     console.log(`the paused owner's late write after SIGCONT: ${outcome}`);
     assert.notEqual(outcome, 'written');
@@ -323,8 +324,10 @@ test(
       const p = await c.start('p', ['--processes', '2']);
       // Both workers listen on the primary's one port.
       await until(
-        async () =>
-          (p.proc.output().match(/"url":"ws:[^"]*"/g) ?? []).length >= 2 ? true : undefined,
+        () =>
+          Promise.resolve(
+            (p.proc.output().match(/"url":"ws:[^"]*"/g) ?? []).length >= 2 ? true : undefined,
+          ),
         'both workers listening',
       );
       const urls = new Set(p.proc.output().match(/"url":"ws:[^"]*"/g));

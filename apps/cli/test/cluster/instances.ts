@@ -118,9 +118,7 @@ export class CenterCluster {
   }
 
   /** An instance's `/health` body. */
-  async health(
-    id: string,
-  ): Promise<{
+  async health(id: string): Promise<{
     cluster: { instance: string; postgres: string; leases: Record<string, { token: number }> };
   }> {
     const i = this.instances.get(id);
@@ -150,7 +148,9 @@ export async function until<T>(
       last = e;
     }
     if (Date.now() > end)
-      throw new Error(`${what} did not happen within ${ms} ms${last ? `: ${String(last)}` : ''}`);
+      throw new Error(
+        `${what} did not happen within ${ms} ms${last instanceof Error ? `: ${last.message}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -26,9 +26,13 @@ serveChild<BackendLifecycle>({ name: 'realm backend' }, async (init, child) => {
   child.onStop(() => factory.close());
   const domain = await factory.domain();
   await domain.migrate();
-  const raw = await factory.realm(init.realm, init.fence !== undefined ? { fence: init.fence } : {});
+  const raw = await factory.realm(
+    init.realm,
+    init.fence !== undefined ? { fence: init.fence } : {},
+  );
   // Cluster mode: a write refused by the fence means the lease is gone; the center lets go.
-  const fenced = init.fence === undefined ? raw : watchFence(raw, () => child.send({ kind: 'fenced' }));
+  const fenced =
+    init.fence === undefined ? raw : watchFence(raw, () => child.send({ kind: 'fenced' }));
   const store = new CachedRealmStore(fenced);
   await store.migrate();
   const session = await joinSession(child.connect('ipc:center'), { realm: init.realm });
