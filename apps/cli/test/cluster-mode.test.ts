@@ -87,6 +87,12 @@ test('cluster - realms spread over the instances, each with one live owner', { s
   ).json()) as { cluster: { instance: string; postgres: string } };
   assert.equal(health.cluster.instance, other?.id);
   assert.equal(health.cluster.postgres, 'ok');
+  const metrics = await (
+    await fetch((other?.url ?? '').replace(/^ws/, 'http').replace(/\/ws$/, '/metrics'))
+  ).text();
+  for (const name of ['cdc_cluster_leases_held', 'cdc_cluster_instances_alive'])
+    assert.match(metrics, new RegExp(`^${name}\\{instance="${other?.id ?? ''}"\\} \\d+$`, 'm'));
+  assert.match(metrics, /^# TYPE cdc_cluster_lease_moves_total counter$/m);
 });
 
 test(

@@ -30,6 +30,15 @@ function asksAsNode(details: Dict): boolean {
   return role === 'node' || role === NODE_ROLE;
 }
 
+/**
+ * The global realm always runs on a single center; in cluster mode another instance may
+ * serve it, and `hasRealm` then refuses naming that instance (`realm_elsewhere`).
+ */
+function globalHere(o: CenterAuthOptions): void {
+  if (!o.hasRealm(GLOBAL_REALM))
+    deny(CdcErrors.BACKEND_UNAVAILABLE, 'the global realm is not available right now');
+}
+
 export function centerAuthenticator(o: CenterAuthOptions) {
   return async (
     realm: string | null,
@@ -67,6 +76,7 @@ export function centerAuthenticator(o: CenterAuthOptions) {
         if (realm === GLOBAL_REALM) {
           if (found.kind !== 'user')
             deny(WampErrors.NOT_AUTHORIZED, 'an API-client key has no account on the global realm');
+          globalHere(o);
           return { realm: GLOBAL_REALM, authid: found.key.user, role: GLOBAL_USER_ROLE, pubkey };
         }
         if (realm !== null) {
@@ -95,6 +105,7 @@ export function centerAuthenticator(o: CenterAuthOptions) {
         }
         if (found.kind !== 'user')
           deny(WampErrors.NOT_AUTHORIZED, 'this key has access to no management realm');
+        globalHere(o);
         return { realm: GLOBAL_REALM, authid: found.key.user, role: GLOBAL_USER_ROLE, pubkey };
       }
       case 'unknown':
@@ -105,6 +116,7 @@ export function centerAuthenticator(o: CenterAuthOptions) {
           );
         }
         if (realm === null || realm === GLOBAL_REALM) {
+          globalHere(o);
           return {
             realm: GLOBAL_REALM,
             authid: `anonymous-${pubkey.slice(0, 16)}`,
