@@ -6,7 +6,7 @@
  * @module
  */
 import { CdcErrors, GLOBAL_REALM } from '@cdc/api';
-import { WampError } from '@cdc/protocol';
+import { WampError, errorMessage } from '@cdc/protocol';
 import type { Logger } from '@cdc/protocol';
 import type { Router } from '@cdc/router';
 import type { Lease } from '@cdc/store';
@@ -41,9 +41,25 @@ export async function serveRealm(h: RealmHost, lease: Lease): Promise<void> {
   h.logger.info({ realm: name, token: lease.token }, 'management realm started (lease taken)');
 }
 
+/**
+ * How long letting a realm go waits for its backend to stop. Safety does not need the wait
+ * (once the lease is gone every write of the old backend is fenced); it lets calls in flight
+ * finish cleanly. Longer would hold up the lease pass, and with it the beat and every other
+ * lease's renewal, for a backend slow to stop (one still starting on a loaded machine).
+ */
+const STOP_WAIT_MS = 2000;
+
 /** Stop serving `realm` here: its backend first (its writes end), then its sessions. */
 export async function unserveRealm(h: RealmHost, realm: string, reason: LossReason): Promise<void> {
-  await h.supervisor.stop(realm);
+  const stopped = h.supervisor.stop(realm).catch((e: unknown) => {
+    h.logger.error({ realm, err: errorMessage(e) }, 'stopping a realm backend failed');
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Stopping the whole instance has time: its backends end before it exits.
+  const wait =
+    reason === 'stopped' ? undefined : new Promise((r) => (timer = setTimeout(r, STOP_WAIT_MS)));
+  await Promise.race(wait === undefined ? [stopped] : [stopped, wait]);
+  clearTimeout(timer);
   const why =
     reason === 'stopped'
       ? 'this center instance is stopping; reconnect'
