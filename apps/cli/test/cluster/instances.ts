@@ -28,7 +28,7 @@ export interface Instance {
 
 export interface StatusJson {
   instances: { id: string; address: string; ageMs: number }[];
-  realms: { realm: string; owner: string; token: number; remainingMs: number }[];
+  realms: { realm: string; owner: string; token: number; remainingMs: number; heldMs: number }[];
 }
 
 export class CenterCluster {
@@ -80,10 +80,10 @@ export class CenterCluster {
     return JSON.parse(await this.cdc(['center', 'status', '--json'])) as StatusJson;
   }
 
-  /** The live owner of `realm` (its lease unexpired), if any. */
-  async owner(realm: string): Promise<{ id: string; token: number } | undefined> {
+  /** The live owner of `realm` (its lease unexpired), if any; `heldMs`: since it took it. */
+  async owner(realm: string): Promise<{ id: string; token: number; heldMs: number } | undefined> {
     const l = (await this.status()).realms.find((r) => r.realm === realm && r.remainingMs > 0);
-    return l === undefined ? undefined : { id: l.owner, token: l.token };
+    return l === undefined ? undefined : { id: l.owner, token: l.token, heldMs: l.heldMs };
   }
 
   /** A session of the realm's owner key that (re)connects to whichever instance owns it. */
