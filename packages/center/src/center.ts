@@ -260,9 +260,10 @@ export class Center {
     if (this.o.bootstrapOwnerKey !== undefined && (await this.domain.listRealms()).length === 0) {
       const made = await addRealm(this.domain, 'default', this.o.bootstrapOwnerKey).then(
         () => true,
-        // Another center instance on the same database (cluster mode) may have made it first.
+        // Another center instance on the same database (cluster mode) is making it, or made it.
         async (e: unknown) => {
-          if ((await this.domain.listRealms()).length === 0) throw e;
+          if (!isStoreError(e, 'ALREADY_EXISTS') && (await this.domain.listRealms()).length === 0)
+            throw e;
           return false;
         },
       );

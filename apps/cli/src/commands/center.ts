@@ -261,7 +261,13 @@ export function registerCenterCommands(program: Command): void {
       };
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
-      await c.start();
+      await c.start().catch((e: unknown) => {
+        // A `--processes` worker would stay up on its channel to the primary: exit, so the
+        // primary starts it again.
+        if (workerInstanceId() === undefined) throw e;
+        log.error({ err: errorMessage(e) }, 'center worker failed to start');
+        process.exit(1);
+      });
       log.info(
         {
           url: c.url,
