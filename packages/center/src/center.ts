@@ -35,9 +35,8 @@ import type { GlobalBackendOptions } from './registration/center-link.js';
 import { parseSmtpUrl } from './mail/mailer.js';
 import { limitsWith } from './registration/limits.js';
 import { BackendSupervisor } from './supervisor.js';
-import { ClusterMember } from './cluster/member.js';
-import type { ClusterOptions } from './cluster/member.js';
-import { realmElsewhere, serveRealm, unserveRealm } from './cluster/serve.js';
+import type { ClusterMember, ClusterOptions } from './cluster/member.js';
+import { openMember, realmElsewhere } from './cluster/serve.js';
 import type { RealmHost } from './cluster/serve.js';
 import type { Logger } from '@cdc/protocol';
 import { errorMessage } from '@cdc/protocol';
@@ -71,10 +70,7 @@ export interface CenterOptions {
   httpApi?: Partial<HttpApiLimits>;
   /** The web UI's built files, served at `/` (default: this checkout's `apps/web/dist/ui`); `null`: none. */
   webRoot?: string | null | undefined;
-  /**
-   * Cluster mode (SPEC §9, PostgreSQL only): this instance serves a realm only while it holds
-   * the realm's lease (`cluster/`); the reconcile loop feeds the realms to its lease keeper.
-   */
+  /** Cluster mode (SPEC §9, PostgreSQL only): realms served only under their lease (`cluster/`). */
   cluster?: ClusterOptions | undefined;
 }
 
@@ -343,15 +339,8 @@ export class Center {
         options: globalBackendOptions(this.o.global ?? {}),
       },
     };
-    this.member = new ClusterMember({
-      ...options,
-      store: await factory.cluster(),
-      realms: async () => [GLOBAL_REALM, ...(await this.domain.listRealms()).map((r) => r.name)],
-      serve: (lease) => serveRealm(host, lease),
-      unserve: (realm, reason) => unserveRealm(host, realm, reason),
-      metrics: this.metrics,
-      logger: this.o.logger,
-    });
+    const domain = (): DomainStore => this.domain;
+    this.member = await openMember(host, { options, factory, domain, metrics: this.metrics });
   }
 
   /**

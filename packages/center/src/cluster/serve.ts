@@ -9,10 +9,12 @@ import { CdcErrors, GLOBAL_REALM } from '@cdc/api';
 import { WampError, errorMessage } from '@cdc/protocol';
 import type { Logger } from '@cdc/protocol';
 import type { Router } from '@cdc/router';
-import type { Lease } from '@cdc/store';
+import type { DomainStore, Lease, StoreFactory } from '@cdc/store';
+import type { Registry } from 'prom-client';
 import type { BackendSupervisor } from '../supervisor.js';
 import type { LossReason } from './lease-keeper.js';
-import type { RealmOwner } from './member.js';
+import { ClusterMember } from './member.js';
+import type { ClusterOptions, RealmOwner } from './member.js';
 
 export interface RealmHost {
   router: Router;
@@ -66,6 +68,27 @@ export async function unserveRealm(h: RealmHost, realm: string, reason: LossReas
       : 'the realm moved to another center instance; reconnect';
   h.router.removeRealm(realm, why);
   h.logger.info({ realm, reason }, 'management realm stopped (lease given up)');
+}
+
+/** This instance's membership: every realm (and the global realm) served here under its lease. */
+export async function openMember(
+  host: RealmHost,
+  o: {
+    options: ClusterOptions;
+    factory: StoreFactory;
+    domain: () => DomainStore;
+    metrics: Registry;
+  },
+): Promise<ClusterMember> {
+  return new ClusterMember({
+    ...o.options,
+    store: await o.factory.cluster(),
+    realms: async () => [GLOBAL_REALM, ...(await o.domain().listRealms()).map((r) => r.name)],
+    serve: (lease) => serveRealm(host, lease),
+    unserve: (realm, reason) => unserveRealm(host, realm, reason),
+    metrics: o.metrics,
+    logger: host.logger,
+  });
 }
 
 /** The refusal for a session whose realm another instance serves. */
