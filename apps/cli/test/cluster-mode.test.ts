@@ -79,7 +79,23 @@ test('cluster - realms spread over the instances, each with one live owner', { s
   const owners = new Set(s.realms.map((r) => r.owner));
   assert.ok(owners.size >= 2, `realms on more than one instance: ${JSON.stringify(s.realms)}`);
   assert.deepEqual(s.instances.map((i) => i.id).sort(), ['i1', 'i2', 'i3']);
-  // Another instance refuses the realm, naming its owner.
+  // Every instance serves every realm: the owner itself, the others by forwarding the
+  // session over their internal link, with the caller's own identity at the owner.
+  for (const i of c.instances.values()) {
+    const s = await c.sessionOn(i.id, 'default');
+    try {
+      const st = (await s.session?.call('com.crossbario.cdc.get_status@1', []))?.value as {
+        realm: string;
+      };
+      assert.equal(st.realm, 'default', `get_status through ${i.id}`);
+      // Only an owner may list the realm's tokens: the owner's router knows who this is.
+      const tokens = (await s.session?.call('com.crossbario.cdc.management.list_tokens@1', []))
+        ?.value;
+      assert.ok(Array.isArray(tokens), `an owner's call through ${i.id}`);
+    } finally {
+      await s.close();
+    }
+  }
   const owner = (await c.owner('default'))?.id;
   const other = [...c.instances.values()].find((i) => i.id !== owner);
   const health = (await (
@@ -90,7 +106,12 @@ test('cluster - realms spread over the instances, each with one live owner', { s
   const metrics = await (
     await fetch((other?.url ?? '').replace(/^ws/, 'http').replace(/\/ws$/, '/metrics'))
   ).text();
-  for (const name of ['cdc_cluster_leases_held', 'cdc_cluster_instances_alive'])
+  for (const name of [
+    'cdc_cluster_leases_held',
+    'cdc_cluster_instances_alive',
+    'cdc_cluster_links',
+    'cdc_cluster_forwarded_sessions',
+  ])
     assert.match(metrics, new RegExp(`^${name}\\{instance="${other?.id ?? ''}"\\} \\d+$`, 'm'));
   assert.match(metrics, /^# TYPE cdc_cluster_lease_moves_total counter$/m);
 });
@@ -125,11 +146,12 @@ test(
       '--pubkey',
       pubkey,
     ]);
-    // The owner last: the node must move on past the instances that do not serve its realm.
+    // The owner last: the first instance forwards the node's session to the owner.
     const owner = (await until(() => c.owner('default'), 'realm default owned')).id;
-    const urls = [...c.instances.values()]
-      .sort((a, b) => Number(a.id === owner) - Number(b.id === owner))
-      .map((i) => i.url);
+    const order = [...c.instances.values()].sort(
+      (a, b) => Number(a.id === owner) - Number(b.id === owner),
+    );
+    const urls = order.map((i) => i.url);
     node = new Proc('n1', ['node', 'start', '--cbdir', cbdir, '--log-level', 'info'], {
       env: { CDC_URL: urls.join(','), CROSSBAR_FABRIC_URL: '' },
     });
@@ -149,6 +171,19 @@ test(
       'the router started',
     );
     await until(routerRuns, 'the node online running its router', 60_000);
+    // It came in through the first instance, which forwards it (and its owner hosts it).
+    const first = order[0]!;
+    const metrics = await (
+      await fetch(first.url.replace(/^ws/, 'http').replace(/\/ws$/, '/metrics'))
+    ).text();
+    const forwarded = new RegExp(
+      `^cdc_cluster_forwarded_sessions\\{instance="${first.id}"\\} (\\d+)$`,
+      'm',
+    );
+    assert.ok(
+      Number(forwarded.exec(metrics)?.[1] ?? 0) >= 1,
+      `forwarded by ${first.id}:\n${metrics}`,
+    );
   },
 );
 

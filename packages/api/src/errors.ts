@@ -35,7 +35,6 @@ export const CdcErrors = {
   BAD_NODE_ANSWER: 'com.crossbario.cdc.error.bad_node_answer',
   CENTER_UNREACHABLE: 'com.crossbario.cdc.error.center_unreachable',
   NO_SUCH_TOKEN: 'com.crossbario.cdc.error.no_such_token',
-  REALM_ELSEWHERE: 'com.crossbario.cdc.error.realm_elsewhere',
   REALM_MOVED: 'com.crossbario.cdc.error.realm_moved',
 } as const;
 
@@ -79,8 +78,6 @@ const CDC_ERROR_MEANINGS: Readonly<Record<CdcErrorUri, string>> = {
     'The SDK has no connection to the center: none of its URLs could be reached, or it is reconnecting. Raised by the SDK, never sent by the center.',
   [CdcErrors.NO_SUCH_TOKEN]:
     'No API token with that ID in this management realm (or it was revoked).',
-  [CdcErrors.REALM_ELSEWHERE]:
-    'Cluster mode: another center instance serves this realm (the message names it and its address); connect there, or to the next URL.',
   [CdcErrors.REALM_MOVED]:
     'Cluster mode: the realm passed to another center instance while this one served it; nothing was written. Reconnect and try again.',
 };

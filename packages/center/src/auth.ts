@@ -32,7 +32,7 @@ function asksAsNode(details: Dict): boolean {
 
 /**
  * The global realm always runs on a single center; in cluster mode another instance may
- * serve it, and `hasRealm` then refuses naming that instance (`realm_elsewhere`).
+ * serve it, and `hasRealm` then says whether it can be forwarded there.
  */
 function globalHere(o: CenterAuthOptions): void {
   if (!o.hasRealm(GLOBAL_REALM))

@@ -36,7 +36,9 @@ import { parseSmtpUrl } from './mail/mailer.js';
 import { limitsWith } from './registration/limits.js';
 import { BackendSupervisor } from './supervisor.js';
 import type { ClusterMember, ClusterOptions } from './cluster/member.js';
-import { openMember, realmElsewhere } from './cluster/serve.js';
+import { openMember } from './cluster/serve.js';
+import { startForwarding } from './cluster/forwarding.js';
+import type { ClusterLink } from './cluster/link/index.js';
 import type { RealmHost } from './cluster/serve.js';
 import type { Logger } from '@cdc/protocol';
 import { errorMessage } from '@cdc/protocol';
@@ -95,8 +97,9 @@ export class Center {
   private readonly lastUsed: LastUsed;
   private tokenExpiry: TokenExpiry | undefined;
   private httpApiServer: HttpApi | undefined;
-  /** Cluster mode: this instance's membership (after start). */
+  /** Cluster mode: this instance's membership, and its internal link (after start). */
   member: ClusterMember | undefined;
+  link: ClusterLink | undefined;
 
   constructor(private readonly o: CenterOptions) {
     this.router = new Router({
@@ -244,8 +247,19 @@ export class Center {
       this.o.reconcileIntervalMs ?? 2000,
     );
     this.reconcileTimer.unref();
-    // Placement begins once this instance can be reached (the internal link comes later).
-    await this.member?.start(this.url);
+    // Placement begins once other instances can reach this one: its internal link first.
+    if (this.member !== undefined) {
+      const c = this.o.cluster;
+      this.link = await startForwarding({
+        member: this.member,
+        router: this.router,
+        metrics: this.metrics,
+        logger: this.o.logger,
+        host: c?.linkHost,
+        port: c?.linkPort,
+      });
+      await this.member.start(this.link.address);
+    }
     this.o.logger.info({ url: this.url, realms: this.supervisor.realms() }, 'center started');
   }
 
@@ -344,14 +358,11 @@ export class Center {
   }
 
   /**
-   * Whether a realm is served here (the authenticators ask). Cluster mode: a realm another
-   * instance serves is refused naming it — the seam where the internal link will forward.
+   * Whether a realm is served here (the authenticators ask). Cluster mode: or by another
+   * instance, to which the router forwards the session once it is authenticated.
    */
   private realmHere(name: string): boolean {
-    if (this.router.hasRealm(name)) return true;
-    const owner = this.member?.ownerElsewhere(name);
-    if (owner !== undefined) throw realmElsewhere(name, owner);
-    return false;
+    return this.router.hasRealm(name) || this.link?.hook.forwards(name) === true;
   }
 
   private async health(): Promise<{ ok: boolean; body: Record<string, unknown> }> {
@@ -392,6 +403,7 @@ export class Center {
     await this.reconciling;
     // Cluster mode: hand every realm over now, so no one waits for our leases to expire.
     await this.member?.stop(true);
+    await this.link?.close();
     await this.httpApiServer?.close();
     await this.listener?.close();
     await this.lastUsed.flush();

@@ -13,6 +13,7 @@ import type { Logger } from '@cdc/protocol';
 
 /** The worker's instance id, set by the primary (a worker re-reads the same flags). */
 const WORKER_ID_ENV = 'CDC_CLUSTER_WORKER_ID';
+const WORKER_INDEX_ENV = 'CDC_CLUSTER_WORKER_INDEX';
 /** A worker that died is started again after this long. */
 const RESTART_DELAY_MS = 1000;
 
@@ -21,30 +22,35 @@ export function workerInstanceId(): string | undefined {
   return cluster.isWorker ? process.env[WORKER_ID_ENV] : undefined;
 }
 
+/** In a worker of `--processes`: its number, 1 … N (0 elsewhere). */
+export function workerIndex(): number {
+  return cluster.isWorker ? Number(process.env[WORKER_INDEX_ENV] ?? 0) : 0;
+}
+
 /**
  * In the primary, fork `n` workers named `<base>-1` … `<base>-n` and keep them; resolves when
  * all have stopped after a signal. Only the primary calls this.
  */
 export function runWorkers(n: number, base: string | undefined, log: Logger): Promise<void> {
   const prefix = base ?? `${hostname()}-${process.pid}`;
-  const ids = new Map<Worker, string>();
+  const ids = new Map<Worker, { id: string; index: number }>();
   let stopping = false;
-  const fork = (id: string): void => {
-    const w = cluster.fork({ [WORKER_ID_ENV]: id });
-    ids.set(w, id);
+  const fork = (id: string, index: number): void => {
+    const w = cluster.fork({ [WORKER_ID_ENV]: id, [WORKER_INDEX_ENV]: String(index) });
+    ids.set(w, { id, index });
     log.info({ instance: id, pid: w.process.pid }, 'center worker started');
   };
   return new Promise((resolve) => {
     cluster.on('exit', (w, code, signal) => {
-      const id = ids.get(w);
+      const was = ids.get(w);
       ids.delete(w);
       if (stopping) {
         if (ids.size === 0) resolve();
         return;
       }
-      if (id === undefined) return;
-      log.error({ instance: id, code, signal }, 'center worker died; starting it again');
-      setTimeout(() => !stopping && fork(id), RESTART_DELAY_MS).unref();
+      if (was === undefined) return;
+      log.error({ instance: was.id, code, signal }, 'center worker died; starting it again');
+      setTimeout(() => !stopping && fork(was.id, was.index), RESTART_DELAY_MS).unref();
     });
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) return;
@@ -55,7 +61,7 @@ export function runWorkers(n: number, base: string | undefined, log: Logger): Pr
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
-    for (let i = 1; i <= n; i++) fork(`${prefix}-${i}`);
+    for (let i = 1; i <= n; i++) fork(`${prefix}-${i}`, i);
   });
 }
 

@@ -7,14 +7,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { errorMessage } from '@cdc/protocol';
-import type { LimitsOverride } from '@cdc/center';
+import type { CenterOptions, LimitsOverride } from '@cdc/center';
 import type { DomainStore } from '@cdc/store';
 import { createLogger } from '../log.js';
 import { CliError } from '../errors.js';
 import { parseValue, printResult } from '../output.js';
 import { registerBackupCommands } from './center-backup.js';
 import { registerClusterCommands } from './center-cluster.js';
-import { parseProcesses, runWorkers, workerInstanceId } from './center-processes.js';
+import { parseProcesses, runWorkers, workerIndex, workerInstanceId } from './center-processes.js';
 
 interface StoreFlags {
   dir: string;
@@ -55,10 +55,11 @@ async function withDomain<T>(
   }
 }
 
-function parseListen(s: string): { host: string; port: number } {
+function parseListen(s: string, flag = '--listen'): { host: string; port: number } {
   const m = /^(.*):(\d+)$/.exec(s);
   const host = m?.[1];
-  if (m === null || host === undefined) throw new CliError(`--listen takes HOST:PORT, got "${s}"`);
+  if (m === null || host === undefined || Number(m[2]) > 65_535)
+    throw new CliError(`${flag} takes HOST:PORT, got "${s}"`);
   return { host: host === '' ? '127.0.0.1' : host.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
 }
 
@@ -79,6 +80,7 @@ interface StartFlags extends StoreFlags {
   cluster?: boolean;
   instanceId?: string;
   processes?: string;
+  link: string;
 }
 
 /**
@@ -99,8 +101,11 @@ function jsonFlag(flag: string, v: unknown): unknown {
   }
 }
 
-/** `--cluster`: PostgreSQL only, with the lease time from `CDC_CLUSTER_LEASE_S`. */
-function clusterOptions(flags: StartFlags): { instanceId?: string; leaseTtlMs: number } {
+/**
+ * `--cluster`: PostgreSQL only, with the lease time from `CDC_CLUSTER_LEASE_S`; `--link`
+ * where other instances reach this one (worker i of `--processes` takes port + i − 1).
+ */
+function clusterOptions(flags: StartFlags): NonNullable<CenterOptions['cluster']> {
   const url = flags.databaseUrl ?? '';
   if (!/^postgres(ql)?:\/\//.test(url))
     throw new CliError(
@@ -111,7 +116,14 @@ function clusterOptions(flags: StartFlags): { instanceId?: string; leaseTtlMs: n
   if (!Number.isFinite(leaseS) || leaseS < 1 || leaseS > 3600)
     throw new CliError(`CDC_CLUSTER_LEASE_S must be seconds between 1 and 3600, got "${raw}"`);
   const instanceId = workerInstanceId() ?? flags.instanceId;
-  return { leaseTtlMs: leaseS * 1000, ...(instanceId !== undefined ? { instanceId } : {}) };
+  const link = parseListen(flags.link, '--link');
+  const index = workerIndex();
+  return {
+    leaseTtlMs: leaseS * 1000,
+    linkHost: link.host,
+    linkPort: link.port === 0 || index === 0 ? link.port : link.port + index - 1,
+    ...(instanceId !== undefined ? { instanceId } : {}),
+  };
 }
 
 export function registerCenterCommands(program: Command): void {
@@ -164,6 +176,11 @@ export function registerCenterCommands(program: Command): void {
       '--instance-id <id>',
       "this instance's id in the cluster (default <hostname>-<pid>)",
       process.env['CDC_INSTANCE_ID'],
+    )
+    .option(
+      '--link <host:port>',
+      'with --cluster: where the other instances reach this one (the internal link)',
+      process.env['CDC_CLUSTER_LINK'] ?? '127.0.0.1:0',
     )
     .option(
       '--processes <n>',

@@ -20,6 +20,9 @@ export interface ClusterOptions {
   instanceId?: string | undefined;
   /** Lease time (default 10 s): how long a dead owner's realms wait for a new one. */
   leaseTtlMs?: number | undefined;
+  /** Where other instances reach this one's internal link (default 127.0.0.1, any free port). */
+  linkHost?: string | undefined;
+  linkPort?: number | undefined;
 }
 
 export interface ClusterMemberOptions extends ClusterOptions {
@@ -87,16 +90,21 @@ export class ClusterMember {
     return this.#keeper?.held ?? new Map();
   }
 
-  /** The secret the instances share for their internal link (after `start`). */
-  get linkSecret(): string {
-    if (this.#secret === undefined) throw new Error('the cluster member has not started');
+  /**
+   * Called when the instance serving a realm changes as this one sees it (taken here, or
+   * another owner in a pass): sessions forwarded to the old owner are closed then.
+   */
+  onMoved: ((realm: string) => void) | undefined;
+
+  /** The secret the instances share for their internal link (made once, in PostgreSQL). */
+  async linkSecret(): Promise<string> {
+    this.#secret ??= await this.o.store.secret('link');
     return this.#secret;
   }
 
-  /** Register at `address` (where others reach this instance) and start taking realms. */
+  /** Register at `address` (this instance's internal link) and start taking realms. */
   async start(address: string): Promise<void> {
     const o = this.o;
-    this.#secret = await o.store.secret('link');
     this.#keeper = new LeaseKeeper({
       store: o.store,
       instance: { id: this.id, address },
@@ -107,7 +115,7 @@ export class ClusterMember {
         return realms;
       },
       onAcquired: async (lease) => {
-        this.#owners.delete(lease.realm);
+        if (this.#owners.delete(lease.realm)) this.onMoved?.(lease.realm);
         await o.serve(lease);
         this.#moves.inc({ instance: this.id, direction: 'taken', reason: 'placement' });
       },
@@ -144,7 +152,10 @@ export class ClusterMember {
         if (l.owner === this.id || l.remainingMs <= 0 || at === undefined) continue;
         owners.set(l.realm, { instance: l.owner, address: at });
       }
+      const before = this.#owners;
       this.#owners = owners;
+      for (const realm of new Set([...before.keys(), ...owners.keys()]))
+        if (before.get(realm)?.instance !== owners.get(realm)?.instance) this.onMoved?.(realm);
       this.#alive = live.length;
       this.#reachable = { ok: true, at: new Date() };
     } catch (e) {

@@ -2,11 +2,11 @@
  * What a clustered center does when it takes or loses a realm's lease: a realm is served
  * here (its router realm and its backend, whose store is fenced by the lease) only while
  * this instance holds the lease. A session for a realm served by another instance is
- * refused with `realm_elsewhere`, naming the owner, until the internal link forwards it.
+ * forwarded to it over the internal link (`forwarding.ts`).
  * @module
  */
-import { CdcErrors, GLOBAL_REALM } from '@cdc/api';
-import { WampError, errorMessage } from '@cdc/protocol';
+import { GLOBAL_REALM } from '@cdc/api';
+import { errorMessage } from '@cdc/protocol';
 import type { Logger } from '@cdc/protocol';
 import type { Router } from '@cdc/router';
 import type { DomainStore, Lease, StoreFactory } from '@cdc/store';
@@ -14,7 +14,7 @@ import type { Registry } from 'prom-client';
 import type { BackendSupervisor } from '../supervisor.js';
 import type { LossReason } from './lease-keeper.js';
 import { ClusterMember } from './member.js';
-import type { ClusterOptions, RealmOwner } from './member.js';
+import type { ClusterOptions } from './member.js';
 
 export interface RealmHost {
   router: Router;
@@ -89,13 +89,4 @@ export async function openMember(
     metrics: o.metrics,
     logger: host.logger,
   });
-}
-
-/** The refusal for a session whose realm another instance serves. */
-export function realmElsewhere(realm: string, owner: RealmOwner): WampError {
-  return WampError.of(
-    CdcErrors.REALM_ELSEWHERE,
-    `realm "${realm}" is served by center instance "${owner.instance}" at ${owner.address}; connect there`,
-    { realm, instance: owner.instance, address: owner.address },
-  );
 }

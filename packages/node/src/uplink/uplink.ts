@@ -61,11 +61,7 @@ function errorKey(e: unknown): string {
 }
 
 /** Refusals by a clustered center's instance after which the next URL is tried. */
-const MOVE_ON = new Set<string>([
-  CdcErrors.REALM_ELSEWHERE,
-  CdcErrors.REALM_MOVED,
-  CdcErrors.BACKEND_UNAVAILABLE,
-]);
+const MOVE_ON = new Set<string>([CdcErrors.REALM_MOVED, CdcErrors.BACKEND_UNAVAILABLE]);
 
 export class ManagementUplink {
   private connection: Connection | undefined;
