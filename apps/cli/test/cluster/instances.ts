@@ -40,8 +40,8 @@ export class CenterCluster {
     return { CDC_DATABASE_URL: this.o.databaseUrl, CDC_CLUSTER_LEASE_S: String(LEASE_S) };
   }
 
-  /** Start instance `id` on a free port; resolves once it listens. */
-  async start(id: string, extra: string[] = []): Promise<Instance> {
+  /** Start instance `id` on `port` (a free one by default); resolves once it listens. */
+  async start(id: string, extra: string[] = [], port = 0): Promise<Instance> {
     const proc = new Proc(
       id,
       [
@@ -53,7 +53,7 @@ export class CenterCluster {
         '--dir',
         `${this.o.root}/${id}`,
         '--listen',
-        '127.0.0.1:0',
+        `127.0.0.1:${port}`,
         '--bootstrap-owner-key',
         `${this.o.ownerKey}.pub`,
         '--heartbeat-period',
@@ -129,6 +129,17 @@ export class CenterCluster {
     if (i === undefined) throw new Error(`no instance ${id}`);
     const r = await fetch(i.url.replace(/^ws/, 'http').replace(/\/ws$/, '/health'));
     return (await r.json()) as Awaited<ReturnType<CenterCluster['health']>>;
+  }
+
+  /**
+   * A service manager's restart: SIGTERM, wait for the exit (it hands its realms over), start
+   * it again with the same id, directory and port (so URLs given to clients stay right).
+   */
+  async restart(id: string): Promise<Instance> {
+    const i = this.instances.get(id);
+    if (i === undefined) throw new Error(`no instance ${id}`);
+    await i.proc.stop(45_000);
+    return this.start(id, [], Number(new URL(i.url).port));
   }
 
   async stopAll(): Promise<void> {
