@@ -164,12 +164,14 @@ export class LoadDriver {
 
   /** Look every acknowledged write up in the database (read-only): the lost ones. */
   async verify(store: StoreFactoryOptions): Promise<{ checked: number; lost: string[] }> {
+    // The writes acknowledged before the read: the load may go on while it runs.
+    const acked = [...this.acked];
     const f = createStoreFactory({ ...store, readOnly: true });
     try {
       const realm = await f.realm(this.o.realm);
       const stored = new Set((await realm.listWorkers()).map((w) => `${w.node_id}/${w.worker_id}`));
-      const lost = this.acked.map((a) => `${a.node}/${a.router}`).filter((k) => !stored.has(k));
-      return { checked: this.acked.length, lost };
+      const lost = acked.map((a) => `${a.node}/${a.router}`).filter((k) => !stored.has(k));
+      return { checked: acked.length, lost };
     } finally {
       await f.close();
     }
