@@ -138,8 +138,24 @@ async function joinNode(url, seed, serializer, profile) {
   return session;
 }
 
+/**
+ * Join through the first of `urls` that takes the node, as a node given several center URLs
+ * does (an instance that cannot serve it now refuses, the node moves on to the next).
+ */
+async function joinAny(urls, seed, serializer, profile) {
+  let last;
+  for (const url of urls) {
+    try {
+      return await joinNode(url, seed, serializer, profile);
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw last;
+}
+
 async function startNode(url, seed, serializer, profile = 'cdc', reconnect = false) {
-  const session = await joinNode(url, seed, serializer, profile);
+  const session = await joinAny([url].flat(), seed, serializer, profile);
   const node = { nodeId: session.authid, session, seq: 0, joinedAt: Date.now(), joins: 1 };
   nodes.push(node);
   if (reconnect) keepConnected(node, url, seed, serializer, profile);
@@ -152,7 +168,7 @@ function keepConnected(node, url, seed, serializer, profile) {
     for (let attempt = 0; !shuttingDown; attempt++) {
       await new Promise((r) => setTimeout(r, backoffMs(attempt)));
       try {
-        node.session = await joinNode(url, seed, serializer, profile);
+        node.session = await joinAny([url].flat(), seed, serializer, profile);
         node.joinedAt = Date.now();
         node.joins++;
         keepConnected(node, url, seed, serializer, profile);
@@ -196,10 +212,14 @@ function heartbeat(node, period, mrealm) {
 serve({
   /**
    * Connect `seeds.length` simulated nodes, `concurrency` handshakes in flight; each starts
-   * beating every `period` s at a random point of its first period after it joined.
+   * beating every `period` s at a random point of its first period after it joined. With
+   * `urls` (a cluster's instances) node i is given them rotated by `rotate + i`, so the
+   * nodes' first choices spread evenly over the instances.
    */
   async nodes({
     url,
+    urls,
+    rotate = 0,
     seeds,
     concurrency = 200,
     serializer = 'cbor',
@@ -211,10 +231,15 @@ serve({
     const h = new Histogram();
     const failures = [];
     const t0 = performance.now();
-    await pool(seeds, concurrency, async (seed) => {
+    const urlsOf = (i) => {
+      if (urls === undefined) return url;
+      const k = (rotate + i) % urls.length;
+      return [...urls.slice(k), ...urls.slice(0, k)];
+    };
+    await pool(seeds, concurrency, async (seed, i) => {
       const s = performance.now();
       try {
-        const node = await startNode(url, seed, serializer, profile, reconnect);
+        const node = await startNode(urlsOf(i), seed, serializer, profile, reconnect);
         h.record((performance.now() - s) * 1000);
         if (period !== undefined) startBeating(node, Math.random() * period * 1000, period, mrealm);
       } catch (e) {

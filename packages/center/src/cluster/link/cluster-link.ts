@@ -94,7 +94,10 @@ export class ClusterLink {
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
+      // Exclusive: a `--processes` worker's link is its own. Shared (Node's cluster default),
+      // every worker would publish one port and the primary would hand a peer's connection
+      // to any worker, not the realm's owner.
+      server.listen({ port: options.port ?? 0, host, exclusive: true }, () => {
         server.off('error', reject);
         resolve();
       });
