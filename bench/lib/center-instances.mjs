@@ -146,7 +146,10 @@ export function clusterGauges(text, names) {
 }
 
 export async function metricsOf(url) {
-  const r = await fetch(url.replace(/^ws/, 'http').replace(/\/ws$/, '/metrics'));
+  // A new connection each time: behind --processes' one port each may reach another worker.
+  const r = await fetch(url.replace(/^ws/, 'http').replace(/\/ws$/, '/metrics'), {
+    headers: { connection: 'close' },
+  });
   return r.text();
 }
 
