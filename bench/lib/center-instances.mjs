@@ -3,12 +3,13 @@
 // /metrics and `cdc center status --json`.
 import { execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { pathFrom } from './cli.mjs';
 
 const here = pathFrom(import.meta.url);
-export const CDC_BIN = here('../../apps/cli/bin/cdc.js');
+const CDC_BIN = here('../../apps/cli/bin/cdc.js');
 const run = promisify(execFile);
 
 /** A free TCP port on 127.0.0.1 (for --processes, whose workers share one given port). */
@@ -145,12 +146,23 @@ export function clusterGauges(text, names) {
   return out;
 }
 
-export async function metricsOf(url) {
-  // A new connection each time: behind --processes' one port each may reach another worker.
-  const r = await fetch(url.replace(/^ws/, 'http').replace(/\/ws$/, '/metrics'), {
-    headers: { connection: 'close' },
+export function metricsOf(url) {
+  // A new connection each time (no agent): behind --processes' one port each may reach
+  // another worker.
+  return new Promise((resolve, reject) => {
+    const req = get(
+      url.replace(/^ws/, 'http').replace(/\/ws$/, '/metrics'),
+      { agent: false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve(text));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
   });
-  return r.text();
 }
 
 /** `cdc center status --json` against the database. */
