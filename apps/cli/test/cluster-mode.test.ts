@@ -385,6 +385,9 @@ test(
         return s.instances.length === 2 && owned === 2 ? s : undefined;
       }, 'two worker instances owning the global realm and default');
       assert.deepEqual(st.instances.map((i) => i.id).sort(), ['p-1', 'p-2']);
+      // Each worker's link is its own: one shared port would reach either worker.
+      const links = new Set(st.instances.map((i) => i.address));
+      assert.equal(links.size, 2, `a link port per worker: ${[...links].join(', ')}`);
       const h = await fetch(p.url.replace(/^ws/, 'http').replace(/\/ws$/, '/health'));
       assert.equal(h.status, 200);
       await p.proc.stop(45_000);
