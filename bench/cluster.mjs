@@ -314,12 +314,17 @@ async function killOwner(dbUrl, centers, owner, sims, connected) {
   killAll(backends); // the dead instance's backends, should any outlive it
   // Every node back: those that came in through the dead instance and those of its realms.
   for (;;) {
-    const open = (await Promise.all(sims.map((s) => s.request('counters')))).reduce(
-      (a, x) => a + x.open,
-      0,
-    );
+    const counters = await Promise.all(sims.map((s) => s.request('counters')));
+    const open = counters.reduce((a, x) => a + x.open, 0);
     if (open >= connected || Date.now() - t0 > 180_000) {
       k.nodes_open = open;
+      // The reasons of failed reconnects, most frequent first.
+      const why = {};
+      for (const c of counters)
+        for (const [m, n] of Object.entries(c.reconnectFailures)) why[m] = (why[m] ?? 0) + n;
+      k.reconnect_failures = Object.entries(why)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5);
       k.all_back_s = (Date.now() - t0) / 1000;
       break;
     }

@@ -87,6 +87,8 @@ const PROFILES = {
 
 /** Reconnect delays as the uplink's: 0.5 s growing ×1.5 up to 30 s, full jitter. */
 const backoffMs = (attempt) => Math.random() * Math.min(30_000, 500 * 1.5 ** attempt);
+/** Why reconnects failed: message → how often. */
+const reconnectFailures = new Map();
 /** Set while `close` runs: sessions closing then are not reconnected. */
 let shuttingDown = false;
 
@@ -173,8 +175,12 @@ function keepConnected(node, url, seed, serializer, profile) {
         node.joins++;
         keepConnected(node, url, seed, serializer, profile);
         return;
-      } catch {
-        // The center is not back yet: try again later.
+      } catch (e) {
+        // The center is not back yet: try again later (the reason kept for the report).
+        reconnectFailures.set(
+          String(e?.message ?? e).slice(0, 200),
+          (reconnectFailures.get(String(e?.message ?? e).slice(0, 200)) ?? 0) + 1,
+        );
       }
     }
   });
@@ -284,6 +290,7 @@ serve({
       heartbeats: heartbeatsSent,
       calls: callsAnswered,
       open: nodes.filter((n) => n.session.isOpen).length + clients.filter((c) => c.isOpen).length,
+      reconnectFailures: Object.fromEntries(reconnectFailures),
     };
   },
 
