@@ -368,6 +368,7 @@ for (const mode of MODES) {
         ` lease taken by ${k.new_owner} after ${fmt(k.lease_taken_s)} s, realm answering through another instance after` +
         ` ${fmt(k.answering_s)} s, ${k.nodes_open} of ${r.connected} nodes open after ${fmt(k.all_back_s)} s`,
     );
+    for (const [m, n] of k.reconnect_failures) console.log(`    reconnect failed ${n}×: ${m}`);
   }
 }
 if (typeof flags.json === 'string') writeFileSync(flags.json, JSON.stringify(results, null, 2));
