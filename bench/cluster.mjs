@@ -3,6 +3,7 @@
 //
 //   node bench/cluster.mjs [--nodes=2000] [--realms=4] [--lease=6] [--procs=2]
 //                          [--modes=single,cluster,processes] [--no-kill] [--json=FILE]
+//                          [--pending-per-address=100000]
 //
 // On this machine's PostgreSQL (a database of its own, dropped at the end), for each mode:
 //   single     one `cdc center start` (not clustered) on the database;
@@ -42,6 +43,13 @@ import {
 } from './lib/center-instances.mjs';
 
 const flags = parseFlags();
+// Every simulated node connects from 127.0.0.1, where a real fleet comes from as many
+// addresses as nodes: the per-address cap on connections still in their handshake (256 by
+// default, docs/RELIABILITY.md) would throttle the whole fleet as if it were one peer.
+// `--pending-per-address=256` measures with the default.
+process.env['CDC_LIMITS'] ??= JSON.stringify({
+  max_pending_per_address: Number(flags['pending-per-address'] ?? 100_000),
+});
 const N = Number(flags.nodes ?? 2000);
 const REALMS = Array.from({ length: Number(flags.realms ?? 4) }, (_, i) => `fleet${i + 1}`);
 const LEASE_S = Number(flags.lease ?? 6);
