@@ -14,9 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from './faults/cluster.js';
-import { LoadDriver } from './faults/driver.js';
+import type { LoadDriver } from './faults/driver.js';
 import { PrivatePostgres } from './faults/postgres.js';
-import { describe, inject, prepare } from './faults/scenarios.js';
+import { describe, inject, underLoad } from './faults/scenarios.js';
 import type { FaultResult, Probe } from './faults/scenarios.js';
 
 const OUTAGE_S = Number(process.env['CDC_FAULT_OUTAGE_S'] ?? 30);
@@ -31,16 +31,7 @@ const results: FaultResult[] = [];
 before(async () => {
   pg = await PrivatePostgres.create();
   cluster = new Cluster({ root, nodes: 1, databaseUrl: pg.url });
-  await cluster.start();
-  probe = await prepare(cluster);
-  driver = new LoadDriver({
-    url: () => (cluster as Cluster).url,
-    ownerKey: cluster.ownerKey,
-    realm: 'default',
-    nodes: cluster.nodes.map((n) => n.id),
-  });
-  await driver.start();
-  await new Promise((r) => setTimeout(r, 1000));
+  ({ probe, driver } = await underLoad(cluster));
 });
 
 after(async () => {

@@ -16,9 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, DESIRED_ROUTER } from './faults/cluster.js';
 import type { ClusterNode } from './faults/cluster.js';
-import { LoadDriver } from './faults/driver.js';
+import type { LoadDriver } from './faults/driver.js';
 import { alive } from './faults/procs.js';
-import { back, describe, inject, prepare, startGuest, until } from './faults/scenarios.js';
+import { back, describe, inject, startGuest, underLoad, until } from './faults/scenarios.js';
 import type { FaultResult, Probe } from './faults/scenarios.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cdc-faults-'));
@@ -28,16 +28,7 @@ let driver: LoadDriver | undefined;
 const results: FaultResult[] = [];
 
 before(async () => {
-  await cluster.start();
-  probe = await prepare(cluster);
-  driver = new LoadDriver({
-    url: () => cluster.url,
-    ownerKey: cluster.ownerKey,
-    realm: 'default',
-    nodes: cluster.nodes.map((n) => n.id),
-  });
-  await driver.start();
-  await new Promise((r) => setTimeout(r, 1000));
+  ({ probe, driver } = await underLoad(cluster));
 });
 
 after(async () => {

@@ -12,7 +12,8 @@ import { loadUserSigner } from '@cdc/cryptosign';
 import { connect } from '@cdc/transport';
 import { DESIRED_ROUTER, GUEST, GUEST_CONFIG } from './cluster.js';
 import type { Cluster, ClusterNode } from './cluster.js';
-import type { LoadDriver, WindowStats } from './driver.js';
+import { LoadDriver } from './driver.js';
+import type { WindowStats } from './driver.js';
 
 export interface FaultResult extends WindowStats {
   fault: string;
@@ -110,6 +111,24 @@ export async function back(cluster: Cluster, probe: Probe, ms = 90_000): Promise
     if (Date.now() > end) throw new Error(`the cluster did not come back: ${why}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * A fault test's start: the cluster up with its desired workers running, and the owner's
+ * load (calls and config writes) flowing for a second before any fault.
+ */
+export async function underLoad(cluster: Cluster): Promise<{ probe: Probe; driver: LoadDriver }> {
+  await cluster.start();
+  const probe = await prepare(cluster);
+  const driver = new LoadDriver({
+    url: () => cluster.url,
+    ownerKey: cluster.ownerKey,
+    realm: 'default',
+    nodes: cluster.nodes.map((n) => n.id),
+  });
+  await driver.start();
+  await new Promise((r) => setTimeout(r, 1000));
+  return { probe, driver };
 }
 
 /** Store and start each node's desired router and start its guest; wait until all run. */
