@@ -46,6 +46,8 @@ export class ClusterMember {
   readonly ttlMs: number;
   #keeper: LeaseKeeper | undefined;
   #owners = new Map<string, RealmOwner>();
+  /** The last instance seen serving each realm (this one included); a gap does not reset it. */
+  #lastOwner = new Map<string, string>();
   #alive = 0;
   #reachable: { ok: boolean; at: Date; error?: string } | undefined;
   #secret: string | undefined;
@@ -115,7 +117,8 @@ export class ClusterMember {
         return realms;
       },
       onAcquired: async (lease) => {
-        if (this.#owners.delete(lease.realm)) this.onMoved?.(lease.realm);
+        this.#owners.delete(lease.realm);
+        this.#seen(lease.realm, this.id);
         await o.serve(lease);
         this.#moves.inc({ instance: this.id, direction: 'taken', reason: 'placement' });
       },
@@ -140,6 +143,18 @@ export class ClusterMember {
     return this.#owners.get(realm);
   }
 
+  /**
+   * A realm seen served by `instance`: when that is not who served it before, it moved, and
+   * `onMoved` is told. A realm nobody holds for a moment (a renewal late under load, an owner
+   * gone until its lease expires) is no move: only a different owner is, so sessions are not
+   * closed for a lease that is merely late.
+   */
+  #seen(realm: string, instance: string): void {
+    const last = this.#lastOwner.get(realm);
+    this.#lastOwner.set(realm, instance);
+    if (last !== undefined && last !== instance) this.onMoved?.(realm);
+  }
+
   /** Who owns what, as of the last lease pass: from the leases and the instances' rows. */
   async #refresh(): Promise<void> {
     const store = this.o.store;
@@ -152,10 +167,8 @@ export class ClusterMember {
         if (l.owner === this.id || l.remainingMs <= 0 || at === undefined) continue;
         owners.set(l.realm, { instance: l.owner, address: at });
       }
-      const before = this.#owners;
       this.#owners = owners;
-      for (const realm of new Set([...before.keys(), ...owners.keys()]))
-        if (before.get(realm)?.instance !== owners.get(realm)?.instance) this.onMoved?.(realm);
+      for (const [realm, o] of owners) this.#seen(realm, o.instance);
       this.#alive = live.length;
       this.#reachable = { ok: true, at: new Date() };
     } catch (e) {
