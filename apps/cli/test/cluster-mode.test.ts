@@ -8,14 +8,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from '@cdc/client';
 import { createTestDatabase, unreachable } from '@cdc/testkit';
 import type { TestDatabase } from '@cdc/testkit';
-import { CDC, Proc } from './faults/procs.js';
+import { Proc } from './faults/procs.js';
 import { CenterCluster, LEASE_S, until } from './cluster/instances.js';
+import { pairNode, startNode } from './cluster/faults.js';
 
 const skip = await unreachable();
 const root = mkdtempSync(join(tmpdir(), 'cdc-cluster-'));
@@ -121,40 +122,14 @@ test(
   { skip },
   async () => {
     const c = cluster as CenterCluster;
-    const cbdir = join(root, 'n1', '.crossbar');
-    mkdirSync(cbdir, { recursive: true });
-    writeFileSync(
-      join(cbdir, 'config.json'),
-      JSON.stringify({
-        version: 2,
-        controller: { cdc: { heartbeat: { startup_delay: 0.2, heartbeat_period: 1 } } },
-        workers: [],
-      }),
-    );
-    const pubkey = execFileSync(process.execPath, [CDC, 'node', 'pubkey', '--cbdir', cbdir], {
-      encoding: 'utf8',
-    }).trim();
-    await c.cdc([
-      'center',
-      'pair-node',
-      '--dir',
-      root,
-      '--realm',
-      'default',
-      '--node-id',
-      'n1',
-      '--pubkey',
-      pubkey,
-    ]);
+    const cbdir = await pairNode(c, root, 'default', 'n1');
     // The owner last: the first instance forwards the node's session to the owner.
     const owner = (await until(() => c.owner('default'), 'realm default owned')).id;
     const order = [...c.instances.values()].sort(
       (a, b) => Number(a.id === owner) - Number(b.id === owner),
     );
     const urls = order.map((i) => i.url);
-    node = new Proc('n1', ['node', 'start', '--cbdir', cbdir, '--log-level', 'info'], {
-      env: { CDC_URL: urls.join(','), CROSSBAR_FABRIC_URL: '' },
-    });
+    node = startNode('n1', cbdir, urls);
     api = await c.session('default');
     await until(async () => {
       try {
