@@ -17,6 +17,7 @@ import {
   loadKey,
 } from '@cdc/sdk/browser';
 import type { Center, ConnectionState, WebCryptoSigner } from '@cdc/sdk/browser';
+import { href, route } from './route.js';
 
 export type Screen =
   | { kind: 'loading'; message: string }
@@ -33,14 +34,17 @@ export const client = signal<Center | undefined>(undefined);
 /** Connected and joined: anything shown is current. */
 export const online = computed(() => conn.value.status === 'connected');
 /** A message for the user about the last thing that failed (a call refused…). */
-export const notice = signal<{ text: string; kind: 'error' | 'info' } | undefined>(undefined);
+/** The last message for the person, and the page (`href`) it was said on: it shows only there. */
+export const notice = signal<{ text: string; kind: 'error' | 'info'; at: string } | undefined>(
+  undefined,
+);
 
 const REALM_KEY = 'cdc.realm';
 const keys = indexedDbKeyStore('cdc-web');
 let key: WebCryptoSigner | undefined;
 
 export function say(text: string, kind: 'error' | 'info' = 'error'): void {
-  notice.value = { text, kind };
+  notice.value = { text, kind, at: href(route.value) };
 }
 
 /** Any failure as one line: the error URI's meaning and its message. */

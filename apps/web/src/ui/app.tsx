@@ -22,7 +22,8 @@ function ConnectionBadge() {
 
 function Notice() {
   const n = notice.value;
-  if (n === undefined) return null;
+  // A message belongs to the page it was said on, not to the next one.
+  if (n === undefined || n.at !== href(route.value)) return null;
   return (
     <div class={`notice ${n.kind}`} role={n.kind === 'error' ? 'alert' : 'status'}>
       <span>{n.text}</span>
