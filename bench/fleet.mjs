@@ -12,6 +12,9 @@
 //                                       port, and time until every node is back (join,
 //                                       registrations, probe), the nodes reconnecting with
 //                                       the uplink's backoff (implies --join-only)
+//                        [--pending-per-address=N]  the center's cap on connections still in
+//                                       their handshake per source address (default: the
+//                                       fleet size; 256 measures with the center's default)
 //
 // For each size N: a center in its own process (SQLite in a fresh data directory) with one
 // management realm, N paired node keys and N granted API-client keys; simulated nodes
@@ -52,6 +55,10 @@ const PROFILE = flags.edge === true ? 'edge' : 'cdc';
 const RESTART = flags.restart === true;
 const JOIN_ONLY = RESTART || flags['join-only'] === true;
 const REALM = 'fleet';
+// Every simulated node connects from 127.0.0.1, where a real fleet comes from as many
+// addresses as nodes: the per-address cap on connections still in their handshake (256 by
+// default, docs/RELIABILITY.md) would throttle the whole fleet as if it were one peer.
+const pendingPerAddress = (n) => Number(flags['pending-per-address'] ?? Math.max(256, n));
 const here = pathFrom(import.meta.url);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const CDC = 'com.crossbario.cdc';
@@ -143,7 +150,7 @@ async function provision(dataDir, n, clients) {
  * Kill the center (SIGKILL: no goodbye to anyone), start it again on the same port with the
  * same data, and wait until the simulated nodes have all joined again. Times from the kill.
  */
-async function restart(center, dataDir, url, sims, expected) {
+async function restart(center, dataDir, url, sims, expected, limits) {
   const port = Number(new URL(url).port);
   const killedAt = Date.now();
   center.proc.kill('SIGKILL');
@@ -155,19 +162,32 @@ async function restart(center, dataDir, url, sims, expected) {
     heartbeatPeriodS: PERIOD,
     realm: REALM,
     port,
+    limits,
   });
   const listeningAt = Date.now();
   const pids = [again.pid, started.backendPid].filter((p) => p !== null);
   const cpu0 = pids.map((p) => cpuMs([p]));
   let back = 0;
   let last = 0;
+  let times = [];
   while (Date.now() - killedAt < 300_000) {
     const parts = await Promise.all(sims.map((s) => s.request('rejoined', { since: killedAt })));
     back = parts.reduce((a, x) => a + x.back, 0);
     last = parts.reduce((a, x) => Math.max(a, x.last), 0);
+    times = parts.flatMap((x) => x.times);
     if (back >= expected) break;
     await sleep(200);
   }
+  // When each share of the fleet was back (s after the kill): the tail is the nodes' backoff.
+  times.sort((a, b) => a - b);
+  const share = (q) =>
+    times.length === 0
+      ? NaN
+      : (times[Math.min(times.length - 1, Math.ceil(q * expected) - 1)] - killedAt) / 1000;
+  const failures = {};
+  for (const c of await Promise.all(sims.map((s) => s.request('counters'))))
+    for (const [why, k] of Object.entries(c.reconnectFailures))
+      failures[why] = (failures[why] ?? 0) + k;
   const cpu = pids.map((p, i) => cpuMs([p]) - cpu0[i]);
   await Promise.all(sims.map((s) => s.request('close').catch(() => undefined)));
   await again.request('stop').catch(() => undefined);
@@ -178,6 +198,8 @@ async function restart(center, dataDir, url, sims, expected) {
     center_start_s: (listeningAt - startAt) / 1000,
     all_back_after_kill_s: (last - killedAt) / 1000,
     all_back_after_listening_s: (last - listeningAt) / 1000,
+    back_s: { p50: share(0.5), p90: share(0.9), p99: share(0.99) },
+    reconnect_failures: failures,
     cpu_ms_per_node: {
       router: cpu[0] / Math.max(1, back),
       backend: (cpu[1] ?? 0) / Math.max(1, back),
@@ -200,10 +222,12 @@ async function run(n) {
 
     const center = new Child(here('./lib/center-process.mjs'), { name: 'center' });
     children.push(center);
+    const limits = { max_pending_per_address: pendingPerAddress(n) };
     const { url, backendPid } = await center.request('start', {
       dir: dataDir,
       heartbeatPeriodS: PERIOD,
       realm: REALM,
+      limits,
     });
     const pids = [center.pid, backendPid].filter((p) => p !== null);
     await sleep(3000); // the backend's first pairing sync creates the node entries
@@ -271,7 +295,7 @@ async function run(n) {
     r.kb_per_node_session = ((nodesRss - baseRss) * 1024) / Math.max(1, r.nodes_connected);
     if (JOIN_ONLY) {
       await owner.leave().catch(() => undefined);
-      if (RESTART) r.restart = await restart(center, dataDir, url, sims, r.nodes_connected);
+      if (RESTART) r.restart = await restart(center, dataDir, url, sims, r.nodes_connected, limits);
       else {
         await Promise.all(sims.map((s) => s.request('close').catch(() => undefined)));
         await center.request('stop');
@@ -434,6 +458,13 @@ for (const r of results) {
           ` (${fmt(x.all_back_after_listening_s, 2)} s after it listened);` +
           ` CPU per node: router ${fmt(x.cpu_ms_per_node.router, 2)} ms, backend ${fmt(x.cpu_ms_per_node.backend, 2)} ms`,
       );
+      console.log(
+        `    half the nodes back after ${fmt(x.back_s.p50, 2)} s, 90 % after ${fmt(x.back_s.p90, 2)} s,` +
+          ` 99 % after ${fmt(x.back_s.p99, 2)} s (from the kill)`,
+      );
+      const why = Object.entries(x.reconnect_failures).sort((a, b) => b[1] - a[1]);
+      console.log(`    failed reconnect attempts: ${int(why.reduce((a, w) => a + w[1], 0))}`);
+      for (const [m, k] of why.slice(0, 5)) console.log(`      ${int(k)} × ${m}`);
     }
     continue;
   }

@@ -8,7 +8,7 @@ import { profileStart, profileStop } from './profiler.mjs';
 let center;
 
 serve({
-  async start({ dir, heartbeatPeriodS, realm, global, port = 0, httpApi }) {
+  async start({ dir, heartbeatPeriodS, realm, global, port = 0, httpApi, limits }) {
     center = new Center({
       host: '127.0.0.1',
       port,
@@ -19,6 +19,7 @@ serve({
       onBackendLog: (r, line) => process.stderr.write(`[backend ${r}] ${line}\n`),
       ...(global !== undefined ? { global } : {}),
       ...(httpApi !== undefined ? { httpApi } : {}),
+      ...(limits !== undefined ? { limits } : {}),
     });
     await center.start();
     return { url: center.url, backendPid: center.supervisor.pid(realm) ?? null };

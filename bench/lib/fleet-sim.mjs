@@ -282,7 +282,11 @@ serve({
   /** Nodes joined (again) at or after `since` (ms since the epoch), and the last join. */
   rejoined({ since }) {
     const back = nodes.filter((n) => n.joinedAt >= since && n.session.isOpen);
-    return { back: back.length, last: back.reduce((a, n) => Math.max(a, n.joinedAt), 0) };
+    return {
+      back: back.length,
+      last: back.reduce((a, n) => Math.max(a, n.joinedAt), 0),
+      times: back.map((n) => n.joinedAt),
+    };
   },
 
   counters() {

@@ -114,7 +114,12 @@ after(async () => {
 });
 
 /** A tracker over a table of nodes, with the desired workers given and what it told. */
-function tracker(nodes: NodeRecord[], workers: WorkerRecord[], heartbeatPeriodS = 10) {
+function tracker(
+  nodes: NodeRecord[],
+  workers: WorkerRecord[],
+  heartbeatPeriodS = 10,
+  allowances: { firstBeatGraceMs?: number; setupAllowanceMs?: number } = {},
+) {
   const table = new NodeTable();
   table.load(nodes);
   const told = { changes: 0, joined: [] as string[], left: [] as string[] };
@@ -127,6 +132,7 @@ function tracker(nodes: NodeRecord[], workers: WorkerRecord[], heartbeatPeriodS 
     session: backend,
     log: captureLogger(),
     heartbeatPeriodS,
+    ...allowances,
     onChange: () => {
       told.changes++;
     },
@@ -194,6 +200,28 @@ test('node liveness - a node that goes silent is closed and offline', async () =
     await until(() => table.get('s1')?.status === 'offline', 5000, 's1 offline');
     await until(() => !s1.isOpen, 5000, 'its session closed');
     assert.deepEqual(told.left, ['s1']);
+  } finally {
+    liveness.stop();
+  }
+});
+
+test('node liveness - a node still setting up is not closed for a heartbeat it cannot send yet; once it probed, its first heartbeat is due', async () => {
+  const { table, liveness, told } = tracker([row('u1'), row('u2')], [], 0.2, {
+    firstBeatGraceMs: 300,
+    setupAllowanceMs: 2500,
+  });
+  await liveness.start();
+  try {
+    const u1 = await open('cdc-node', 'u1'); // registering its procedures: no probe yet
+    const u2 = await open('cdc-node', 'u2');
+    await until(() => table.get('u2')?.status === 'online', 5000, 'u2 online');
+    liveness.probed('u2'); // set up: beats are due within the grace
+    await until(() => !u2.isOpen, 5000, 'u2 closed for its missing first heartbeat');
+    assert.deepEqual(told.left, ['u2']);
+    assert.ok(u1.isOpen, 'u1, still setting up, keeps its session past the grace');
+    assert.equal(table.get('u1')?.status, 'online');
+    await until(() => !u1.isOpen, 10_000, 'u1 closed once its setup allowance ran out');
+    assert.equal(table.get('u1')?.status, 'offline');
   } finally {
     liveness.stop();
   }

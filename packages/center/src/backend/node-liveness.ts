@@ -6,7 +6,8 @@
  * backend (re)starts (SPEC §6).
  *
  * Nodes come and go with their sessions (`wamp.session.on_join`/`on_leave`); one that stops
- * sending heartbeats is closed after two and a half of its periods. The desired workers of
+ * sending heartbeats is closed after two and a half of its periods; before its first
+ * heartbeat, a node is given time to set up (see {@link SETUP_ALLOWANCE_MS}). The desired workers of
  * each node (read from the database, counted by type) decide when a connected node is
  * `running`. A status change is published as `on_node_status` and told to `onChange`.
  * @module
@@ -19,8 +20,16 @@ import type { Logger } from '@cdc/protocol';
 import { NodeState, restingStatus } from './node-table.js';
 import type { HeardBeat, NodeTable, RowChange } from './node-table.js';
 
-/** Time a node has from joining to its first heartbeat (Crossbar.io's startup delay is 5 s). */
+/** Time a set-up node has to its first heartbeat (Crossbar.io's startup delay is 5 s). */
 const FIRST_HEARTBEAT_GRACE_MS = 15_000;
+/**
+ * Time a node has from joining until it probes the realm (`mrealm.get_status`, which ours
+ * and Crossbar.io's edges call once their procedures are registered). In a reconnect storm a
+ * node's registrations can take far longer than a heartbeat period; closing it then throws
+ * that work away and sends it to the back of the storm. A connection that dies meanwhile is
+ * found by the transport's pings.
+ */
+const SETUP_ALLOWANCE_MS = 120_000;
 
 export interface NodeLivenessOptions {
   table: NodeTable;
@@ -29,6 +38,9 @@ export interface NodeLivenessOptions {
   session: Session;
   log: Logger;
   heartbeatPeriodS?: number;
+  /** Overrides of the first-heartbeat grace and the setup allowance (ms; tests). */
+  firstBeatGraceMs?: number;
+  setupAllowanceMs?: number;
   /** A node's status changed, or a node came or went (metrics). */
   onChange?: () => void;
   /** A node joined (at this ISO time). */
@@ -60,11 +72,16 @@ export class NodeLiveness {
   private readonly bySession = new Map<number, NodeState>();
   private watchdog: ReturnType<typeof setInterval> | undefined;
   private readonly periodMs: number;
+  private readonly firstBeatMs: number;
+  private readonly setupMs: number;
   /** Called when a node joins that has no row yet (a pairing made elsewhere). */
   beforeJoin: (() => Promise<void>) | undefined;
 
   constructor(private readonly o: NodeLivenessOptions) {
     this.periodMs = (o.heartbeatPeriodS ?? HEARTBEAT_PERIOD_S) * 1000;
+    this.firstBeatMs =
+      o.firstBeatGraceMs ?? Math.max(FIRST_HEARTBEAT_GRACE_MS, 2.5 * this.periodMs);
+    this.setupMs = o.setupAllowanceMs ?? SETUP_ALLOWANCE_MS;
   }
 
   /** Learn who is connected now, and follow joins and leaves (the table is loaded). */
@@ -121,6 +138,11 @@ export class NodeLiveness {
     this.o.table.release(s);
   }
 
+  /** A node probed the realm: it has set up, and its first heartbeat is due. */
+  probed(nodeId: string): void {
+    this.o.table.get(nodeId)?.probed(Date.now());
+  }
+
   /** A heartbeat whose publisher is the node it names (the caller checked). */
   heartbeat(b: HeardBeat): void {
     const s = this.o.table.get(b.record.node_id);
@@ -133,11 +155,14 @@ export class NodeLiveness {
     const now = Date.now();
     for (const [session, s] of this.bySession) {
       // Each node by its own period: silent for two and a half periods means gone.
-      const period = s.link?.period;
+      const link = s.link;
+      const period = link?.period;
       const allowed =
-        period === undefined
-          ? Math.max(FIRST_HEARTBEAT_GRACE_MS, 2.5 * this.periodMs)
-          : 2.5 * period * 1000;
+        period !== undefined
+          ? 2.5 * period * 1000
+          : link?.probed === true
+            ? this.firstBeatMs
+            : this.setupMs;
       if (now - (s.seen ?? 0) <= allowed) continue;
       this.o.log.warn({ node: s.id }, 'node missed its heartbeats: closing its session');
       this.bySession.delete(session);

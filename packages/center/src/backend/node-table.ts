@@ -22,6 +22,8 @@ export interface NodeLink {
   period: number | undefined;
   /** Workers by type, as the heartbeats of this connection count them. */
   workers: Record<string, number>;
+  /** Whether the node has probed the realm on this connection: it has finished setting up. */
+  probed: boolean;
 }
 
 /** What the node says it is: `cdc` with its version, or `crossbar`. */
@@ -104,7 +106,7 @@ export class NodeState {
     return this._link;
   }
 
-  /** The last sign of life this backend saw (join or heartbeat, ms). */
+  /** The last sign of life this backend saw (join, probe or heartbeat, ms). */
   get seen(): number | undefined {
     return this._seen;
   }
@@ -137,7 +139,20 @@ export class NodeState {
 
   /** The node joined with a session (a new one replaces the old, keeping its counts). */
   connect(session: number, at: number): void {
-    this._link = { session, period: undefined, workers: this._link?.workers ?? {} };
+    this._link = {
+      session,
+      period: undefined,
+      workers: this._link?.workers ?? {},
+      probed: false,
+    };
+    this._seen = at;
+    this.json.clear();
+  }
+
+  /** The node probed the realm (`mrealm.get_status`) on its current connection, at `at`. */
+  probed(at: number): void {
+    if (this._link === undefined) return;
+    this._link.probed = true;
     this._seen = at;
     this.json.clear();
   }

@@ -143,6 +143,7 @@ export class RealmBackend {
       (_args, _kw, d: InvocationDetails) => {
         if (d.callerAuthrole === NODE_ROLE && d.callerAuthid !== undefined) {
           const nodeId = d.callerAuthid;
+          this.nodes.probed(nodeId);
           setImmediate(() => this.reconciler.nodeUp(nodeId));
         }
         return {
