@@ -3,7 +3,7 @@
 //
 //   node bench/run.mjs [filter ...] [--duration=5] [--warmup=2] [--repeat=1] [--json=FILE]
 //                      [--sessions=4000] [--profile] [--profile-load[=NAME]] [--verbose]
-//                      [--quiet-wait=30] [--list]
+//                      [--quiet-wait=30] [--floor] [--list]
 //
 // docs/PERFORMANCE.md describes what each scenario measures and how to read the table.
 //
@@ -14,7 +14,9 @@
 // counts operations over a fixed window. Router CPU per operation comes from the router
 // process's own process.cpuUsage() over that window. `--profile` also records a CPU
 // profile of the router during the window into bench/profiles/ and prints its top
-// self-time functions.
+// self-time functions. `--floor` runs the handshake and cycle scenarios against
+// bench/lib/floor-process.mjs instead: the least a Node.js server does to complete the same
+// handshakes (no router logic), so the router's figure minus it is the part that is ours.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +29,7 @@ import { formatSummary, summarize } from './lib/profile.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const ROUTER = here('./lib/router-process.mjs');
+const FLOOR = here('./lib/floor-process.mjs');
 const LOAD = here('./lib/load-process.mjs');
 
 // --- options ----------------------------------------------------------------------------
@@ -100,7 +103,10 @@ for (const tr of ['ws', 'rs'])
 scenarios.push({ name: 'scram-logins-ws', kind: 'scramload', ser: 'json', tr: 'ws' });
 
 const selected = scenarios.filter(
-  (s) => filters.length === 0 || filters.some((f) => s.name.includes(f)),
+  (s) =>
+    (filters.length === 0 || filters.some((f) => s.name.includes(f))) &&
+    // The floor speaks only the anonymous and cryptosign handshakes (and GOODBYE).
+    (!flags.floor || (s.kind === 'handshake' && s.method !== 'scram')),
 );
 if (flags.list) {
   for (const s of scenarios) console.log(s.name);
@@ -149,7 +155,7 @@ async function scramConfig() {
 }
 
 async function startRouter(execArgv = [], sc = undefined) {
-  const router = new Child(ROUTER, { name: 'router', execArgv });
+  const router = new Child(flags.floor ? FLOOR : ROUTER, { name: 'router', execArgv });
   const scram =
     sc?.method === 'scram' || sc?.kind === 'scramload' ? await scramConfig() : undefined;
   const urls = await router.request('start', { pubkeys: PUBKEYS, scram });

@@ -1,5 +1,6 @@
 /**
- * Ed25519 on Node's own `crypto` (OpenSSL). Node has no raw-key import for Ed25519, so
+ * Ed25519 on Node's own `crypto` (OpenSSL; verification by libsodium where it loads, see
+ * `sodium.ts`). Node has no raw-key import for Ed25519, so
  * keys are wrapped in the fixed DER prefixes of PKCS#8 (private) and SPKI (public) —
  * for Ed25519 both encodings are a constant header followed by the 32 raw bytes.
  * @module
@@ -141,8 +142,8 @@ export function clearPublicKeyCache(): void {
 
 /**
  * Verify an Ed25519 signature; `false` for anything malformed, never throws. The public
- * key is 32 bytes or 64 hex characters. `backend` defaults to `ed25519Backend` (OpenSSL
- * unless `CDC_ED25519=libsodium`, see `sodium.ts`).
+ * key is 32 bytes or 64 hex characters. `backend` defaults to `ed25519Backend` (libsodium
+ * unless `CDC_ED25519=openssl`, see `sodium.ts`).
  */
 export function verifyEd25519(
   publicKey: Uint8Array | string,

@@ -1,12 +1,12 @@
 /**
  * Ed25519 verification by libsodium (`sodium-native`, an optional dependency with prebuilt
- * binaries), opt-in with `CDC_ED25519=libsodium`. On this machine kind it verifies in
- * ~51 µs against OpenSSL 3.0's ~87 µs through `node:crypto` (`bench/ed25519.mjs`), and a
+ * binaries), the default; `CDC_ED25519=openssl` keeps it on `node:crypto`. On this machine
+ * kind it verifies in ~51 µs against OpenSSL 3.0's ~87 µs (`bench/ed25519.mjs`), and a
  * router verifies once per cryptosign handshake; it is also what Crossbar.io verifies with
- * (PyNaCl), so the same signatures pass. Not the default: with the addon loaded, a
- * center's realm backends did not get their session established (docs/PERFORMANCE.md,
- * issue 16), which is not understood yet. Where the package does not load, verification
- * stays with OpenSSL.
+ * (PyNaCl), so the same signatures pass. The addon is loaded on the first verification,
+ * not at start: loaded eagerly in every process it once kept a center's realm backends
+ * from establishing their sessions in time (docs/PERFORMANCE.md, issue 16). Where the
+ * package does not load, verification stays with OpenSSL.
  * @module
  */
 import { createRequire } from 'node:module';
@@ -20,7 +20,7 @@ export type Ed25519Backend = 'libsodium' | 'openssl';
 
 /** Which implementation verifies Ed25519 signatures in this process by default. */
 export const ed25519Backend: Ed25519Backend =
-  process.env['CDC_ED25519'] === 'libsodium' ? 'libsodium' : 'openssl';
+  process.env['CDC_ED25519'] === 'openssl' ? 'openssl' : 'libsodium';
 
 let sodium: Sodium | null | undefined;
 
@@ -36,7 +36,7 @@ function load(): Sodium | null {
   return sodium;
 }
 
-/** Whether libsodium loads here (asked for, it is loaded). */
+/** Whether libsodium loads here (asking loads it). */
 export function sodiumAvailable(): boolean {
   return load() !== null;
 }
