@@ -99,6 +99,16 @@ for (const tr of ['ws', 'rs'])
     ref: 'cycle',
   });
 for (const tr of ['ws', 'rs'])
+  scenarios.push({
+    name: `register-${tr}`,
+    kind: 'handshake',
+    method: 'anonymous',
+    mode: 'register',
+    ser: 'json',
+    tr,
+    ref: 'register',
+  });
+for (const tr of ['ws', 'rs'])
   scenarios.push({ name: `memory-${tr}`, kind: 'memory', ser: 'json', tr, ref: 'memory' });
 scenarios.push({ name: 'scram-logins-ws', kind: 'scramload', ser: 'json', tr: 'ws' });
 

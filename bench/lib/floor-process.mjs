@@ -49,6 +49,8 @@ function answer(msg, state, pubkeys) {
     }
     case 6:
       return GOODBYE;
+    case 64: // REGISTER → REGISTERED
+      return JSON.stringify([65, msg[1], ++state.registrations || (state.registrations = 1)]);
     default:
       return undefined;
   }
@@ -89,6 +91,14 @@ function rawSocketServer(pubkeys) {
   });
 }
 
+/** One unmasked WebSocket text frame (a server's frames are never masked, RFC 6455 §5.1). */
+function textFrame(text) {
+  const payload = Buffer.from(text);
+  const n = payload.length;
+  const head = n < 126 ? Buffer.from([0x81, n]) : Buffer.from([0x81, 126, n >> 8, n & 0xff]);
+  return Buffer.concat([head, payload]);
+}
+
 /** WebSocket: Node's HTTP server and `ws` in noServer mode, as our listener. */
 function webSocketServer(pubkeys) {
   const wss = new WebSocketServer({
@@ -105,7 +115,7 @@ function webSocketServer(pubkeys) {
       ws.on('error', () => ws.terminate());
       ws.on('message', (data) => {
         const reply = answer(JSON.parse(data.toString()), state, pubkeys);
-        if (reply !== undefined) ws.send(reply);
+        if (reply !== undefined) socket.write(textFrame(reply)); // unmasked, as the router writes
       });
     });
   });

@@ -119,6 +119,8 @@ process.on('message', (m) => {
 // --- handshakes -----------------------------------------------------------------------
 
 const SCRAM_PASSWORD = 'bench-password';
+/** What a Crossbar.io 22.6.1 edge registers on joining its management realm, one at a time. */
+const EDGE_REGISTRATIONS = 52;
 
 async function handshakeLoop(url, serializer, method, signers, mode, index) {
   let k = index;
@@ -141,6 +143,14 @@ async function handshakeLoop(url, serializer, method, signers, mode, index) {
         done(nowUs() - t0);
         void session.leave();
         transport.close();
+      } else if (mode === 'register') {
+        // A Crossbar.io edge's 52 registrations, each waiting for its REGISTERED; each is an op.
+        for (let i = 0; i < EDGE_REGISTRATIONS; i++) {
+          const r0 = nowUs();
+          await session.register(`bench.node.${process.pid}.${k}.procedure_${i}`, () => null);
+          done(nowUs() - r0);
+        }
+        await session.leave();
       } else {
         await session.leave();
         done(nowUs() - t0);
