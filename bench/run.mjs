@@ -26,6 +26,7 @@ import { SigningKey } from '@cdc/cryptosign';
 import { Histogram } from './lib/hist.mjs';
 import { Child } from './lib/ipc.mjs';
 import { formatSummary, summarize } from './lib/profile.mjs';
+import { makeCert } from './lib/tls-cert.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const ROUTER = here('./lib/router-process.mjs');
@@ -57,7 +58,7 @@ const PROFILE_DIR = here('./profiles/');
 
 // --- scenarios --------------------------------------------------------------------------
 
-const TRANSPORTS = { ws: 'WebSocket', rs: 'RawSocket' };
+const TRANSPORTS = { ws: 'WebSocket', rs: 'RawSocket', wss: 'WS+TLS', rss: 'RS+TLS' };
 /** Crossbar.io 22.6.1 on this machine kind (SPEC §8); our target is 5× (memory: ≤ 1×). */
 const CROSSBAR = {
   'rpc-json': 6100,
@@ -79,6 +80,19 @@ for (const ser of ['json', 'msgpack'])
     scenarios.push({ name: `pubsub-${ser}-${tr}`, kind: 'pubsub', ser, tr, ref: `pubsub-${ser}` });
 for (const method of ['anonymous', 'cryptosign', 'scram'])
   for (const tr of ['ws', 'rs'])
+    scenarios.push({
+      name: `handshake-${method}-${tr}`,
+      kind: 'handshake',
+      method,
+      mode: 'handshake',
+      ser: 'json',
+      tr,
+      ref: `handshake-${method}`,
+    });
+// Over TLS (a self-signed ECDSA P-256 certificate, TLS 1.3, no session resumption: a
+// fleet reconnecting to a restarted router has no tickets it would take).
+for (const method of ['anonymous', 'cryptosign'])
+  for (const tr of ['wss', 'rss'])
     scenarios.push({
       name: `handshake-${method}-${tr}`,
       kind: 'handshake',
@@ -164,11 +178,19 @@ async function scramConfig() {
   return { n: SCRAM_PRINCIPALS, credential: scramCredential };
 }
 
+/** The certificate of the TLS scenarios, made when the first one runs. */
+let cert;
+const needsTls = (sc) => sc?.tr === 'wss' || sc?.tr === 'rss';
+
 async function startRouter(execArgv = [], sc = undefined) {
   const router = new Child(flags.floor ? FLOOR : ROUTER, { name: 'router', execArgv });
   const scram =
     sc?.method === 'scram' || sc?.kind === 'scramload' ? await scramConfig() : undefined;
-  const urls = await router.request('start', { pubkeys: PUBKEYS, scram });
+  if (needsTls(sc)) cert ??= makeCert(flags['tls-key'] === 'rsa' ? 'rsa' : 'ec');
+  const tls = needsTls(sc)
+    ? { keyFile: cert.keyFile, certFile: cert.certFile, key: cert.key, cert: cert.cert }
+    : undefined;
+  const urls = await router.request('start', { pubkeys: PUBKEYS, scram, tls });
   return { router, urls };
 }
 
@@ -293,6 +315,7 @@ async function setUp(sc, url) {
             method: sc.method,
             mode: sc.mode,
             seeds: sc.method === 'cryptosign' ? SEEDS : [],
+            ca: needsTls(sc) ? cert.cert : undefined,
             concurrency: Number(flags.concurrency ?? 16),
           }),
         ),
@@ -551,6 +574,7 @@ for (const sc of selected) {
   }
 }
 
+cert?.remove();
 console.log(
   '\nops: RPC round trips, events delivered to subscribers, handshakes, connect-join-leave ' +
     'cycles. router µs/op: router process CPU (user+system) per op; router/load/other: CPU ' +

@@ -11,7 +11,9 @@
 // The difference between the router's CPU per handshake and this one's is the part of it
 // that is ours.
 import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { setImmediate } from 'node:timers';
 import { createRequire } from 'node:module';
@@ -62,8 +64,9 @@ function welcome(authmethod, authrole) {
 }
 
 /** RawSocket: the 4-byte handshake, then length-prefixed JSON messages. */
-function rawSocketServer(pubkeys) {
-  return createNetServer({ noDelay: true }, (socket) => {
+function rawSocketServer(pubkeys, tls) {
+  const make = tls === undefined ? createNetServer : createTlsServer;
+  return make({ noDelay: true, ...tls }, (socket) => {
     const state = {};
     let buf = Buffer.alloc(0);
     let shaken = false;
@@ -100,14 +103,15 @@ function textFrame(text) {
 }
 
 /** WebSocket: Node's HTTP server and `ws` in noServer mode, as our listener. */
-function webSocketServer(pubkeys) {
+function webSocketServer(pubkeys, tls) {
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
     perMessageDeflate: false,
     handleProtocols: (protocols) => (protocols.has('wamp.2.json') ? 'wamp.2.json' : false),
   });
-  const http = createHttpServer((_req, res) => res.writeHead(404).end());
+  const notFound = (_req, res) => res.writeHead(404).end();
+  const http = tls === undefined ? createHttpServer(notFound) : createHttpsServer(tls, notFound);
   http.on('upgrade', (req, socket, head) => {
     socket.setNoDelay(true);
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -128,16 +132,25 @@ const listening = (server) =>
 let servers = [];
 
 serve({
-  async start({ pubkeys = [] }) {
+  async start({ pubkeys = [], tls }) {
     const keys = new Set(pubkeys);
     const rs = rawSocketServer(keys);
     const ws = webSocketServer(keys);
     servers = [rs, ws];
-    await Promise.all(servers.map(listening));
-    return {
-      ws: `ws://127.0.0.1:${ws.address().port}/ws`,
-      rs: `rs://127.0.0.1:${rs.address().port}`,
+    const urls = {
+      ws: () => `ws://127.0.0.1:${ws.address().port}/ws`,
+      rs: () => `rs://127.0.0.1:${rs.address().port}`,
     };
+    if (tls !== undefined) {
+      const options = { key: tls.key, cert: tls.cert };
+      const rss = rawSocketServer(keys, options);
+      const wss = webSocketServer(keys, options);
+      servers.push(rss, wss);
+      urls.wss = () => `wss://127.0.0.1:${wss.address().port}/ws`;
+      urls.rss = () => `rss://127.0.0.1:${rss.address().port}`;
+    }
+    await Promise.all(servers.map(listening));
+    return Object.fromEntries(Object.entries(urls).map(([k, url]) => [k, url()]));
   },
   cpu() {
     const u = process.cpuUsage();

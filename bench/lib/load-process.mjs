@@ -44,8 +44,14 @@ function finishOne() {
   if (outstanding === 0 && drained !== undefined) drained();
 }
 
+/** TLS options of the TLS scenarios (the router's self-signed certificate as the CA). */
+let tlsOptions;
+
 async function open(url, serializer, extra = {}) {
-  const transport = await connect(url, { serializer });
+  const transport = await connect(
+    url,
+    tlsOptions === undefined ? { serializer } : { serializer, tls: tlsOptions },
+  );
   const session = await joinSession(transport, { realm: REALM, ...extra });
   return { transport, session };
 }
@@ -211,7 +217,8 @@ serve({
     return {};
   },
 
-  async handshakes({ url, serializer, method, seeds = [], mode, concurrency }) {
+  async handshakes({ url, serializer, method, seeds = [], mode, concurrency, ca }) {
+    if (ca !== undefined) tlsOptions = { ca };
     const signers = seeds.map((s) => new KeySigner(SigningKey.fromSeed(s)));
     starter = () => {
       for (let i = 0; i < concurrency; i++)

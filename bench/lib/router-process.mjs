@@ -1,5 +1,6 @@
 // The router under test, in its own process: a RouterHost (what `cdc router start` runs)
-// with one realm, a WebSocket transport and a RawSocket transport on ephemeral ports, both
+// with one realm, a WebSocket transport and a RawSocket transport on ephemeral ports (and
+// the same two over TLS when given a certificate), all
 // accepting anonymous, cryptosign and (given credentials) SCRAM. Answers the orchestrator's requests for its CPU time,
 // its memory (after GC) and CPU profiles of a measurement window.
 import { setImmediate } from 'node:timers';
@@ -25,7 +26,7 @@ const allowAll = (name) => ({
 });
 
 serve({
-  async start({ pubkeys = [], scram }) {
+  async start({ pubkeys = [], scram, tls }) {
     const principals = {};
     pubkeys.forEach((k, i) => (principals[`bench-${i}`] = { role: 'user', authorized_keys: [k] }));
     const auth = {
@@ -58,9 +59,33 @@ serve({
           serializers: ['json', 'msgpack'],
           auth,
         },
+        // With `tls` (files of a certificate): the same two over TLS.
+        ...(tls === undefined
+          ? []
+          : [
+              { type: 'websocket', id: 'wss' },
+              { type: 'rawsocket', id: 'rss' },
+            ].map(({ type, id }) => ({
+              type,
+              id,
+              endpoint: {
+                type: 'tcp',
+                interface: '127.0.0.1',
+                port: 0,
+                backlog: 4096,
+                tls: { key: tls.keyFile, certificate: tls.certFile },
+              },
+              serializers: ['json', 'msgpack'],
+              auth,
+            }))),
       ],
     });
-    return { ws: host.transportUrl('ws', '/ws'), rs: host.transportUrl('rs') };
+    const urls = { ws: host.transportUrl('ws', '/ws'), rs: host.transportUrl('rs') };
+    if (tls !== undefined) {
+      urls.wss = host.transportUrl('wss', '/ws');
+      urls.rss = host.transportUrl('rss');
+    }
+    return urls;
   },
 
   /** Start (reset) measuring the event loop's delay; `loopDelayStop` reports it (ms). */
