@@ -27,9 +27,18 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * A {@link CliError}, also one of another copy of this module: `cdc` runs a bundle, and the
+ * commands that run a center, a node or a router run unbundled beside it, with their own
+ * (apps/cli/scripts/bundle.mjs).
+ */
+function isCliError(e: unknown): e is CliError {
+  return e instanceof CliError || (e instanceof Error && e.name === 'CliError' && 'exitCode' in e);
+}
+
 /** Print an error the way every command does: `error: <uri>: <message>`. */
 export function reportError(e: unknown): number {
-  if (e instanceof CliError) {
+  if (isCliError(e)) {
     process.stderr.write(`error: ${e.uri !== undefined ? `${e.uri}: ` : ''}${e.message}\n`);
     return e.exitCode;
   }
