@@ -7,11 +7,13 @@
 // Each command runs --runs times as a new process: the wall clock from spawn to exit and the
 // CPU time of it and everything it started (user + system, from the kernel's accounting of
 // waited-for children, read by a small python3 wrapper), which a loaded machine inflates far
-// less than the wall clock. The baselines `node -e 0` and `npx --version` show what Node and npm cost before the CLI's
-// own code runs. The center for `cdc nodes` is a real one in its own process (SQLite in a
-// temporary directory, an owner key made with ssh-keygen).
+// less than the wall clock. The baselines `node -e 0` and `npx --version` show what Node and
+// npm cost before the CLI's own code runs, and `npx noop` (in a temporary package whose
+// local bin is a shell script that does nothing) what `npx <bin>` costs whatever the bin:
+// the floor no CLI run through npx goes under. The center for `cdc nodes` is a real one in
+// its own process (SQLite in a temporary directory, an owner key made with ssh-keygen).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFlags, pathFrom } from './lib/cli.mjs';
@@ -33,12 +35,12 @@ sys.stderr.write(r.stderr.decode(errors="replace"))
 print(json.dumps({"status": r.returncode, "wall": wall, "cpu": u.ru_utime + u.ru_stime}))
 `;
 
-function time(cmd, args, env = {}) {
+function time(cmd, args, env = {}, cwd = root) {
   const wall = [];
   const cpu = [];
   for (let i = 0; i < RUNS; i++) {
     const r = spawnSync('/usr/bin/python3', ['-c', WRAPPER, cmd, ...args], {
-      cwd: root,
+      cwd,
       env: { ...process.env, ...env },
       stdio: 'pipe',
     });
@@ -63,6 +65,16 @@ const row = (name, r) => {
 
 row('node -e 0 (baseline)', time(process.execPath, ['-e', '0']));
 row('npx --version (baseline)', time('npx', ['--version']));
+const noop = mkdtempSync(join(tmpdir(), 'cdc-bench-npx-'));
+try {
+  writeFileSync(join(noop, 'package.json'), '{"name":"noop-floor","private":true}\n');
+  mkdirSync(join(noop, 'node_modules', '.bin'), { recursive: true });
+  writeFileSync(join(noop, 'node_modules', '.bin', 'noop'), '#!/bin/sh\nexit 0\n');
+  chmodSync(join(noop, 'node_modules', '.bin', 'noop'), 0o755);
+  row('npx noop (floor: a bin doing nothing)', time('npx', ['noop'], {}, noop));
+} finally {
+  rmSync(noop, { recursive: true, force: true });
+}
 row('node_modules/.bin/cdc --help', time(bin, ['--help']));
 row('npx cdc --help', time('npx', ['cdc', '--help']));
 
