@@ -71,7 +71,7 @@ try {
   mkdirSync(join(noop, 'node_modules', '.bin'), { recursive: true });
   writeFileSync(join(noop, 'node_modules', '.bin', 'noop'), '#!/bin/sh\nexit 0\n');
   chmodSync(join(noop, 'node_modules', '.bin', 'noop'), 0o755);
-  row('npx noop (floor: a bin doing nothing)', time('npx', ['noop'], {}, noop));
+  row('npx noop (floor, a no-op bin)', time('npx', ['noop'], {}, noop));
 } finally {
   rmSync(noop, { recursive: true, force: true });
 }
