@@ -29,10 +29,7 @@ const BACKENDS: Ed25519Backend[] = ['libsodium', 'openssl'];
 test('ed25519 - libsodium loads here and verifies unless CDC_ED25519=openssl', () => {
   // The platforms CDC supports (Node 20–24 on Linux/macOS/Windows, x64/arm64) all have one.
   assert.equal(sodiumAvailable(), true);
-  assert.equal(
-    ed25519Backend,
-    process.env['CDC_ED25519'] === 'openssl' ? 'openssl' : 'libsodium',
-  );
+  assert.equal(ed25519Backend, process.env['CDC_ED25519'] === 'openssl' ? 'openssl' : 'libsodium');
 });
 
 test('ed25519 - RFC 8032 test vectors sign and verify, with either backend', () => {
