@@ -228,24 +228,30 @@ test('a browser key over the browser transport: a guest sees what a guest may do
   );
 });
 
-test('the center restarts: the client reconnects, its subscriptions come back', async () => {
+test('the center restarts: the client reconnects, its subscriptions come back', async (t) => {
   const client = await centerClient({
     url: tc.url,
     key: owner.path,
     retry: { initialDelay: 100, maxDelay: 500 },
   });
+  // Closed even when the test fails: a client left retrying would keep the process alive.
+  t.after(() => client.close());
   const states: ConnectionState['status'][] = [];
   client.onState((s) => states.push(s.status));
   await client.open();
   const seen: [string, NodeStatus][] = [];
   const off = client.onNodeStatus((id, _old, now) => seen.push([id, now]));
   await off.ready;
+  // The node stays down until the client is back: were it running again before the client
+  // had subscribed again, there would be no event left for the restored subscription to see.
+  await node?.pause();
   await tc.restart();
   await until(
     () => client.state.status === 'connected' && states.includes('reconnecting'),
     20_000,
     'reconnected',
   );
+  await node?.resume();
   // The node comes back too; its status events reach the restored subscription.
   await until(
     () => seen.some(([id, now]) => id === 'n1' && now === 'running'),

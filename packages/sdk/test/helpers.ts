@@ -77,6 +77,10 @@ export async function ownedRealm(tc: TestCenter, realm: string, owner: string) {
 
 export interface TestNode {
   pubkey: string;
+  /** Shut the node down, keeping its directory (and so its key and node ID). */
+  pause(): Promise<void>;
+  /** Start it again from its directory. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,25 +90,37 @@ export async function startNode(tc: TestCenter, config?: unknown): Promise<TestN
   const dir = join(root, '.crossbar');
   mkdirSync(dir);
   if (config !== undefined) writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-  const { node } = await openNodeDirectory(dir);
-  const controller = new NodeController({
-    node,
-    logger: captureLogger(),
-    logLevel: 'warn',
-    stopGraceMs: 1000,
-    env: {},
-    uplink: {
-      url: tc.url,
-      retry: { initialDelay: 100, maxDelay: 300 },
-      probeIntervalMs: 200,
-      heartbeat: { startupDelay: 0.2, period: 1 },
-    },
-  });
-  await controller.start();
+  const launch = async (): Promise<{ controller: NodeController; pubkey: string }> => {
+    const { node } = await openNodeDirectory(dir);
+    const c = new NodeController({
+      node,
+      logger: captureLogger(),
+      logLevel: 'warn',
+      stopGraceMs: 1000,
+      env: {},
+      uplink: {
+        url: tc.url,
+        retry: { initialDelay: 100, maxDelay: 300 },
+        probeIntervalMs: 200,
+        heartbeat: { startupDelay: 0.2, period: 1 },
+      },
+    });
+    await c.start();
+    return { controller: c, pubkey: node.key.publicKeyHex };
+  };
+  const first = await launch();
+  let controller: NodeController | undefined = first.controller;
   return {
-    pubkey: node.key.publicKeyHex,
+    pubkey: first.pubkey,
+    async pause() {
+      await controller?.shutdown();
+      controller = undefined;
+    },
+    async resume() {
+      controller ??= (await launch()).controller;
+    },
     async stop() {
-      await controller.shutdown();
+      await controller?.shutdown();
       rmSync(root, { recursive: true, force: true });
     },
   };
