@@ -19,6 +19,7 @@ import { checkPrivateKeyModeSync } from '@cdc/cryptosign';
 import { centerAuthenticator } from './auth.js';
 import type { StoreLocation } from './backend/messages.js';
 import { httpHandler } from './http.js';
+import { centerHealth } from './health.js';
 import { DEFAULT_LIMITS, HttpApi } from './http-api/index.js';
 import type { HttpApiLimits } from './http-api/index.js';
 import { tokenAuthenticator } from './tokens/authenticator.js';
@@ -235,7 +236,15 @@ export class Center {
       rawsocket: { ...writeBuffer },
       maxPendingPerAddress: this.router.limits.limits.maxPendingPerAddress,
       http: httpHandler({
-        health: () => this.health(),
+        health: () =>
+          centerHealth({
+            domain: this.domain,
+            supervisor: this.supervisor,
+            router: this.router,
+            member: this.member,
+            version: CENTER_VERSION,
+            started: this.started,
+          }),
         metrics: this.metrics,
         api: (req, res) => api.handle(req, res),
         web: this.o.webRoot === null ? undefined : webUi(this.o.webRoot ?? defaultWebRoot()),
@@ -258,6 +267,7 @@ export class Center {
         logger: this.o.logger,
         host: c?.linkHost,
         port: c?.linkPort,
+        admits: (realm) => this.router.hasRealm(realm) && this.supervisor.ready(realm),
       });
       await this.member.start(this.link.address);
     }
@@ -334,7 +344,7 @@ export class Center {
       this.router,
       () => this.reconcile(),
       (realm) =>
-        (this.router.hasRealm(realm) && this.supervisor.status()[realm]?.status === 'ready') ||
+        (this.router.hasRealm(realm) && this.supervisor.ready(realm)) ||
         this.member?.ownerElsewhere(realm) !== undefined,
     );
   }
@@ -364,41 +374,16 @@ export class Center {
    * Whether a realm is served here (the authenticators ask). Cluster mode: or by another
    * instance, to which the router forwards the session once it is authenticated.
    */
+  /**
+   * Whether a session for the realm can be served: by its backend here once that is ready
+   * (before, its procedures are missing and calls would get `no_such_procedure`; refused,
+   * the client hears `backend_unavailable` and comes back), or forwarded to its owner.
+   */
   private realmHere(name: string): boolean {
-    return this.router.hasRealm(name) || this.link?.hook.forwards(name) === true;
-  }
-
-  private async health(): Promise<{ ok: boolean; body: Record<string, unknown> }> {
-    let database = 'ok';
-    try {
-      await this.domain.probe();
-    } catch (e) {
-      database = `error: ${errorMessage(e)}`;
-    }
-    const backends = this.supervisor.status();
-    const ok = database === 'ok';
-    return {
-      ok,
-      body: {
-        status: ok ? 'ok' : 'degraded',
-        version: CENTER_VERSION,
-        started: this.started.toISOString(),
-        uptime: (Date.now() - this.started.getTime()) / 1000,
-        database,
-        connections: this.router.connectionCount,
-        ...(this.member !== undefined ? { cluster: this.member.health() } : {}),
-        realms: Object.fromEntries(
-          Object.entries(backends).map(([r, b]) => [
-            r,
-            {
-              backend: b.status,
-              restarts: b.restarts,
-              sessions: this.router.getRealm(r)?.sessions.size ?? 0,
-            },
-          ]),
-        ),
-      },
-    };
+    return (
+      (this.router.hasRealm(name) && this.supervisor.ready(name)) ||
+      this.link?.hook.forwards(name) === true
+    );
   }
 
   async stop(): Promise<void> {

@@ -199,6 +199,12 @@ export class BackendSupervisor {
     return out;
   }
 
+  /** Whether the realm's backend is up and serving (its first run, or a restart, is done). */
+  ready(realm: string): boolean {
+    const b = this.backends.get(realm);
+    return b !== undefined && backendStatus(b.supervisor) === 'ready';
+  }
+
   /** The PID of a realm's backend (tests kill it). */
   pid(realm: string): number | undefined {
     const b = this.backends.get(realm);

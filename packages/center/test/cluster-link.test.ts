@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { CallResult } from '@cdc/client';
 import type { Session } from '@cdc/client';
-import { CLIENT_ROLES } from '@cdc/protocol';
+import { CLIENT_ROLES, WampError } from '@cdc/protocol';
 import { plainBytes, until } from '@cdc/testkit';
 import { connect } from '@cdc/transport';
 import { join, left, startInstance } from './cluster-link-helpers.js';
@@ -145,6 +145,26 @@ test('cluster link - closing a realm closes its forwarded sessions, and clients 
   const again = await join(a.url, 'owned');
   assert.deepEqual((await again.call('wamp.session.count')).args.length, 1);
   await again.leave();
+});
+
+test('cluster link - an owner whose realm is not ready yet refuses forwarded sessions with backend_unavailable', async () => {
+  let ready = false;
+  const c = await startInstance('c', ['starting'], placement, { admits: () => ready });
+  try {
+    await assert.rejects(
+      join(a.url, 'starting'),
+      (e: unknown) =>
+        e instanceof WampError && e.uri === 'com.crossbario.cdc.error.backend_unavailable',
+    );
+    await until(() => c.link.stats().hosted === 0, 5000, 'the refused channel closed');
+    assert.equal(c.router.getRealm('starting')?.sessions.size, 0, 'nobody joined the realm');
+    ready = true;
+    const s = await join(a.url, 'starting');
+    assert.equal(s.realm, 'starting');
+    await s.leave();
+  } finally {
+    await c.close();
+  }
 });
 
 test('cluster link - the link dropping closes forwarded clients cleanly; a new link is made', async () => {

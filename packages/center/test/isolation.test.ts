@@ -76,10 +76,30 @@ test('isolation - a killed realm backend is restarted while the other realm keep
     assert.ok(Array.isArray((await b.call('com.crossbario.cdc.get_nodes@1')).value));
     await new Promise((r) => setTimeout(r, 50));
   }
+  // Held while it starts again (it takes a few hundred ms to load), the backend is not ready:
+  // a session for its realm is refused with backend_unavailable, not admitted to a realm
+  // whose procedures are missing.
+  let next: number | undefined;
+  const deadline = Date.now() + 15_000;
+  while ((next = c.center.supervisor.pid('realm-a')) === undefined || next === pid) {
+    if (Date.now() > deadline) throw new Error('realm-a was not started again');
+    await new Promise((r) => setImmediate(r));
+  }
+  process.kill(next, 'SIGSTOP');
+  try {
+    assert.notEqual(c.center.supervisor.status()['realm-a']?.status, 'ready');
+    await assert.rejects(
+      join(c, ka, 'realm-a'),
+      (e: unknown) =>
+        e instanceof WampError && e.uri === 'com.crossbario.cdc.error.backend_unavailable',
+    );
+  } finally {
+    process.kill(next, 'SIGCONT');
+  }
   await until(
     () => {
       const st = c.center.supervisor.status()['realm-a'];
-      return st?.status === 'ready' && st.pid !== pid && st.restarts === 1;
+      return st?.status === 'ready' && st.pid === next && st.restarts === 1;
     },
     15_000,
     'realm-a to be back',

@@ -21,6 +21,8 @@ export interface ForwardingOptions {
   /** Where other instances reach this one (default 127.0.0.1, any free port). */
   host?: string | undefined;
   port?: number | undefined;
+  /** Whether a session forwarded here for a realm can be served now (its backend is ready). */
+  admits: (realm: string) => boolean;
 }
 
 export async function startForwarding(o: ForwardingOptions): Promise<ClusterLink> {
@@ -32,6 +34,7 @@ export async function startForwarding(o: ForwardingOptions): Promise<ClusterLink
     host: o.host,
     port: o.port,
     ownerOf: (realm) => member.ownerElsewhere(realm)?.address,
+    admits: o.admits,
     logger: o.logger,
   });
   member.onMoved = (realm) => {

@@ -9,7 +9,8 @@
  */
 import { createServer, connect as netConnect } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import { CloseReasons, silentLogger } from '@cdc/protocol';
+import { CdcErrors } from '@cdc/api';
+import { CloseReasons, MessageType, silentLogger } from '@cdc/protocol';
 import type { Logger } from '@cdc/protocol';
 import type { ForwardHook, ForwardRequest, Router } from '@cdc/router';
 import { ChannelTransport, ForwardChannel } from './channels.js';
@@ -32,6 +33,13 @@ export interface ClusterLinkOptions {
    * this one; `undefined` when nobody else serves it (then it is not forwarded).
    */
   ownerOf: (realm: string) => string | undefined;
+  /**
+   * Whether a session forwarded here for `realm` can be served now (default: yes). Not
+   * yet (its backend is still starting after a move), the client is told
+   * `backend_unavailable` and comes back, rather than joining a realm whose procedures are
+   * missing.
+   */
+  admits?: ((realm: string) => boolean) | undefined;
   logger?: Logger | undefined;
   /** Unsent bytes one link may hold before it is closed as overloaded (default 8 MiB). */
   maxBufferedBytes?: number | undefined;
@@ -231,7 +239,14 @@ export class ClusterLink {
     };
     // After the frame is handled: the channel is registered before anything is sent on it.
     queueMicrotask(() => {
-      if (t.isOpen) this.options.router.acceptAuthenticated(t, principal, open.hello);
+      if (!t.isOpen) return;
+      if (this.options.admits?.(open.realm) === false) {
+        const message = `management realm "${open.realm}" is not available right now`;
+        t.send([MessageType.ABORT, { message }, CdcErrors.BACKEND_UNAVAILABLE]);
+        t.close();
+        return;
+      }
+      this.options.router.acceptAuthenticated(t, principal, open.hello);
     });
     return t;
   }
