@@ -192,6 +192,12 @@ test('the node goes offline while its page is open', { skip }, async () => {
     await workers.locator('[data-status="running"], [data-status="started"]').count(),
     0,
   );
+  // Nothing more comes from the node, yet its "last seen" ages.
+  await page
+    .locator('dd')
+    .filter({ hasText: /^([5-9]|\d\d+) s ago$|min ago$/ })
+    .first()
+    .waitFor({ timeout: 20_000 });
   await shot(page, '14-node-offline');
   console_.clean();
 });

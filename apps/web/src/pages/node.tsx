@@ -9,6 +9,7 @@ import { client, online } from '../state/session.js';
 import { nodes, watchNodes } from '../state/nodes.js';
 import { href } from '../state/route.js';
 import { ago, duration } from '../lib/format.js';
+import { now } from '../state/clock.js';
 import { KV, Problem } from '../ui/kv.js';
 import { Status } from '../ui/status.js';
 import { useAction, useLoad } from '../ui/use-load.js';
@@ -185,8 +186,11 @@ export function NodePage({ node }: { node: string }) {
           items={[
             ['kind', `${n.type ?? '—'} ${n.version ?? ''}`],
             ['public key', <code>{n.pubkey ?? '—'}</code>],
-            ['last seen', ago(n.last_seen)],
-            ['heartbeat', n.heartbeat === null ? '—' : `#${n.heartbeat}, ${ago(n.heartbeat_time)}`],
+            ['last seen', ago(n.last_seen, now.value)],
+            [
+              'heartbeat',
+              n.heartbeat === null ? '—' : `#${n.heartbeat}, ${ago(n.heartbeat_time, now.value)}`,
+            ],
             [
               'workers (should run)',
               `${n.workers.router} router, ${n.workers.container} container, ${n.workers.guest} guest`,

@@ -11,6 +11,7 @@ import { href } from '../state/route.js';
 import { visibleRange } from '../lib/virtual.js';
 import type { SortKey } from '../lib/node-store.js';
 import { ago } from '../lib/format.js';
+import { now } from '../state/clock.js';
 import { Status } from '../ui/status.js';
 
 const ROW = 34;
@@ -96,7 +97,7 @@ function NodeList() {
         <span class="cell muted wide">
           {r.info?.type ?? ''} {r.info?.version ?? ''}
         </span>
-        <span class="cell muted wide">{r.info ? ago(r.info.last_seen) : ''}</span>
+        <span class="cell muted wide">{r.info ? ago(r.info.last_seen, now.value) : ''}</span>
       </a>,
     );
   }
