@@ -9,6 +9,7 @@ import { styleFor } from '../src/format/style.js';
 import { renderTable } from '../src/format/table.js';
 import { bytes, duration, timestamp } from '../src/format/units.js';
 import { statsView, statusView, transportView } from '../src/format/views.js';
+import { clusterStatusView } from '../src/commands/center-cluster.js';
 import type { RouterTransportInfo, WorkerStats } from '@cdc/api';
 
 const saved = { NO_COLOR: process.env['NO_COLOR'], TERM: process.env['TERM'] };
@@ -143,4 +144,36 @@ test('format - cdc stats: every figure with its unit, nothing raw', () => {
   );
   assert.equal(guest.trim().split('\n').length, 5);
   assert.match(guest, /^pid\s+-$/m);
+});
+
+test('format - cdc center status: a live lease shows how long it is held, an expired one does not', () => {
+  const started = '2026-12-08T01:00:00.000Z';
+  const view = clusterStatusView(
+    {
+      instances: [{ id: 'i1', address: '127.0.0.1:9100', started, lastBeat: started, ageMs: 1200 }],
+      realms: [
+        {
+          realm: 'alpha',
+          owner: 'i1',
+          token: 3,
+          expires: started,
+          remainingMs: 4000,
+          heldMs: 192_000,
+        },
+        {
+          realm: 'beta',
+          owner: 'i2',
+          token: 7,
+          expires: started,
+          remainingMs: -9000,
+          heldMs: 600_000,
+        },
+      ],
+    },
+    { tty: false, color: false },
+  );
+  const line = (realm: string) => view.split('\n').find((l) => l.startsWith(realm)) ?? '';
+  assert.match(line('alpha'), /^alpha\s+i1\s+3\s+3m 12s\s+4s$/);
+  assert.match(line('beta'), /^beta\s+\(none; was i2\)\s+7\s+-\s+expired$/);
+  assert.match(view, /^i1\s+127\.0\.0\.1:9100\s+\S+\s+1s ago\s+1$/m);
 });

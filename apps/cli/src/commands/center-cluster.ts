@@ -47,7 +47,12 @@ export function clusterStatusView(s: ClusterStatus, style: Style): string {
       { header: 'REALM', cell: (l) => l.realm },
       { header: 'OWNER', cell: (l) => (l.remainingMs > 0 ? l.owner : `(none; was ${l.owner})`) },
       { header: 'TOKEN', cell: (l) => String(l.token), align: 'right' },
-      { header: 'HELD', cell: (l) => duration(l.heldMs / 1000), align: 'right' },
+      {
+        // An expired lease is held by nobody: its age would only keep counting.
+        header: 'HELD',
+        cell: (l) => (l.remainingMs > 0 ? duration(l.heldMs / 1000) : '-'),
+        align: 'right',
+      },
       {
         header: 'EXPIRES IN',
         cell: (l) => (l.remainingMs > 0 ? duration(l.remainingMs / 1000) : 'expired'),
