@@ -6,7 +6,7 @@ import { join as joinPath } from 'node:path';
 import { KeySigner, SigningKey } from '@cdc/cryptosign';
 import { joinSession } from '@cdc/client';
 import type { Session } from '@cdc/client';
-import { captureLogger } from '@cdc/testkit';
+import { captureLogger, testNodeOptions } from '@cdc/testkit';
 import type { CapturedLog } from '@cdc/testkit';
 
 export { until, captureLogger } from '@cdc/testkit';
@@ -187,19 +187,7 @@ export async function startNode(
   mkdirSync(dir, { recursive: true });
   if (config !== undefined) writeFileSync(joinPath(dir, 'config.json'), JSON.stringify(config));
   const { node } = await openNodeDirectory(dir);
-  const controller = new NodeController({
-    node,
-    logger: captureLogger(),
-    logLevel: 'warn',
-    stopGraceMs: 1000,
-    env: {},
-    uplink: {
-      url: c.url,
-      retry: { initialDelay: 100, maxDelay: 300 },
-      probeIntervalMs: 200,
-      heartbeat: { startupDelay: 0.2, period: 1 },
-    },
-  });
+  const controller = new NodeController({ node, ...testNodeOptions(c.url) });
   await controller.start();
   return {
     controller,

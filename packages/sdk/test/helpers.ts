@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Center, addRealm } from '@cdc/center';
 import { parseOpenSshPublicKey } from '@cdc/cryptosign';
 import { NodeController, openNodeDirectory } from '@cdc/node';
-import { captureLogger } from '@cdc/testkit';
+import { captureLogger, testNodeOptions } from '@cdc/testkit';
 
 import { until } from '@cdc/testkit';
 
@@ -92,19 +92,7 @@ export async function startNode(tc: TestCenter, config?: unknown): Promise<TestN
   if (config !== undefined) writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   const launch = async (): Promise<{ controller: NodeController; pubkey: string }> => {
     const { node } = await openNodeDirectory(dir);
-    const c = new NodeController({
-      node,
-      logger: captureLogger(),
-      logLevel: 'warn',
-      stopGraceMs: 1000,
-      env: {},
-      uplink: {
-        url: tc.url,
-        retry: { initialDelay: 100, maxDelay: 300 },
-        probeIntervalMs: 200,
-        heartbeat: { startupDelay: 0.2, period: 1 },
-      },
-    });
+    const c = new NodeController({ node, ...testNodeOptions(tc.url) });
     await c.start();
     return { controller: c, pubkey: node.key.publicKeyHex };
   };

@@ -74,6 +74,25 @@ export function captureLogger(): CapturedLog {
   return { records, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
+/**
+ * A test node controller's options besides its node: quiet, quick to stop, and an uplink to
+ * the center at `url` that retries, probes and beats within fractions of a second.
+ */
+export function testNodeOptions(url: string) {
+  return {
+    logger: captureLogger(),
+    logLevel: 'warn' as const,
+    stopGraceMs: 1000,
+    env: {},
+    uplink: {
+      url,
+      retry: { initialDelay: 100, maxDelay: 300 },
+      probeIntervalMs: 200,
+      heartbeat: { startupDelay: 0.2, period: 1 },
+    },
+  };
+}
+
 export { pinRecorder } from './pins.js';
 export type { PinRecorder } from './pins.js';
 export { startSmtpSink, readOutbox } from './mail.js';
