@@ -10,6 +10,7 @@ import type { Dict } from '@cdc/protocol';
 import { GLOBAL_REALM, GLOBAL_USER_ROLE, NODE_ROLE, REGISTRANT_ROLE, CdcErrors } from '@cdc/api';
 import type { AuthenticatorResult } from '@cdc/router';
 import type { DomainStore, KeyLookup } from '@cdc/store';
+import { KeyLookups } from './key-lookups.js';
 
 const PUBKEY = /^[0-9a-f]{64}$/;
 
@@ -40,6 +41,8 @@ function globalHere(o: CenterAuthOptions): void {
 }
 
 export function centerAuthenticator(o: CenterAuthOptions) {
+  // A reconnecting fleet's look-ups in a few statements, not a few per session (`key-lookups.ts`).
+  const keys = new KeyLookups((pubkeys) => o.domain.lookupKeys(pubkeys));
   return async (
     realm: string | null,
     _authid: string | undefined,
@@ -52,7 +55,7 @@ export function centerAuthenticator(o: CenterAuthOptions) {
       deny(WampErrors.INVALID_ARGUMENT, 'cryptosign needs authextra.pubkey (64 hex)');
     let found: KeyLookup;
     try {
-      found = await o.domain.lookupKey(pubkey);
+      found = await keys.lookup(pubkey);
     } catch (e) {
       o.log?.({ err: errorMessage(e) }, 'key lookup failed');
       deny(

@@ -202,6 +202,11 @@ export interface DomainStore {
 
   /** Everything the authenticator needs about a key, in one lookup. */
   lookupKey(pubkey: string): Promise<KeyLookup>;
+  /**
+   * `lookupKey` for many keys with a few statements (one per table per 500 keys): an answer
+   * for every key as given, invalid ones `unknown`.
+   */
+  lookupKeys(pubkeys: readonly string[]): Promise<Map<string, KeyLookup>>;
 
   /**
    * Store a pending registration unless a limit of `limits` is reached for its key, email or

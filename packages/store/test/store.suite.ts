@@ -7,6 +7,7 @@ import { cases } from './suite/harness.js';
 import type { SuiteHarness } from './suite/harness.js';
 import { domainCases } from './suite/domain.js';
 import { lifecycleCases } from './suite/lifecycle.js';
+import { lookupCases } from './suite/lookup.js';
 import { realmCases } from './suite/realm.js';
 import { registrationCases } from './suite/registrations.js';
 import { tokenCases } from './suite/tokens.js';
@@ -17,6 +18,7 @@ export type { Center, SuiteHarness } from './suite/harness.js';
 export function storeSuite(harness: SuiteHarness): void {
   const it = cases(harness);
   domainCases(it);
+  lookupCases(it);
   realmCases(it);
   workerCases(it);
   registrationCases(it);

@@ -4,10 +4,11 @@
  * already something else, so the authenticator's answer (`lookupKey`) is never ambiguous.
  * @module
  */
+import type { Kysely } from 'kysely';
 import type { Engine } from '../engine.js';
 import { StoreError } from '../errors.js';
 import type { DomainDatabase } from '../schema.js';
-import type { KeyLookup, PairingRecord } from '../types.js';
+import type { AccessRecord, KeyLookup, PairingRecord } from '../types.js';
 import * as v from '../validate.js';
 import { accessRecord, keyRecord, pairingRecord } from './rows.js';
 
@@ -125,6 +126,9 @@ export async function listPairings(e: E, realm: string): Promise<PairingRecord[]
   return rows.map(pairingRecord);
 }
 
+/** Keys per statement of `lookupKeys`: well under either dialect's limit on parameters. */
+const LOOKUP_CHUNK = 500;
+
 /**
  * Everything the authenticator needs about a key. Not one transaction on purpose: it runs
  * for every connecting session, and a SQLite write lock (`BEGIN IMMEDIATE`) per connect
@@ -132,22 +136,59 @@ export async function listPairings(e: E, realm: string): Promise<PairingRecord[]
  * cannot move between kinds, only appear or disappear).
  */
 export async function lookupKey(e: E, pubkey: string): Promise<KeyLookup> {
-  const key = v.maybePubkey(pubkey);
-  if (key === undefined) return { kind: 'unknown' };
-  return await e.run(`look up key ${key}`, async (db) => {
-    const pairing = await db
-      .selectFrom('pairings')
-      .selectAll()
-      .where('pubkey', '=', key)
-      .executeTakeFirst();
-    if (pairing) return { kind: 'node', pairing: pairingRecord(pairing) };
-    const [userKey, access] = await Promise.all([
-      db.selectFrom('user_keys').selectAll().where('pubkey', '=', key).executeTakeFirst(),
-      db.selectFrom('access').selectAll().where('pubkey', '=', key).orderBy('realm').execute(),
-    ]);
-    const grants = access.map(accessRecord);
-    if (userKey) return { kind: 'user', key: keyRecord(userKey), access: grants };
-    if (grants.length > 0) return { kind: 'client', access: grants };
-    return { kind: 'unknown' };
-  });
+  return (await lookupKeys(e, [pubkey])).get(pubkey) ?? { kind: 'unknown' };
+}
+
+/**
+ * `lookupKey` for many keys at once (a fleet reconnecting): one statement per table and
+ * chunk of `LOOKUP_CHUNK` keys, run one after another, so the pool serves a whole batch of
+ * joining sessions with a few connections. Answers every key as given (invalid ones
+ * `unknown`; keys differing only in case share their answer).
+ */
+export async function lookupKeys(
+  e: E,
+  pubkeys: readonly string[],
+): Promise<Map<string, KeyLookup>> {
+  const given = new Map<string, string | undefined>();
+  for (const p of pubkeys) given.set(p, v.maybePubkey(p));
+  const keys = [...new Set([...given.values()].filter((k) => k !== undefined))];
+  const found = new Map<string, KeyLookup>();
+  for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
+    const chunk = keys.slice(i, i + LOOKUP_CHUNK);
+    const what = chunk.length === 1 ? `look up key ${chunk[0]}` : `look up ${chunk.length} keys`;
+    await e.run(what, (db) => lookupChunk(db, chunk, found));
+  }
+  const answers = new Map<string, KeyLookup>();
+  for (const [p, k] of given)
+    answers.set(p, (k === undefined ? undefined : found.get(k)) ?? { kind: 'unknown' });
+  return answers;
+}
+
+/** One chunk's answers into `found`: pairings first, the rest only for keys not paired. */
+async function lookupChunk(
+  db: Kysely<DomainDatabase>,
+  keys: string[],
+  found: Map<string, KeyLookup>,
+): Promise<void> {
+  const pairings = await db
+    .selectFrom('pairings')
+    .selectAll()
+    .where('pubkey', 'in', keys)
+    .execute();
+  for (const p of pairings) found.set(p.pubkey, { kind: 'node', pairing: pairingRecord(p) });
+  const rest = keys.filter((k) => !found.has(k));
+  if (rest.length === 0) return;
+  const [userKeys, access] = await Promise.all([
+    db.selectFrom('user_keys').selectAll().where('pubkey', 'in', rest).execute(),
+    db.selectFrom('access').selectAll().where('pubkey', 'in', rest).orderBy('realm').execute(),
+  ]);
+  const grants = new Map<string, AccessRecord[]>();
+  for (const a of access) {
+    const list = grants.get(a.pubkey);
+    if (list === undefined) grants.set(a.pubkey, [accessRecord(a)]);
+    else list.push(accessRecord(a));
+  }
+  for (const u of userKeys)
+    found.set(u.pubkey, { kind: 'user', key: keyRecord(u), access: grants.get(u.pubkey) ?? [] });
+  for (const [k, list] of grants) if (!found.has(k)) found.set(k, { kind: 'client', access: list });
 }

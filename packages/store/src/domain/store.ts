@@ -131,6 +131,10 @@ export class KyselyDomainStore implements DomainStore {
     return pairings.lookupKey(this.#e, pubkey);
   }
 
+  lookupKeys(pubkeys: readonly string[]): Promise<Map<string, KeyLookup>> {
+    return pairings.lookupKeys(this.#e, pubkeys);
+  }
+
   createRegistration(
     reg: NewRegistration,
     limits: Record<RegistrationScope, RegistrationLimits>,

@@ -1,5 +1,5 @@
 /**
- * Shared suite, domain store: users and keys, realms, access, pairings, key lookup, and the
+ * Shared suite, domain store: users and keys, realms, access, pairings, and the
  * uniqueness rules with their error codes.
  * @module
  */
@@ -285,50 +285,5 @@ export function domainCases(it: Case): void {
       /paired as node "node1"/,
     );
     await rejectsWith(d.addUserKey('alice', key('n1')), 'CONFLICT', /paired as node/);
-  });
-
-  it('lookup', 'a key is a node, a user, a client or unknown', async (c) => {
-    const d = await seed(c);
-    await d.createRealm({ name: 'realm-b', owner: 'alice' });
-    await d.createUser({ name: 'bob', email: 'bob@example.org' });
-    await d.addUserKey('bob', key('bob-1'));
-    await d.grantAccess({
-      realm: 'realm-b',
-      pubkey: key('bob-1'),
-      role: 'cdc-admin',
-      authid: 'bob',
-    });
-    await d.grantAccess({ realm: 'realm-a', pubkey: key('ci'), role: 'cdc-guest', authid: 'ci' });
-    await d.grantAccess({ realm: 'realm-b', pubkey: key('ci'), role: 'cdc-devop', authid: 'ci' });
-    const pairing = await d.pairNode({ pubkey: key('n1'), realm: 'realm-a', node_id: 'node1' });
-
-    assert.deepEqual(await d.lookupKey(key('n1').toUpperCase()), { kind: 'node', pairing });
-    const alice = await d.lookupKey(key('alice-1'));
-    assert.equal(alice.kind, 'user');
-    assert.equal(alice.key.user, 'alice');
-    assert.deepEqual(
-      alice.access.map((a) => [a.realm, a.role]),
-      [
-        ['realm-a', 'cdc-owner'],
-        ['realm-b', 'cdc-owner'],
-      ],
-    );
-    const bob = await d.lookupKey(key('bob-1'));
-    assert.equal(bob.kind, 'user');
-    assert.deepEqual(
-      bob.access.map((a) => a.role),
-      ['cdc-admin'],
-    );
-    const ci = await d.lookupKey(key('ci'));
-    assert.equal(ci.kind, 'client');
-    assert.deepEqual(
-      ci.access.map((a) => [a.realm, a.role, a.authid]),
-      [
-        ['realm-a', 'cdc-guest', 'ci'],
-        ['realm-b', 'cdc-devop', 'ci'],
-      ],
-    );
-    assert.deepEqual(await d.lookupKey(key('stranger')), { kind: 'unknown' });
-    assert.deepEqual(await d.lookupKey('not a key'), { kind: 'unknown' });
   });
 }
