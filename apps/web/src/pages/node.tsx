@@ -205,7 +205,7 @@ export function NodePage({ node }: { node: string }) {
         <KV
           items={[
             ['title', cs.title],
-            ['started', `${cs.started} (${ago(cs.started)})`],
+            ['started', `${cs.started} (${ago(cs.started, now.value)})`],
             ['pid', String(cs.controller_pid)],
             ['running workers', String(cs.running_workers)],
             [
