@@ -52,7 +52,8 @@ function answer(msg, state, pubkeys) {
     case 6:
       return GOODBYE;
     case 64: // REGISTER → REGISTERED
-      return JSON.stringify([65, msg[1], ++state.registrations || (state.registrations = 1)]);
+      state.registrations = (state.registrations ?? 0) + 1;
+      return JSON.stringify([65, msg[1], state.registrations]);
     default:
       return undefined;
   }
